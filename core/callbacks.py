@@ -1,0 +1,132 @@
+"""Callback data of inline buttons: one typed codec per family, each at most 64 bytes.
+
+Telegram echoes callback data back untouched, so anyone can forge it: decoding validates the
+shape and every press is authorised again by the use case it leads to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Self
+
+MAX_BYTES = 64
+
+
+class CallbackError(ValueError):
+    """Callback data that is not ours, or not of the expected shape."""
+
+
+def _check(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackError("callback data over 64 bytes")
+    return data
+
+
+def _int(s: str) -> int:
+    if not s.isdigit() or len(s) > 18:
+        raise CallbackError(f"not an id: {s!r}")
+    return int(s)
+
+
+class AgentVerb(StrEnum):
+    ACK = "ack"
+    PROGRESS = "prog"
+    RESOLVE = "res"
+    NOT_OURS = "no"  # opens the service picker
+    MOVE = "mv"  # with a service: the card moves there
+    DUPLICATE = "dup"  # opens the picker of originals
+    DUPLICATE_OF = "dupof"  # with the original's id
+    REJECT = "rej"
+    BACK = "back"  # back to the main buttons
+
+
+@dataclass(frozen=True)
+class AgentAction:
+    """``a:<verb>:<report>[:<arg>]``, pressed in an agents chat."""
+
+    verb: AgentVerb
+    report_id: int
+    arg: str = ""
+
+    PREFIX = "a"
+
+    def encode(self) -> str:
+        parts = [self.PREFIX, self.verb.value, str(self.report_id)]
+        if self.arg:
+            parts.append(self.arg)
+        return _check(":".join(parts))
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) not in (3, 4) or parts[0] != cls.PREFIX:
+            raise CallbackError("not an agent action")
+        try:
+            verb = AgentVerb(parts[1])
+        except ValueError as exc:
+            raise CallbackError(f"unknown verb {parts[1]!r}") from exc
+        arg = parts[3] if len(parts) == 4 else ""
+        if verb in (AgentVerb.MOVE, AgentVerb.DUPLICATE_OF) and not arg:
+            raise CallbackError("missing argument")
+        if verb is AgentVerb.DUPLICATE_OF:
+            _int(arg)
+        return cls(verb, _int(parts[2]), arg)
+
+
+class DraftVerb(StrEnum):
+    CONFIRM_SERVICE = "ok"  # with a service
+    MORE_SERVICES = "more"
+    SKIP_PHOTO = "nophoto"
+    SUBMIT = "send"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class DraftAction:
+    """``d:<verb>:<draft id>[:<arg>]``, pressed by a resident while writing a report.
+
+    The draft id makes a button of an older, finished or cancelled draft stale.
+    """
+
+    verb: DraftVerb
+    draft_id: int
+    arg: str = ""
+
+    PREFIX = "d"
+
+    def encode(self) -> str:
+        parts = [self.PREFIX, self.verb.value, str(self.draft_id)]
+        if self.arg:
+            parts.append(self.arg)
+        return _check(":".join(parts))
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) not in (3, 4) or parts[0] != cls.PREFIX:
+            raise CallbackError("not a draft action")
+        try:
+            verb = DraftVerb(parts[1])
+        except ValueError as exc:
+            raise CallbackError(f"unknown verb {parts[1]!r}") from exc
+        return cls(verb, _int(parts[2]), parts[3] if len(parts) == 4 else "")
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """``l:<lang>``, from /language."""
+
+    lang: str
+
+    PREFIX = "l"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.lang}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 2 or parts[0] != cls.PREFIX or not parts[1].isalpha():
+            raise CallbackError("not a language choice")
+        return cls(parts[1])

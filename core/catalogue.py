@@ -1,0 +1,73 @@
+"""The configured services and who may act for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Agent, Service
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    code: str
+    names: dict[str, str]
+    agents_chat_id: int | None
+    agents: frozenset[int]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or next(iter(self.names.values()))
+
+
+class Catalogue:
+    """Lookups over the configured services; built once at start-up."""
+
+    def __init__(self, services: Iterable[ServiceInfo]) -> None:
+        self._by_code = {s.code: s for s in services}
+        self._by_chat: dict[int, list[ServiceInfo]] = {}
+        for s in self._by_code.values():
+            if s.agents_chat_id is not None:
+                self._by_chat.setdefault(s.agents_chat_id, []).append(s)
+
+    def __iter__(self) -> Iterator[ServiceInfo]:
+        return iter(self._by_code.values())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self._by_code)
+
+    def get(self, code: str) -> ServiceInfo:
+        return self._by_code.get(code) or self._by_code["other"]
+
+    def name(self, code: str, lang: str) -> str:
+        return self.get(code).name(lang)
+
+    def for_agents_chat(self, chat_id: int) -> list[ServiceInfo]:
+        return self._by_chat.get(chat_id, [])
+
+    def is_agents_chat(self, chat_id: int) -> bool:
+        return chat_id in self._by_chat
+
+    def is_agent(self, user_id: int, code: str) -> bool:
+        return user_id in self.get(code).agents
+
+
+async def sync_catalogue(s: AsyncSession, catalogue: Catalogue) -> None:
+    """Mirror the configured services and agents into their tables (reports refer to them)."""
+    existing = {svc.code: svc for svc in (await s.scalars(select(Service))).all()}
+    for info in catalogue:
+        row = existing.get(info.code) or Service(code=info.code)
+        row.name_fr, row.name_en = info.name("fr"), info.name("en")
+        row.agents_chat_id, row.active = info.agents_chat_id, True
+        s.add(row)
+    for code, row in existing.items():
+        if code not in catalogue:
+            row.active = False
+    await s.execute(delete(Agent))
+    s.add_all(Agent(service_code=i.code, telegram_user_id=u) for i in catalogue for u in i.agents)

@@ -1,0 +1,105 @@
+"""The inbox: every Telegram update is stored before the webhook answers 200.
+
+A redelivered update (same ``update_id``) is a no-op; updates are processed in order for each
+chat, and an update's effects are committed together with its processed mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboxUpdate
+
+MAX_ATTEMPTS = 3
+
+
+def chat_of(raw: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, for per-chat ordering (None for chat-less updates)."""
+    for key in ("message", "edited_message", "channel_post", "my_chat_member", "chat_member"):
+        obj = raw.get(key)
+        if isinstance(obj, dict) and isinstance(obj.get("chat"), dict):
+            cid = obj["chat"].get("id")
+            return cid if isinstance(cid, int) else None
+    cq = raw.get("callback_query")
+    if isinstance(cq, dict):
+        msg = cq.get("message")
+        if isinstance(msg, dict) and isinstance(msg.get("chat"), dict):
+            cid = msg["chat"].get("id")
+            return cid if isinstance(cid, int) else None
+        frm = cq.get("from")
+        if isinstance(frm, dict) and isinstance(frm.get("id"), int):
+            return int(frm["id"])
+    return None
+
+
+async def store(s: AsyncSession, raw: dict[str, Any], now: datetime) -> bool:
+    """Store an update once; False when this ``update_id`` was already stored."""
+    update_id = raw["update_id"]
+    values = {
+        "update_id": update_id,
+        "chat_id": chat_of(raw),
+        "payload": raw,
+        "received_at": now,
+        "attempts": 0,
+    }
+    dialect = s.get_bind().dialect.name
+    ins = pg_insert(InboxUpdate) if dialect == "postgresql" else sqlite_insert(InboxUpdate)
+    stmt = ins.values(**values).on_conflict_do_nothing(index_elements=["update_id"])
+    res = await s.execute(stmt)
+    return bool(getattr(res, "rowcount", 0))
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def pending(s: AsyncSession, limit: int = 200) -> list[Pending]:
+    """Unprocessed updates, oldest first (the worker keeps per-chat order)."""
+    rows = (
+        await s.scalars(
+            select(InboxUpdate)
+            .where(InboxUpdate.processed_at.is_(None))
+            .order_by(InboxUpdate.id)
+            .limit(limit)
+        )
+    ).all()
+    return [Pending(r.id, r.update_id, r.chat_id, dict(r.payload), r.attempts) for r in rows]
+
+
+async def mark_processed(s: AsyncSession, row_id: int, now: datetime, error: str | None) -> None:
+    await s.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id == row_id)
+        .values(processed_at=now, last_error=error)
+    )
+
+
+async def mark_failed_attempt(s: AsyncSession, row_id: int, error: str) -> int:
+    """Count a failed attempt (in its own transaction); returns the attempts so far."""
+    await s.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id == row_id)
+        .values(attempts=InboxUpdate.attempts + 1, last_error=error[:500])
+    )
+    return int(await s.scalar(select(InboxUpdate.attempts).where(InboxUpdate.id == row_id)) or 0)
+
+
+async def count(s: AsyncSession, processed: bool | None = None) -> int:
+    q = select(func.count()).select_from(InboxUpdate)
+    if processed is True:
+        q = q.where(InboxUpdate.processed_at.is_not(None))
+    elif processed is False:
+        q = q.where(InboxUpdate.processed_at.is_(None))
+    return int(await s.scalar(q) or 0)

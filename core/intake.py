@@ -1,0 +1,277 @@
+"""The resident's report conversation: each input moves the draft on and says what to answer.
+
+Handlers parse the update and render the :class:`Reply`; the steps and their rules live here,
+so the conversation is the same whatever adapter drives it, and is tested without Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import drafts, reports
+from core.callbacks import DraftAction, DraftVerb
+from core.drafts import DraftState, Step
+from core.outbox import Buttons
+from core.residents import ResidentRef
+from core.services import Services
+from nlp.types import Intent
+
+CLASSIFY_CHARS = 2_000  # what the classifier reads of a very long message
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: Buttons | None = None
+    ask_location: bool = False
+    remove_keyboard: bool = False
+    alert: bool = False  # for button presses: show as a pop-up rather than a message
+
+
+@dataclass(frozen=True)
+class Photo:
+    file_id: str
+    unique_id: str
+    path: str | None
+
+
+@dataclass
+class Intake:
+    """One resident's input, with everything the steps need."""
+
+    s: AsyncSession
+    svc: Services
+    resident: ResidentRef
+    chat_id: int
+    now: datetime
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.resident.language
+
+    def t(self, key: str, **params: Any) -> str:
+        return self.svc.texts.get(self.lang, key, **params)
+
+    def say(self, key: str, *, remove_keyboard: bool = False, **params: Any) -> list[Reply]:
+        return [Reply(self.t(key, **params), remove_keyboard=remove_keyboard)]
+
+    async def _draft(self) -> DraftState | None:
+        return await drafts.load(self.s, self.chat_id, self.resident.telegram_user_id)
+
+    async def _save(self, step: Step, data: dict[str, Any]) -> DraftState:
+        return await drafts.save(
+            self.s, self.chat_id, self.resident.telegram_user_id, step, data, self.now
+        )
+
+    # --- inputs -------------------------------------------------------------------------
+
+    async def text(self, text: str) -> list[Reply]:
+        text = text.strip()
+        if not any(c.isalnum() for c in text):
+            return self.say("report.need_words")
+        draft = await self._draft()
+        if draft is None:
+            return await self._describe({}, text, new=True)
+        data = dict(draft.data)
+        if draft.step in (Step.DESCRIBE, Step.SERVICE):
+            joined = f"{data['text']}\n{text}" if draft.step is Step.SERVICE else text
+            return await self._describe(data, joined, new=False)
+        if draft.step is Step.PLACE:
+            data["address"] = text[:500]
+            return await self._next(data)
+        return await self._prompt(await self._save(draft.step, data))
+
+    async def photo(self, photo: Photo, caption: str | None) -> list[Reply]:
+        draft = await self._draft()
+        data = dict(draft.data) if draft else {}
+        data.update(
+            photo_file_id=photo.file_id, photo_unique_id=photo.unique_id, photo_path=photo.path
+        )
+        if (
+            caption
+            and any(c.isalnum() for c in caption)
+            and (draft is None or not data.get("text"))
+        ):
+            return await self._describe(data, caption.strip(), new=draft is None)
+        if draft is None or draft.step is Step.DESCRIBE:
+            return await self._prompt(await self._save(Step.DESCRIBE, data))
+        if draft.step is Step.PHOTO:
+            return await self._next(data)
+        return await self._prompt(await self._save(draft.step, data))
+
+    async def location(self, lat: float, lon: float) -> list[Reply]:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return self.say("report.bad_location")
+        draft = await self._draft()
+        data = dict(draft.data) if draft else {}
+        data.update(lat=lat, lon=lon)
+        if draft is None or draft.step is Step.DESCRIBE:
+            return await self._prompt(await self._save(Step.DESCRIBE, data))
+        if draft.step is Step.PLACE:
+            return await self._next(data)
+        return await self._prompt(await self._save(draft.step, data))
+
+    async def press(self, action: DraftAction) -> list[Reply]:
+        draft = await self._draft()
+        if draft is None or draft.id != action.draft_id:
+            return [Reply(self.t("report.stale_button"), alert=True)]
+        data = dict(draft.data)
+        match action.verb:
+            case DraftVerb.CONFIRM_SERVICE if draft.step is Step.SERVICE:
+                if action.arg not in self.svc.catalogue:
+                    return [Reply(self.t("report.stale_button"), alert=True)]
+                data["service"] = action.arg
+                return await self._next(data)
+            case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
+                return [Reply(self.t("report.pick_service"), buttons=self._all_services(draft))]
+            case DraftVerb.SKIP_PHOTO if draft.step is Step.PHOTO:
+                data["photo_skipped"] = True
+                return await self._next(data)
+            case DraftVerb.SUBMIT if draft.step is Step.CONFIRM:
+                return await self._submit(data)
+            case DraftVerb.CANCEL:
+                await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
+                return self.say("cancel.done", remove_keyboard=True)
+            case _:
+                return [Reply(self.t("report.stale_button"), alert=True)]
+
+    async def cancel(self) -> list[Reply]:
+        if await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id):
+            return self.say("cancel.done", remove_keyboard=True)
+        return self.say("cancel.nothing", remove_keyboard=True)
+
+    # --- steps --------------------------------------------------------------------------
+
+    async def _describe(self, data: dict[str, Any], text: str, new: bool) -> list[Reply]:
+        c = await reports.classify(self.svc.nlp, text[:CLASSIFY_CHARS], self.lang)
+        if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and not data:
+            return self.say("report.small_talk")
+        service = c.service if c.service in self.svc.catalogue else "other"
+        redacted = c.redacted or text
+        if len(text) > CLASSIFY_CHARS:
+            redacted = redacted + text[CLASSIFY_CHARS:]
+        data.update(
+            text=text,
+            lang=c.lang,
+            suggested=service,
+            confidence=round(c.confidence, 4),
+            top=[s for s in c.top(3) if s in self.svc.catalogue],
+            intent=c.intent.value,
+            urgent=c.urgent,
+            redacted=redacted,
+        )
+        if c.places and not data.get("address"):
+            data["address_hint"] = c.places[0].normalised
+        replies = []
+        if c.urgent:
+            replies.append(Reply(self.t("report.urgent")))
+        return replies + await self._prompt(await self._save(Step.SERVICE, data))
+
+    async def _next(self, data: dict[str, Any]) -> list[Reply]:
+        """The first step still missing something, in the order service, place, photo."""
+        if "service" not in data:
+            step = Step.SERVICE
+        elif data.get("lat") is None and not data.get("address"):
+            step = Step.PLACE
+        elif not data.get("photo_file_id") and not data.get("photo_skipped"):
+            step = Step.PHOTO
+        else:
+            step = Step.CONFIRM
+        return await self._prompt(await self._save(step, data))
+
+    async def _prompt(self, d: DraftState) -> list[Reply]:
+        match d.step:
+            case Step.DESCRIBE:
+                return self.say("report.describe")
+            case Step.SERVICE:
+                return [self._suggestion(d)]
+            case Step.PLACE:
+                hint = d.data.get("address_hint")
+                key = "report.ask_place_hint" if hint else "report.ask_place"
+                return [Reply(self.t(key, hint=escape(hint or "")), ask_location=True)]
+            case Step.PHOTO:
+                skip = DraftAction(DraftVerb.SKIP_PHOTO, d.id).encode()
+                return [
+                    Reply(self.t("report.ask_photo"), remove_keyboard=True),
+                    Reply(self.t("report.photo_hint"), buttons=[[(self.t("button.skip"), skip)]]),
+                ]
+            case Step.CONFIRM:
+                return [self._summary(d)]
+
+    def _name(self, code: str) -> str:
+        return self.svc.catalogue.name(code, self.lang)
+
+    def _suggestion(self, d: DraftState) -> Reply:
+        suggested = str(d.data["suggested"])
+        more = (self.t("button.other_service"), DraftAction(DraftVerb.MORE_SERVICES, d.id).encode())
+        if float(d.data.get("confidence", 0)) >= self.svc.settings.confidence_threshold:
+            yes = DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, suggested).encode()
+            return Reply(
+                self.t("report.suggest", service=escape(self._name(suggested))),
+                buttons=[
+                    [(self.t("button.yes_service", service=self._name(suggested)), yes)],
+                    [more],
+                ],
+            )
+        top = [*[c for c in d.data.get("top", []) if c != "other"][:3], "other"]
+        rows: Buttons = [
+            [(self._name(c), DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, c).encode())] for c in top
+        ]
+        return Reply(self.t("report.unsure"), buttons=[*rows, [more]])
+
+    def _all_services(self, d: DraftState) -> Buttons:
+        codes = list(self.svc.catalogue.codes)
+        return [
+            [
+                (self._name(c), DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, c).encode())
+                for c in codes[i : i + 2]
+            ]
+            for i in range(0, len(codes), 2)
+        ]
+
+    def _summary(self, d: DraftState) -> Reply:
+        data = d.data
+        if data.get("address"):
+            place = escape(str(data["address"]))
+        elif data.get("lat") is not None:
+            place = f"{float(data['lat']):.5f}, {float(data['lon']):.5f}"
+        else:
+            place = "—"
+        text = str(data["text"])
+        shown = text if len(text) <= 600 else text[:600] + "…"
+        photo = (
+            self.t("summary.photo_yes") if data.get("photo_file_id") else self.t("summary.photo_no")
+        )
+        return Reply(
+            self.t(
+                "report.summary",
+                service=escape(self._name(str(data["service"]))),
+                place=place,
+                text=escape(shown),
+                photo=photo,
+            ),
+            buttons=[
+                [(self.t("button.submit"), DraftAction(DraftVerb.SUBMIT, d.id).encode())],
+                [(self.t("button.cancel"), DraftAction(DraftVerb.CANCEL, d.id).encode())],
+            ],
+        )
+
+    async def _submit(self, data: dict[str, Any]) -> list[Reply]:
+        new = reports.NewReport.from_draft(data)
+        rv = await reports.submit(
+            self.s,
+            self.svc.catalogue,
+            self.svc.texts,
+            self.svc.settings.default_language,
+            self.resident,
+            new,
+            self.now,
+        )
+        await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
+        return self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))

@@ -1,0 +1,55 @@
+"""Plain views of reports handed out of ``core`` (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.enums import ReportStatus
+from storage.models import Report
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: int
+    resident_id: int
+    service: str
+    status: ReportStatus
+    text: str
+    redacted_text: str
+    lang: str
+    urgent: bool
+    address: str | None
+    lat: float | None
+    lon: float | None
+    created_at: datetime
+    photo_file_id: str | None = None
+    duplicate_of: int | None = None
+
+    @property
+    def map_url(self) -> str | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.lat:.6f}&mlon={self.lon:.6f}"
+            f"#map=18/{self.lat:.6f}/{self.lon:.6f}"
+        )
+
+
+def view(r: Report, photo_file_id: str | None = None) -> ReportView:
+    return ReportView(
+        id=r.id,
+        resident_id=r.resident_id,
+        service=r.service_code,
+        status=r.status,
+        text=r.text,
+        redacted_text=r.redacted_text,
+        lang=r.lang,
+        urgent=r.urgent,
+        address=r.address,
+        lat=r.lat,
+        lon=r.lon,
+        created_at=r.created_at,
+        photo_file_id=photo_file_id,
+        duplicate_of=r.duplicate_of,
+    )

@@ -1,0 +1,68 @@
+"""What both classifiers share: language, places, urgency and redaction around a service score."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .catalogue import check_services, ranked, restrict
+from .langid import LanguageIdentifier
+from .lexicon import Lexicon
+from .places import PlaceFinder
+from .redact import redact
+from .similarity import similarity
+from .types import Classification, Intent
+from .urgency import assess
+
+#: Longer messages are cut before the costly steps: the first screenfuls say what it is about.
+MAX_CHARS = 5000
+#: How many alternatives a Classification carries besides the best service.
+N_ALTERNATIVES = 3
+
+
+class Analyser:
+    """Holds the rule-based parts, built once and shared by a classifier's calls."""
+
+    def __init__(
+        self,
+        services: Sequence[str],
+        langid: LanguageIdentifier | None = None,
+        streets_csv: Path | None = None,
+    ) -> None:
+        self.services = check_services(services)
+        self.langid = langid or LanguageIdentifier()
+        self.lexicon = Lexicon()
+        self.places = PlaceFinder(streets_csv)
+
+    def language(self, text: str, hint: str | None) -> str:
+        return self.langid.identify(text[:MAX_CHARS], hint)
+
+    def finish(
+        self, text: str, lang: str, probs: Mapping[str, float], intent: Intent
+    ) -> Classification:
+        """A :class:`Classification` from service probabilities over the default catalogue."""
+        best = ranked(restrict(probs, self.services))
+        service, confidence = best[0]
+        reasons = assess(text[:MAX_CHARS], lang)
+        return Classification(
+            service=service,
+            confidence=round(confidence, 4),
+            alternatives=tuple((s, round(p, 4)) for s, p in best[1 : 1 + N_ALTERNATIVES]),
+            intent=intent,
+            lang=lang,
+            urgent=bool(reasons),
+            urgency_reasons=reasons,
+            places=self.places.find(text[:MAX_CHARS], lang),
+            redacted=redact(text, lang),
+        )
+
+    def similarity(self, a: str, b: str) -> float:
+        return similarity(a[:MAX_CHARS], b[:MAX_CHARS])
+
+
+def softmax(scores: Mapping[str, float], temperature: float = 1.0) -> dict[str, float]:
+    top = max(scores.values())
+    exps = {k: math.exp((v - top) / temperature) for k, v in scores.items()}
+    total = sum(exps.values())
+    return {k: v / total for k, v in exps.items()}

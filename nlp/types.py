@@ -1,0 +1,80 @@
+"""The contract between the text pipeline and the rest of Sens Commun.
+
+Everything outside ``nlp/`` sees only these types and the :class:`Classifier` protocol, so
+the implementation behind it (keyword rules, the trained spaCy pipeline) can change freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+#: The default service catalogue, also the classifier's labels (see ARCHITECTURE.md).
+DEFAULT_SERVICES: tuple[str, ...] = (
+    "cleanliness",
+    "waste",
+    "water",
+    "roads",
+    "lighting",
+    "transport",
+    "green_spaces",
+    "noise",
+    "parking",
+    "culture",
+    "other",
+)
+
+#: Languages the bot speaks and the classifier understands.
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+
+class Intent(StrEnum):
+    """What the resident wants: report a problem, propose an idea, ask, or anything else."""
+
+    REPORT = "report"
+    IDEA = "idea"
+    QUESTION = "question"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class PlaceSpan:
+    """A place named in the text: an address, a crossing or a landmark."""
+
+    text: str
+    start: int
+    end: int
+    normalised: str
+    street: str | None = None  # matched name from the town's street list, when configured
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What the pipeline tells of one message."""
+
+    service: str
+    confidence: float  # calibrated probability of ``service``, 0..1
+    alternatives: tuple[tuple[str, float], ...]  # next best (service, probability), best first
+    intent: Intent
+    lang: str
+    urgent: bool = False
+    urgency_reasons: tuple[str, ...] = ()
+    places: tuple[PlaceSpan, ...] = field(default=())
+    redacted: str = ""  # the text with personal data masked, for agents and statistics
+
+    def top(self, n: int = 3) -> tuple[str, ...]:
+        """The ``n`` most likely services, best first."""
+        return (self.service, *(s for s, _ in self.alternatives))[:n]
+
+
+class Classifier(Protocol):
+    """Classifies one message. Pure CPU work: callers run it off the event loop."""
+
+    def classify(self, text: str, lang: str | None = None) -> Classification: ...
+
+    def similarity(self, a: str, b: str) -> float:
+        """How alike two messages are, 0..1, for duplicate detection."""
+        ...

@@ -1,0 +1,58 @@
+"""Enumerations stored in the database. ``core`` re-exports them for the rest of the code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReportStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED_NOT_FIXED = "closed_not_fixed"
+    NOT_OURS = "not_ours"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+    @property
+    def open311(self) -> str:
+        """Open311 GeoReport v2 only knows ``open`` and ``closed``."""
+        return "open" if self.is_open else "closed"
+
+
+OPEN_STATUSES = frozenset(
+    {ReportStatus.NEW, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS, ReportStatus.NOT_OURS}
+)
+
+
+class ActorKind(StrEnum):
+    RESIDENT = "resident"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed; the HTTP call may be under way
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the maximum attempts, or a permanent error
+    BLOCKED = "blocked"  # the recipient blocked the bot (403)
+    UNKNOWN = "unknown"  # the process died during the call: not resent, to never send twice
+
+
+class OutboxKind(StrEnum):
+    MESSAGE = "message"  # sendMessage, or sendPhoto when the payload has a photo
+    EDIT_CARD = "edit_card"  # edit the card of a report in an agents chat
+
+
+class OutboxPurpose(StrEnum):
+    CARD = "card"  # a ticket card in an agents chat
+    STATUS = "status"  # a status change told to a resident
+    AGENT_MESSAGE = "agent_message"  # an agent's words relayed to a resident
+    RESIDENT_MESSAGE = "resident_message"  # a resident's words relayed to the card's thread
+    NOTICE = "notice"  # any other notice to agents

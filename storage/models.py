@@ -1,0 +1,188 @@
+"""SQLAlchemy 2 models: one noun per table, named constraints for Alembic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.enums import ActorKind, OutboxKind, OutboxPurpose, OutboxState, ReportStatus
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type) -> Enum:
+    # Store the values (``in_progress``), not the member names, and no native PG type so that
+    # adding a member is a plain migration.
+    return Enum(
+        cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        length=32,
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}  # noqa: RUF012
+
+
+class Resident(Base):
+    __tablename__ = "residents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8))
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Service(Base):
+    __tablename__ = "services"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_fr: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+    agents_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    __table_args__ = (UniqueConstraint("service_code", "telegram_user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_service_status", "service_code", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    text: Mapped[str] = mapped_column(Text)
+    redacted_text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    intent: Mapped[str] = mapped_column(String(16), default="report")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    suggested_service: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id", lazy="raise"
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="report", order_by="Photo.id", lazy="raise"
+    )
+
+
+class ReportEvent(Base):
+    """The history of a report: status and service changes, and messages exchanged."""
+
+    __tablename__ = "report_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[datetime]
+    actor_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind))
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_name: Mapped[str] = mapped_column(String(128), default="")
+    old_status: Mapped[ReportStatus | None] = mapped_column(_enum(ReportStatus))
+    new_status: Mapped[ReportStatus | None] = mapped_column(_enum(ReportStatus))
+    old_service: Mapped[str | None] = mapped_column(String(32))
+    new_service: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[Report] = relationship(back_populates="events", lazy="raise")
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[Report] = relationship(back_populates="photos", lazy="raise")
+
+
+class Draft(Base):
+    """A conversation in progress, kept in the database so a restart carries on."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """A Telegram update as received, stored before the webhook answers 200."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "chat_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """A message that must reach someone because something changed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "not_before"),
+        Index("ix_outbox_sent_message", "chat_id", "telegram_message_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[OutboxKind] = mapped_column(_enum(OutboxKind))
+    purpose: Mapped[OutboxPurpose] = mapped_column(_enum(OutboxPurpose))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    state: Mapped[OutboxState] = mapped_column(_enum(OutboxState), default=OutboxState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
