@@ -97,12 +97,19 @@ async def mark_sent(s: AsyncSession, row_id: int, message_id: int | None, now: d
     )
 
 
-async def mark_retry(s: AsyncSession, row_id: int, at: datetime, error: str) -> None:
-    await s.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(state=OutboxState.PENDING, not_before=at, last_error=error[:500])
-    )
+async def mark_retry(
+    s: AsyncSession, row_id: int, at: datetime, error: str, refund: bool = False
+) -> None:
+    """Back to PENDING until ``at``; ``refund`` when the attempt was not the message's fault
+    (its chat was not ready, Telegram asked to wait)."""
+    values: dict[str, Any] = {
+        "state": OutboxState.PENDING,
+        "not_before": at,
+        "last_error": error[:500],
+    }
+    if refund:
+        values["attempts"] = OutboxMessage.attempts - 1
+    await s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
 
 
 async def mark_final(s: AsyncSession, row_id: int, state: OutboxState, error: str) -> None:

@@ -1,0 +1,38 @@
+"""Telegram adapters: parse the update, call ``core``, render the reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from core.catalogue import Catalogue
+from handlers import agent, commands, errors, report
+
+COMMANDS = ("start", "help", "language", "cancel", "myreports", "privacy")
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:
+    agent_chats = [s.agents_chat_id for s in catalogue if s.agents_chat_id is not None]
+    in_agents_chat = filters.Chat(chat_id=agent_chats) if agent_chats else filters.Chat(chat_id=[])
+    private = filters.ChatType.PRIVATE
+
+    app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
+    app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
+
+    app.add_handler(CommandHandler("start", commands.on_start, filters=private))
+    app.add_handler(CommandHandler("help", commands.on_help, filters=private))
+    app.add_handler(CommandHandler("language", commands.on_language, filters=private))
+    app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=private))
+    app.add_handler(CommandHandler("myreports", commands.on_my_reports, filters=private))
+    app.add_handler(CommandHandler("privacy", commands.on_privacy, filters=private))
+    app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
+    app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
+
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, report.on_text))
+    app.add_handler(MessageHandler(private & filters.PHOTO, report.on_photo))
+    app.add_handler(MessageHandler(private & filters.LOCATION, report.on_location))
+    app.add_handler(MessageHandler(private & filters.COMMAND, commands.on_help))
+    app.add_handler(MessageHandler(private & ~filters.COMMAND, report.on_unsupported))
+    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

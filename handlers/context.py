@@ -7,7 +7,7 @@ committed together (or not at all).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -28,6 +28,9 @@ class Unit:
 
     session: AsyncSession
     error: BaseException | None = None
+    #: Telegram calls to make once the unit is committed: a transaction never waits on the
+    #: network, and nothing is said about effects that were rolled back.
+    after_commit: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
 
 _current: ContextVar[Unit | None] = ContextVar("senscommun_unit", default=None)
@@ -63,6 +66,10 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
     @property
     def session(self) -> AsyncSession:
         return current_unit().session
+
+    def later(self, call: Callable[[], Awaitable[Any]]) -> None:
+        """Make a Telegram call after this update's effects are committed."""
+        current_unit().after_commit.append(call)
 
     @property
     def desk(self) -> Desk:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .text import fold
+from .types import LANGUAGES
 
 _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "cleanliness": {
@@ -25,7 +26,7 @@ _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "++tags?\\b", "++graffiti", "++grafiti", "+graff", "++crottes?", "+dejection", "+salete",
             "sale\\b", "sales\\b", "salet", "crade", "degueu", "depots? sauvages?", "++depot sauvage",
             "dechets? sauvages?", "detritus", "papiers? par terre", "megots?", "canettes?",
-            "nettoy", "nettoi", "proprete", "vomi", "urine", "pipi", "odeur d'urine", "pisse",
+            "nettoy", "nettoi", "proprete", "vomi", "corbeille", "cadavre", "animal mort", "chat mort", "pigeon mort", "urine", "pipi", "odeur d'urine", "pisse",
             "seringue", "tessons?", "verre casse", "bris de verre", "encombre le trottoir de sac",
             "balay", "souill", "immondices", "crasse", "tagu", "inscriptions?", "peinture sur",
             "pigeons?", "fientes?", "-dechets? par terre", "jonche", "ordures? (par terre|partout)",
@@ -33,10 +34,10 @@ _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "sacs? abandonne", "dechet",
         ),
         "en": (
-            "+graffiti", "++graffitti", "++grafitti", "++tag(ged|s|ging)?\\b", "++dog (poo|poop|mess|fouling|dirt)",
+            "++graffiti", "++graffitti", "++grafitti", "++tag(ged|s|ging)?\\b", "++dog (poo|poop|mess|fouling|dirt)",
             "+fouling", "++fly.?tipp", "+dumped", "+dumping", "litter", "rubbish (dumped|everywhere|on)",
             "trash (everywhere|on the)", "dirty", "filthy", "filth", "mess\\b", "messy", "grime",
-            "needles?", "syringe", "broken glass", "vomit", "urine", "pee\\b", "smells? of (pee|urine)",
+            "needles?", "syringe", "broken glass", "vomit", "dead (fox|animal|bird|cat|dog|badger|deer|pigeon|rat)", "roadkill", "litter bin", "urine", "pee\\b", "smells? of (pee|urine)",
             "sweep", "swept", "clean", "cigarette (butts|ends)", "butts\\b", "chewing gum", "gum on",
             "spray.?paint", "vandal", "pigeon", "bird droppings", "fly.?post", "stickers? all",
             "oil spill", "cans\\b", "bottles? (everywhere|smashed|left)", "debris",
@@ -138,7 +139,7 @@ _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "+number \\d+ bus", "+driver", "+train", "+station", "+metro", "+subway",
             "+underground", "+ticket", "+fare", "+public transport", "+commut", "late\\b",
             "delay", "never came", "didn.t (turn up|show|stop)", "didn.t come", "cancelled",
-            "canceled", "shelter", "platform", "scooter", "e.?scooter", "cycling", "cyclist",
+            "canceled", "platform", "scooter", "e.?scooter", "cycling", "cyclist",
             "ev charg", "charging point", "service \\d", "travel", "journey", "school bus",
             "bus lane",
         ),
@@ -235,14 +236,14 @@ _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
             "+pole emploi", "+caf\\b", "+aide sociale", "+ccas", "+securite", "+police",
             "+vol\\b", "+cambriol", "+squat", "+facture", "+mairie", "+accueil", "+formulaire",
             "+demarche", "insalubr", "moisissure", "humidite", "chauffage", "ascenseur",
-            "voisin", "pigeon mort", "cadavre", "renard", "sanglier", "deal", "trafic",
+            "voisin", "renard", "sanglier", "deal", "trafic",
             "agression", "internet", "fibre", "antenne", "cimetiere", "piscine", "gymnase",
             "stade", "sport", "wifi", "poste\\b", "la poste", "colis", "courrier", "medecin",
             "pharmacie", "hopital", "emploi", "travail",
         ),
         "en": (
             "+housing", "+landlord", "+tenant", "+council tax", "+rent\\b", "+benefits",
-            "+passport", "+birth certificate", "+stray", "+dead (fox|animal|bird|cat|dog|badger|deer)",
+            "+passport", "+birth certificate", "+stray", 
             "+animal", "+rats?\\b", "+mice", "+mouse", "+cockroach", "+bed.?bugs?", "+pest",
             "+vermin", "+trolley", "+shopping cart", "+school", "+nursery", "+planning permission",
             "+planning application", "+building control", "+election", "+vote", "+voting",
@@ -272,12 +273,13 @@ RESOLVED_CUES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class _Cue:
-    pattern: re.Pattern[str]
+    fragment: str
     weight: float
+    lang: str
     same_lang_only: bool
 
 
-def _compile(fragment: str) -> _Cue:
+def _parse(fragment: str, lang: str) -> _Cue:
     weight = 1.0
     same_lang_only = False
     while fragment[:1] in {"+", "-", "!"}:
@@ -288,53 +290,57 @@ def _compile(fragment: str) -> _Cue:
             weight = 0.5
         else:
             same_lang_only = True
-    return _Cue(re.compile(r"(?<![a-z0-9])(?:" + fragment + ")"), weight, same_lang_only)
+    return _Cue(fragment, weight, lang, same_lang_only)
 
 
 class Lexicon:
-    """Scores a text against every service's cues. Built once; matching is plain ``re``."""
+    """Scores a text against every service's cues. Built once; matching is plain ``re``.
 
-    def __init__(self) -> None:
-        self._cues: dict[str, dict[str, tuple[_Cue, ...]]] = {
-            service: {lang: tuple(_compile(f) for f in frags) for lang, frags in by_lang.items()}
-            for service, by_lang in _SERVICE_CUES.items()
-        }
-        # Per service, strongest cues first, the message's language deciding at match time.
-        self._ordered: dict[str, list[tuple[str, _Cue]]] = {
-            service: sorted(
-                ((lang, cue) for lang, cues in by_lang.items() for cue in cues),
-                key=lambda lc: (-lc[1].weight, -len(lc[1].pattern.pattern)),
-            )
-            for service, by_lang in self._cues.items()
-        }
-        self._resolved = {lang: re.compile(p) for lang, p in RESOLVED_CUES.items()}
+    Per service and message language, all cues are one alternation (strongest and same-language
+    cues first), so a clause costs one ``finditer`` per service and overlapping cues ("bus
+    shelter" and "bus") count once, the strongest winning.
+    """
+
+    def __init__(self, other_lang_weight: float = 0.5) -> None:
         self.services: tuple[str, ...] = tuple(_SERVICE_CUES)
+        # (service, lang) -> first letter of a word -> (alternation, weight of each group)
+        self._regex: dict[tuple[str, str], dict[str, tuple[re.Pattern[str], list[float]]]] = {}
+        for service, by_lang in _SERVICE_CUES.items():
+            cues = [_parse(f, lang) for lang, frags in by_lang.items() for f in frags]
+            for lang in LANGUAGES:
+                usable = [c for c in cues if c.lang == lang or not c.same_lang_only]
+                usable.sort(key=lambda c: (c.lang != lang, -c.weight, -len(c.fragment)))
+                self._regex[(service, lang)] = _by_first_char(usable, lang, other_lang_weight)
+        self._resolved = {lang: re.compile(p) for lang, p in RESOLVED_CUES.items()}
 
-    def scores(self, text: str, lang: str, other_lang_weight: float = 0.5) -> dict[str, float]:
+    def scores(self, text: str, lang: str) -> dict[str, float]:
         """Cue score per service: the weights of the cues found, clause by clause.
 
-        Cues of the message's language count fully, those of the other language at
-        ``other_lang_weight`` (residents mix languages); a clause that says the problem is
-        fixed counts a quarter.
+        Cues of the message's language count fully, those of the other language half
+        (residents mix languages); a clause that says its problem is fixed counts a quarter.
+        Matching is tried only at word starts, with the cues that can begin with that letter.
         """
+        lang = lang if lang in LANGUAGES else "fr"
         folded = fold(text)
         totals = dict.fromkeys(self.services, 0.0)
         if not folded.strip():
             return totals
         for clause in _clauses(folded):
             factor = 0.25 if self.is_resolved(clause) else 1.0
-            for service, cues in self._ordered.items():
-                taken: list[tuple[int, int]] = []  # "bus shelter" counts once, not as "bus" too
-                for cue_lang, cue in cues:
-                    same = cue_lang == lang
-                    if cue.same_lang_only and not same:
+            starts = [(m.start(), clause[m.start()]) for m in _WORD_START.finditer(clause)]
+            for service in self.services:
+                table = self._regex[(service, lang)]
+                done = 0  # end of the last cue counted: overlapping cues count once
+                for pos, first in starts:
+                    if pos < done:
                         continue
-                    m = cue.pattern.search(clause)
-                    if m is None or any(m.start() < e and s < m.end() for s, e in taken):
+                    entry = table.get(first)
+                    if entry is None:
                         continue
-                    taken.append((m.start(), m.end()))
-                    lang_w = 1.0 if same else other_lang_weight
-                    totals[service] += cue.weight * lang_w * factor
+                    m = entry[0].match(clause, pos)
+                    if m is not None and m.lastgroup is not None:
+                        totals[service] += entry[1][int(m.lastgroup[1:])] * factor
+                        done = m.end()
         return totals
 
     def is_resolved(self, folded_clause: str) -> bool:
@@ -345,6 +351,31 @@ class Lexicon:
                 if not _NEGATED.search(before):
                     return True
         return False
+
+
+_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]")
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _by_first_char(
+    cues: list[_Cue], lang: str, other_lang_weight: float
+) -> dict[str, tuple[re.Pattern[str], list[float]]]:
+    """One alternation per first letter; a cue opening on a group goes in every one."""
+    table: dict[str, tuple[re.Pattern[str], list[float]]] = {}
+    for char in _ALNUM:
+        chosen = [c for c in cues if _may_start_with(c.fragment, char)]
+        if not chosen:
+            continue
+        weights = [c.weight * (1.0 if c.lang == lang else other_lang_weight) for c in chosen]
+        alternation = "|".join(f"(?P<g{i}>{c.fragment})" for i, c in enumerate(chosen))
+        table[char] = (re.compile(alternation), weights)
+    return table
+
+
+def _may_start_with(fragment: str, char: str) -> bool:
+    if fragment[0] in _ALNUM and fragment[1:2] not in {"?", "*", "{"}:
+        return fragment[0] == char
+    return True
 
 
 _NEGATED = re.compile(r"(\bpas|\bnot|n't|\bnever|\bjamais|\bnon|\byet to be|\bto be)\s+(\w+\s+)?$")

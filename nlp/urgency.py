@@ -1,8 +1,116 @@
-"""Urgency rules (filled in below)."""
+"""Urgency: danger to people, flagged by rules with a reason the agents and the resident can read.
+
+Rules rather than a model: an urgent report is rare, a missed one is costly, and every flag must
+be explainable ("gas smell"). Each rule is a pattern on folded text; a match is discarded when a
+negation or a "fixed" cue stands just before it ("pas d'odeur de gaz", "no longer sparking").
+The reasons are stable codes (``gas``, ``electricity``...), rendered by the message catalogues.
+"""
 
 from __future__ import annotations
 
+import re
 
-def assess(text: str, lang: str) -> tuple[str, ...]:
-    """Reasons the message is urgent (empty when it is not)."""
-    return ()
+from .text import fold
+
+_RULES: dict[str, tuple[str, ...]] = {
+    "gas": (
+        r"(odeur|sent|senteur|fuite) (de |du )?gaz", r"ca sent le gaz", r"gaz qui fuit",
+        r"(smell|smells|smelling|stink|stinks|leak|leaking) (of |like )?gas", r"gas (leak|smell)",
+    ),
+    "electricity": (
+        r"fils? (electriques? )?(denude|a nu|pendant|arrache|tombe|au sol|qui pend|sous tension)",
+        r"cables? (electriques? )?(denude|a nu|pendant|arrache|tombe|au sol|qui pend)",
+        r"(etincelle|court.circuit|electrocut|sous tension)", r"armoire electrique (ouverte|eventree)",
+        r"(live|exposed|bare|dangling|hanging|fallen|down) (electric(al)? )?(wires?|cables?)",
+        r"wires? (hanging|dangling|exposed|sparking|on the ground|down)",
+        r"(sparks|sparking|electrocut|electric shock)",
+    ),
+    "fire": (
+        r"(incendie|en feu|flammes|fumee noire|prend feu|feu de (poubelle|voiture|benne|broussaille)"
+        r"|(poubelle|voiture|benne|container|conteneur)s? (qui )?brule)",
+        r"(fire\b(?! (hydrant|station|brigade|exit|door|alarm|escape|service))|on fire|ablaze|flames"
+        r"|black smoke|smell of burning|(bin|car|van|skip|container)s? (is |are )?burning)",
+    ),
+    "flooding": (
+        r"(inond|crue|submerg|l'eau monte|de l'eau jusqu|torrent|geyser|jaillit|canalisation (a )?eclate)",
+        r"(flood|flooded|flooding|submerged|burst (water )?main|water gushing|gushing water|geyser)",
+    ),
+    "road_hazard": (
+        r"(trou|nid de poule|tranchee|plaque d'egout|regard).{0,40}(la nuit|non signale|pas signale"
+        r"|sans signalisation|sans barriere|profond|beant|ouvert|enorme|dangereux|tomber)",
+        r"(plaque d'egout|bouche d'egout|regard) (ouverte?|manquante?|arrachee?|soulevee?|deplacee?)",
+        r"(arbre|branche|poteau|feu|lampadaire|mur|pan de mur).{0,20}(tombe|effondre|menace de tomber"
+        r"|va tomber|sur la (route|chaussee|voie))",
+        r"feux? (tricolores?|rouges?)? ?(en panne|ne marchent? plus|eteints?).{0,30}(carrefour|croisement)",
+        r"(hole|pothole|sinkhole|trench).{0,40}(at night|unlit|unmarked|no (barrier|sign|cone)s?|"
+        r"deep|huge|massive|gaping|open|fall)",
+        r"(missing|open|lifted|displaced|uncovered) (manhole|drain) cover",
+        r"manhole cover (missing|gone|off|open)",
+        r"(tree|branch|pole|lamp.?post|wall).{0,20}(fallen|collapsed|about to fall|blocking the road"
+        r"|across the road|came down|down on the road)",
+        r"traffic lights? (out|down|not working|broken).{0,30}(junction|crossing|intersection)",
+        r"(effondr|collapse|sinkhole)",
+    ),
+    "injury": (
+        r"(blesse|saigne|inconscient|malaise|accident|renverse par|(je suis|elle est|il est) tombee?"
+        r"|s'est (fait mal|blesse|cogne|ouvert)|a chute|ambulance|pompiers|samu)",
+        r"(injured|injury|bleeding|unconscious|collapsed on|accident|knocked (down|over)|"
+        r"fell (over|down|into)|ambulance|paramedic|hurt\b|broke (his|her|my) )",
+    ),
+    "danger": (
+        r"(danger de mort|tres dangereux|extremement dangereux|risque d.accident|dangereux pour"
+        r"|quelqu'un va se (tuer|blesser)|enfants? en danger)",
+        r"(life.threatening|extremely dangerous|very dangerous|dangerous for|someone (will|could|is "
+        r"going to) (get hurt|be killed|die)|children at risk)",
+    ),
+    "chemicals": (
+        r"(amiante|produits? chimiques?|bidons? (d'huile|de produit)|acide|seringues?)",
+        r"(asbestos|chemical|toxic|needles?|syringes?)",
+    ),
+}  # fmt: skip
+
+_NEGATION = re.compile(
+    r"(\bpas (de |d')?|\bplus (de |d')?|\bni |\bsans |\bno |\bnot |\bnever |n't |\bwithout |\bno more "
+    r"|\bno longer |\bplus aucune? |\baucune? |\brisques? d[' ]|\brisk of (an )?|\bbefore (there is )?(an )?"
+    r"|\bavant (qu'il y ait )?(un )?)(\w+ ){0,2}$"
+)
+_RESOLVED = re.compile(
+    r"\b(repar|resolu|eteint par|maitrise|fixed|repaired|put out|under control|sorted|was fixed)"
+)
+#: Only the strongest reasons stand on their own; "urgent" alone is not enough.
+_WEAK = frozenset({"danger", "chemicals"})
+_COMPILED = {
+    reason: tuple(re.compile(r"(?<![a-z])" + p) for p in patterns)
+    for reason, patterns in _RULES.items()
+}
+
+
+def assess(text: str, lang: str = "fr") -> tuple[str, ...]:
+    """The reasons ``text`` reports a danger to people, most specific first; empty if none.
+
+    ``lang`` is accepted for symmetry with the other steps; both languages' rules always run,
+    since residents mix them. "Danger" or "needles" alone flag a report only beside another
+    reason or an explicit word of danger: a resident's "urgent !!" is not an emergency.
+    """
+    del lang
+    folded = fold(text)
+    reasons: list[str] = []
+    for clause in re.split(r"[.;!?\n]+|\bmais\b|\bbut\b", folded):
+        if not clause.strip():
+            continue
+        for reason, patterns in _COMPILED.items():
+            if reason in reasons:
+                continue
+            for pattern in patterns:
+                m = pattern.search(clause)
+                if m and not _negated(clause, m.start()) and not _RESOLVED.search(clause):
+                    reasons.append(reason)
+                    break
+    strong = [r for r in reasons if r not in _WEAK]
+    if not strong and "danger" not in reasons:
+        return ()
+    return tuple(strong + [r for r in reasons if r in _WEAK])
+
+
+def _negated(clause: str, start: int) -> bool:
+    return bool(_NEGATION.search(clause[max(0, start - 30) : start]))

@@ -1,0 +1,110 @@
+"""The ``senscommun`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load_config
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs request URLs, which hold the bot token: keep it quiet.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _run(config_path: Path | None) -> int:
+    from bot.runtime import NotMigrated, Runtime
+
+    cfg = load_config(config_path)
+    if not cfg.telegram.token:
+        raise ConfigError("telegram.token: required to run (set it or SENSCOMMUN_TELEGRAM_TOKEN)")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with Runtime(cfg):
+            await stop.wait()
+    except NotMigrated as exc:
+        print(f"senscommun: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def _db_upgrade(config_path: Path | None) -> int:
+    from storage.db import create_engine
+    from storage.migrate import current_revision, upgrade
+
+    cfg = load_config(config_path)
+    engine = create_engine(cfg.database.url, cfg.database.busy_timeout_ms)
+    try:
+        await upgrade(engine)
+        print(f"database at revision {await current_revision(engine)}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="senscommun", description="Sens Commun: co-produce public services")
+    p.add_argument("--config", type=Path, help="TOML config file (default: $SENSCOMMUN_CONFIG)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="serve the bot (polling or webhook, per the config)")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    sub.add_parser("demo", help="play a scripted story against a fake Telegram, no token needed")
+    sub.add_parser("check-config", help="validate the config and exit")
+    try:
+        from nlp.commands import register
+    except ImportError:  # the NLP commands are optional while the pipeline is being built
+        pass
+    else:
+        register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _logging(args.verbose)
+    config_path = args.config
+    try:
+        match args.command:
+            case "run":
+                return asyncio.run(_run(config_path))
+            case "db":
+                return asyncio.run(_db_upgrade(config_path))
+            case "demo":
+                logging.getLogger().setLevel(logging.WARNING)
+                from bot.demo import main as demo
+
+                demo()
+                return 0
+            case "check-config":
+                load_config(config_path)
+                print("config OK")
+                return 0
+            case _:
+                handler = getattr(args, "handler", None) or getattr(args, "func", None)
+                if handler is None:
+                    build_parser().print_help()
+                    return 2
+                return int(handler(args) or 0)
+    except ConfigError as exc:
+        print(f"senscommun: config error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

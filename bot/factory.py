@@ -1,0 +1,69 @@
+"""Builders: the services and the PTB Application, each made once at start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Config
+from core.catalogue import Catalogue, ServiceInfo
+from core.i18n import Texts
+from core.services import Clock, Services, Settings, utcnow
+from handlers import register
+from handlers.context import BotData, Ctx
+from nlp import load_classifier
+from nlp.types import LANGUAGES
+from storage.db import create_engine, create_sessionmaker
+
+App = Application[Any, Ctx, Any, Any, BotData, Any]
+
+
+def create_catalogue(config: Config) -> Catalogue:
+    return Catalogue(
+        ServiceInfo(s.code, dict(s.name), s.agents_chat_id, frozenset(s.agents))
+        for s in config.services
+    )
+
+
+def create_services(config: Config, clock: Clock = utcnow) -> Services:
+    engine = create_engine(config.database.url, config.database.busy_timeout_ms)
+    catalogue = create_catalogue(config)
+    nlp = load_classifier(
+        services=catalogue.codes,
+        model_dir=config.nlp.model_dir,
+        streets_csv=config.nlp.streets_csv,
+        kind=config.nlp.kind,
+    )
+    return Services(
+        sessions=create_sessionmaker(engine),
+        nlp=nlp,
+        texts=Texts(LANGUAGES, config.bot.default_language),
+        catalogue=catalogue,
+        settings=Settings(
+            default_language=config.bot.default_language,
+            confidence_threshold=config.nlp.confidence_threshold,
+            media_dir=config.bot.media_dir,
+            max_text_chars=config.bot.max_text_chars,
+        ),
+        clock=clock,
+    )
+
+
+def create_application(config: Config, services: Services) -> App:
+    token = config.telegram.token or "0:demo"
+    context_types = ContextTypes(context=Ctx, bot_data=BotData)
+    app: App = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.telegram.api_base_url)
+        .base_file_url(config.telegram.api_file_url)
+        .context_types(context_types)
+        .updater(None)  # updates reach us through the inbox, not PTB's update queue
+        .connection_pool_size(64)
+        .pool_timeout(10.0)
+        .build()
+    )
+    app.bot_data.services = services
+    register(app, services.catalogue)
+    return app

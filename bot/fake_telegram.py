@@ -1,0 +1,239 @@
+"""A fake Telegram Bot API server on loopback, for the demo, the tests and the benchmarks.
+
+It answers the methods Sens Commun uses with plausible results, records every call, serves
+file downloads, hands out queued updates to ``getUpdates``, and can enforce rate limits by
+answering 429 with ``retry_after`` like the real one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sens Commun", "username": "senscommun_bot"}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "entities",
+    "caption_entities",
+    "reply_parameters",
+    "scope",
+}
+PHOTO_BYTES = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")  # a tiny JPEG
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+    result: Any = None
+
+
+@dataclass
+class RateLimit:
+    """Telegram's limits, enforced when set: 429 with retry_after past them."""
+
+    per_second: float = 30.0
+    per_chat_interval: float = 1.0
+    retry_after: int = 1
+    _stamps: deque[float] = field(default_factory=deque)
+    _chat_last: dict[str, float] = field(default_factory=dict)
+
+    def check(self, chat: str | None, now: float) -> bool:
+        while self._stamps and now - self._stamps[0] >= 1.0:
+            self._stamps.popleft()
+        if len(self._stamps) >= self.per_second:
+            return False
+        if chat is not None and now - self._chat_last.get(chat, -1e9) < self.per_chat_interval:
+            return False
+        self._stamps.append(now)
+        if chat is not None:
+            self._chat_last[chat] = now
+        return True
+
+
+class FakeBotApi:
+    def __init__(self, token: str = "0:demo", rate_limit: RateLimit | None = None) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.updates: deque[dict[str, Any]] = deque()
+        self.rate_limit = rate_limit
+        self.throttled = 0
+        self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
+        self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.on_call: Callable[[Call], None] | None = None
+
+    # --- server -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self, port: int = 0) -> None:
+        app = web.Application(client_max_size=50_000_000)
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # --- inspection ---------------------------------------------------------------------
+
+    def of(self, method: str, chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method
+            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def texts(self, chat_id: int) -> list[str]:
+        """What a chat was shown: new messages, photo captions and edits, in order."""
+        out = []
+        for c in self.calls:
+            if str(c.params.get("chat_id")) != str(chat_id):
+                continue
+            if c.method in ("sendMessage", "editMessageText"):
+                out.append(str(c.params.get("text", "")))
+            elif c.method in ("sendPhoto", "editMessageCaption"):
+                out.append(str(c.params.get("caption", "")))
+        return out
+
+    async def wait_for(
+        self, predicate: Callable[[FakeBotApi], bool], timeout: float = 10.0
+    ) -> None:
+        """Wait until ``predicate`` holds (checked after every call), or fail after ``timeout``."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
+
+    def last_buttons(self, chat_id: int) -> list[list[dict[str, Any]]]:
+        """The inline keyboard of the last message or edit with one, in ``chat_id``."""
+        for c in reversed(self.calls):
+            if str(c.params.get("chat_id")) == str(chat_id) and c.method != "answerCallbackQuery":
+                markup = c.params.get("reply_markup")
+                if isinstance(markup, dict) and "inline_keyboard" in markup:
+                    return list(markup["inline_keyboard"])
+        return []
+
+    # --- the API ------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            data = await request.json()
+            return dict(data) if isinstance(data, dict) else {}
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str):
+                params[key] = json.loads(value) if key in JSON_FIELDS else value
+            else:
+                params[key] = "<file>"
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if self.fail_next[method] > 0:
+            self.fail_next[method] -= 1
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
+        chat = str(params["chat_id"]) if "chat_id" in params else None
+        if self.rate_limit and method.startswith("send"):
+            if not self.rate_limit.check(chat, time.monotonic()):
+                self.throttled += 1
+                ra = self.rate_limit.retry_after
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {ra}",
+                        "parameters": {"retry_after": ra},
+                    },
+                    status=429,
+                )
+        if method == "getUpdates":
+            result: Any = [self.updates.popleft() for _ in range(len(self.updates))]
+            if not result:
+                await asyncio.sleep(0.05)
+        else:
+            result = self._result(method, params)
+        call = Call(method, params, time.monotonic(), result)
+        self.calls.append(call)
+        if self.on_call:
+            self.on_call(call)
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "result": result})
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = params.get("chat_id", 0)
+        chat_type = "private" if str(chat_id).lstrip("-") == str(chat_id) else "supergroup"
+        msg = {
+            "message_id": next(self._message_ids[str(chat_id)]),
+            "date": int(time.time()),
+            "chat": {"id": int(chat_id), "type": chat_type},
+            "from": BOT_USER,
+        }
+        msg.update(extra)
+        return msg
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        match method:
+            case "getMe":
+                return BOT_USER
+            case "sendMessage":
+                return self._message(params, text=params.get("text", ""))
+            case "sendPhoto":
+                photo = [
+                    {
+                        "file_id": str(params.get("photo")),
+                        "file_unique_id": "u",
+                        "width": 1,
+                        "height": 1,
+                    }
+                ]
+                return self._message(params, photo=photo, caption=params.get("caption", ""))
+            case "editMessageText" | "editMessageCaption" | "editMessageReplyMarkup":
+                if "inline_message_id" in params:
+                    return True
+                msg = self._message(params, text=params.get("text", ""))
+                msg["message_id"] = int(params.get("message_id", 0))
+                return msg
+            case "getFile":
+                fid = str(params.get("file_id"))
+                return {
+                    "file_id": fid,
+                    "file_unique_id": fid[-8:],
+                    "file_size": len(PHOTO_BYTES),
+                    "file_path": f"photos/{fid}.jpg",
+                }
+            case _:
+                return True
+
+    async def _file(self, request: web.Request) -> web.Response:
+        return web.Response(body=PHOTO_BYTES, content_type="image/jpeg")

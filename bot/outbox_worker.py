@@ -1,0 +1,253 @@
+"""Delivers the outbox within Telegram's limits: overall rate, one message a second per chat,
+twenty a minute per group; honours ``retry_after``, retries failures, never sends twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.config import OutboxConfig
+from core import outbox
+from core.outbox import Claimed
+from core.services import Services
+from handlers.render import inline
+from storage.enums import OutboxKind, OutboxState
+
+log = logging.getLogger(__name__)
+
+
+class Limits:
+    """Token bucket overall; spacing per chat; a sliding minute per group (negative ids)."""
+
+    def __init__(self, cfg: OutboxConfig, monotonic: Any = time.monotonic) -> None:
+        self.cfg, self.now = cfg, monotonic
+        self._tokens = 1.0
+        self._stamp = monotonic()
+        self._chat_next: dict[int, float] = {}
+        self._group: dict[int, deque[float]] = {}
+        self.paused_until = 0.0
+
+    def chat_ready(self, chat_id: int) -> bool:
+        now = self.now()
+        if now < self._chat_next.get(chat_id, 0.0):
+            return False
+        if chat_id < 0:
+            window = self._group.setdefault(chat_id, deque())
+            while window and now - window[0] >= 60:
+                window.popleft()
+            if len(window) >= self.cfg.per_group_per_minute:
+                return False
+        return True
+
+    def wait_global(self) -> float:
+        """Seconds to wait before the next message may go out overall."""
+        now = self.now()
+        rate = self.cfg.messages_per_second
+        self._tokens = min(max(1.0, rate / 10), self._tokens + (now - self._stamp) * rate)
+        self._stamp = now
+        pause = max(0.0, self.paused_until - now)
+        if self._tokens >= 1.0:
+            return pause
+        return max(pause, (1.0 - self._tokens) / rate)
+
+    def took(self, chat_id: int) -> None:
+        now = self.now()
+        self._tokens -= 1.0
+        self._chat_next[chat_id] = now + self.cfg.per_chat_interval_s
+        if chat_id < 0:
+            self._group.setdefault(chat_id, deque()).append(now)
+
+    def back_off(self, chat_id: int, seconds: float) -> None:
+        self._chat_next[chat_id] = self.now() + seconds
+        self.paused_until = max(self.paused_until, self.now() + min(seconds, 5.0))
+
+
+class OutboxWorker:
+    def __init__(self, bot: Any, services: Services, cfg: OutboxConfig, postgres: bool) -> None:
+        self.bot, self.svc, self.cfg, self.postgres = bot, services, cfg, postgres
+        self.limits = Limits(cfg)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.sent = 0
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+
+    async def recover(self) -> int:
+        async with self.svc.sessions() as s:
+            n = await outbox.release_interrupted(s)
+            await s.commit()
+        if n:
+            log.warning("outbox: %s message(s) interrupted mid-call are not resent", n)
+        return n
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                done = await self.drain_once()
+            except SQLAlchemyError as exc:
+                log.warning("outbox: %s; retrying", type(exc).__name__)
+                done = 0
+            if done == 0:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.cfg.poll_interval_s)
+                except TimeoutError:
+                    pass
+
+    async def drain_once(self, batch: int = 100) -> int:
+        """Claim due messages and send those whose chat is ready now; others go back."""
+        async with self.svc.sessions() as s:
+            claimed = await outbox.claim_due(s, self.svc.clock(), batch, self.postgres)
+            await s.commit()
+        if not claimed:
+            return 0
+        sent, later = 0, []
+        for row in claimed:
+            if self._stopping or not self.limits.chat_ready(row.chat_id):
+                later.append(row)
+                continue
+            wait = self.limits.wait_global()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.limits.took(row.chat_id)
+            await self._deliver(row)
+            sent += 1
+        if later:
+            async with self.svc.sessions() as s:
+                for row in later:
+                    await outbox.mark_retry(
+                        s, row.id, self.svc.clock(), "waiting for its chat's turn", refund=True
+                    )
+                await s.commit()
+        return sent
+
+    async def _deliver(self, row: Claimed) -> None:
+        now = self.svc.clock()
+        try:
+            msg = await self._send(row)
+        except RetryAfter as exc:
+            delay = (
+                float(exc.retry_after.total_seconds())
+                if isinstance(exc.retry_after, timedelta)
+                else float(exc.retry_after)
+            )
+            self.limits.back_off(row.chat_id, delay)
+            await self._record_retry(
+                row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False
+            )
+            return
+        except Forbidden as exc:
+            await self._record_final(row, OutboxState.BLOCKED, str(exc))
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                await self._record_sent(row, None)
+                return
+            if row.kind is OutboxKind.EDIT_CARD and "not found" in str(exc).lower():
+                await self._record_final(row, OutboxState.FAILED, str(exc))
+                return
+            await self._after_error(row, exc)
+            return
+        except (NetworkError, TelegramError) as exc:
+            await self._after_error(row, exc)
+            return
+        except _NotYet as exc:
+            await self._record_retry(row, now + timedelta(seconds=2), str(exc), count=False)
+            return
+        await self._record_sent(row, msg.message_id if isinstance(msg, Message) else None)
+        self.sent += 1
+
+    async def _after_error(self, row: Claimed, exc: Exception) -> None:
+        if row.attempts >= self.cfg.max_attempts:
+            await self._record_final(row, OutboxState.FAILED, f"{type(exc).__name__}: {exc}")
+        else:
+            at = self.svc.clock() + outbox.backoff(row.attempts)
+            await self._record_retry(row, at, f"{type(exc).__name__}: {exc}", count=True)
+
+    async def _send(self, row: Claimed) -> Any:
+        p = row.payload
+        markup = inline(p.get("buttons"))
+        parse = ParseMode.HTML if p.get("html") else None
+        if row.kind is OutboxKind.EDIT_CARD:
+            assert row.report_id is not None
+            async with self.svc.sessions() as s:
+                target = await outbox.card_message(s, row.report_id, row.chat_id)
+                pending = target is None and await outbox.card_pending(
+                    s, row.report_id, row.chat_id
+                )
+            if target is None:
+                if pending:
+                    raise _NotYet("the card is not sent yet")
+                return None  # no card to edit (never had one): nothing to do
+            if p.get("photo"):
+                return await self.bot.edit_message_caption(
+                    row.chat_id, target, caption=p["text"], parse_mode=parse, reply_markup=markup
+                )
+            return await self.bot.edit_message_text(
+                p["text"],
+                row.chat_id,
+                target,
+                parse_mode=parse,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        reply_to = None
+        if p.get("reply_to_card") and row.report_id is not None:
+            async with self.svc.sessions() as s:
+                reply_to = await outbox.card_message(s, row.report_id, row.chat_id)
+        if p.get("photo"):
+            return await self.bot.send_photo(
+                row.chat_id,
+                p["photo"],
+                caption=p["text"],
+                parse_mode=parse,
+                reply_markup=markup,
+                reply_to_message_id=reply_to,
+            )
+        return await self.bot.send_message(
+            row.chat_id,
+            p["text"],
+            parse_mode=parse,
+            reply_markup=markup,
+            disable_web_page_preview=True,
+            reply_to_message_id=reply_to,
+        )
+
+    async def _record_sent(self, row: Claimed, message_id: int | None) -> None:
+        async with self.svc.sessions() as s:
+            await outbox.mark_sent(s, row.id, message_id, self.svc.clock())
+            await s.commit()
+
+    async def _record_retry(self, row: Claimed, at: Any, error: str, count: bool) -> None:
+        async with self.svc.sessions() as s:
+            await outbox.mark_retry(s, row.id, at, error, refund=not count)
+            await s.commit()
+
+    async def _record_final(self, row: Claimed, state: OutboxState, error: str) -> None:
+        async with self.svc.sessions() as s:
+            await outbox.mark_final(s, row.id, state, error)
+            await s.commit()
+
+
+class _NotYet(Exception):
+    """An edit whose card has not been delivered yet: try again shortly."""

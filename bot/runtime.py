@@ -1,0 +1,162 @@
+"""Starting and stopping the whole product: database, bot, workers, web server, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import TelegramError
+
+from bot.config import Config
+from bot.factory import App, create_application, create_services
+from bot.inbox_worker import InboxWorker
+from bot.outbox_worker import OutboxWorker
+from bot.webhook import READY, create_web_app
+from core import inbox
+from core.catalogue import sync_catalogue
+from core.services import Clock, Services, utcnow
+from storage.db import is_sqlite
+from storage.migrate import current_revision, upgrade
+
+log = logging.getLogger(__name__)
+
+
+class NotMigrated(RuntimeError):
+    pass
+
+
+class Runtime:
+    """Everything one process runs. ``async with Runtime(config):`` serves until left."""
+
+    def __init__(self, config: Config, clock: Clock = utcnow, services: Services | None = None):
+        self.config = config
+        self.services = services or create_services(config, clock)
+        self.app: App = create_application(config, self.services)
+        self.inbox = InboxWorker(self.app, self.services)
+        self.outbox = OutboxWorker(
+            self.app.bot, self.services, config.outbox, not is_sqlite(config.database.url)
+        )
+        self.web: web.Application | None = None
+        self._runner: web.AppRunner | None = None
+        self._polling: asyncio.Task[None] | None = None
+        self.port: int = 0
+
+    async def prepare_database(self) -> None:
+        engine = self.services.sessions.kw["bind"]
+        if is_sqlite(self.config.database.url):
+            await upgrade(engine)
+        else:
+            from alembic.script import ScriptDirectory
+
+            from storage.migrate import alembic_config
+
+            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+            if await current_revision(engine) != head:
+                raise NotMigrated("the database is not up to date: run 'senscommun db upgrade'")
+        async with self.services.sessions() as s:
+            await sync_catalogue(s, self.services.catalogue)
+            await s.commit()
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        await self.prepare_database()
+        await self.app.initialize()
+        await self.app.start()
+        await self._set_commands()
+        await self.outbox.recover()
+        self.inbox.start()
+        self.outbox.start()
+        if self.config.telegram.mode == "webhook":
+            await self._serve_webhook()
+        else:
+            self._polling = asyncio.create_task(self._poll(), name="polling")
+        self.inbox.kick()  # what was stored but not processed before a restart
+
+    async def stop(self) -> None:
+        if self._polling:
+            self._polling.cancel()
+            try:
+                await self._polling
+            except asyncio.CancelledError:
+                pass
+        if self._runner:
+            await self._runner.cleanup()
+        await self.inbox.stop()
+        await self.outbox.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self.services.sessions.kw["bind"].dispose()
+
+    def kick(self) -> None:
+        self.inbox.kick()
+        self.outbox.kick()
+
+    async def _serve_webhook(self) -> None:
+        wh = self.config.webhook
+        self.web = create_web_app(
+            self.services, wh.path, wh.secret_token, wh.max_body_bytes, self.kick
+        )
+        self._runner = web.AppRunner(self.web, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, wh.listen, wh.port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        if wh.public_url:
+            await self.app.bot.set_webhook(
+                wh.public_url.rstrip("/") + wh.path,
+                secret_token=wh.secret_token,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        self.web[READY]["ready"] = True
+        log.info("webhook server listening on %s:%s%s", wh.listen, self.port, wh.path)
+
+    async def _poll(self) -> None:
+        """Polling mode: getUpdates feeds the same inbox as the webhook."""
+        offset: int | None = None
+        await self.app.bot.delete_webhook()
+        while True:
+            try:
+                updates = await self.app.bot.get_updates(offset=offset, timeout=25)
+            except TelegramError as exc:
+                log.warning("polling: %s", type(exc).__name__)
+                await asyncio.sleep(2)
+                continue
+            if not updates:
+                continue
+            try:
+                async with self.services.sessions() as s:
+                    for u in updates:
+                        await inbox.store(s, u.to_dict(), self.services.clock())
+                    await s.commit()
+            except SQLAlchemyError as exc:
+                log.warning("polling: updates not stored (%s); asking again", type(exc).__name__)
+                await asyncio.sleep(2)
+                continue
+            offset = updates[-1].update_id + 1
+            self.kick()
+
+    async def _set_commands(self) -> None:
+        texts = self.services.texts
+        names = ("start", "help", "myreports", "language", "cancel", "privacy")
+        try:
+            for lang in texts.languages:
+                cmds = [BotCommand(n, texts.get(lang, f"command.{n}")) for n in names]
+                code = None if lang == texts.default else lang
+                await self.app.bot.set_my_commands(
+                    cmds, scope=BotCommandScopeAllPrivateChats(), language_code=code
+                )
+        except TelegramError as exc:
+            log.warning("setMyCommands failed: %s", type(exc).__name__)

@@ -1,0 +1,95 @@
+"""The agents' side: buttons on ticket cards, and replies to cards relayed to residents."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core import relay, reports, status
+from core.callbacks import AgentAction, AgentVerb, CallbackError
+from core.cards import card_buttons, duplicate_picker, service_picker
+from core.status import AgentRef, NotAllowed
+from handlers.context import Ctx
+from handlers.render import inline
+from storage.enums import ReportStatus
+
+VERB_STATUS = {
+    AgentVerb.ACK: ReportStatus.ACKNOWLEDGED,
+    AgentVerb.PROGRESS: ReportStatus.IN_PROGRESS,
+    AgentVerb.RESOLVE: ReportStatus.RESOLVED,
+    AgentVerb.REJECT: ReportStatus.REJECTED,
+}
+
+
+def _agent(update: Update) -> AgentRef:
+    user = update.effective_user
+    assert user is not None
+    return AgentRef(user.id, user.full_name or user.first_name or str(user.id))
+
+
+async def on_action(update: Update, ctx: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None
+    desk, now = ctx.desk, ctx.services.clock()
+    t = desk.texts.lang(desk.lang)
+    try:
+        action = AgentAction.decode(q.data or "")
+    except CallbackError:
+        ctx.later(lambda: q.answer(t("agent.stale_button"), show_alert=True))
+        return
+    by = _agent(update)
+    s = ctx.session
+    try:
+        if action.verb in VERB_STATUS:
+            res = await status.change_status(
+                s, desk, by, action.report_id, VERB_STATUS[action.verb], now
+            )
+            ctx.later(lambda: q.answer(t("agent.done") if res.changed else t("agent.unchanged")))
+        elif action.verb is AgentVerb.MOVE:
+            await status.move_to_service(s, desk, by, action.report_id, action.arg, now)
+            ctx.later(
+                lambda: q.answer(
+                    t("agent.moved", service=desk.catalogue.name(action.arg, desk.lang))
+                )
+            )
+        elif action.verb is AgentVerb.DUPLICATE_OF:
+            await status.mark_duplicate(s, desk, by, action.report_id, int(action.arg), now)
+            ctx.later(lambda: q.answer(t("agent.done")))
+        else:
+            rv = await status.authorise(s, desk, by, action.report_id)
+            if action.verb is AgentVerb.NOT_OURS:
+                buttons = service_picker(rv, desk.catalogue, desk.texts, desk.lang)
+            elif action.verb is AgentVerb.DUPLICATE:
+                candidates = await reports.open_in_service(s, rv.service, rv.id)
+                if not candidates:
+                    ctx.later(lambda: q.answer(t("agent.no_candidates"), show_alert=True))
+                    return
+                buttons = duplicate_picker(rv, candidates, desk.texts, desk.lang)
+            else:
+                buttons = card_buttons(rv, desk.texts, desk.lang)
+            ctx.later(lambda: q.answer())
+            ctx.later(lambda: q.edit_message_reply_markup(inline(buttons)))
+    except NotAllowed as exc:
+        refusal = t(exc.key)
+        ctx.later(lambda: q.answer(refusal, show_alert=True))
+
+
+async def on_reply(update: Update, ctx: Ctx) -> None:
+    """An agent replied to a card (or to a relayed message): the resident gets the text."""
+    msg = update.effective_message
+    if msg is None or msg.reply_to_message is None or not msg.text:
+        return
+    desk = ctx.desk
+    report_id = await relay.report_of_message(
+        ctx.session, msg.chat_id, msg.reply_to_message.message_id
+    )
+    if report_id is None:
+        return
+    try:
+        await relay.agent_to_resident(
+            ctx.session, desk, _agent(update), report_id, msg.text, ctx.services.clock()
+        )
+    except NotAllowed as exc:
+        refusal = desk.texts.get(desk.lang, exc.key)
+        ctx.later(lambda: msg.reply_text(refusal))
+        return
+    ctx.later(lambda: msg.reply_text(desk.texts.get(desk.lang, "agent.relayed", ref=report_id)))

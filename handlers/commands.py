@@ -1,0 +1,106 @@
+"""Resident commands: /start, /help, /language, /cancel, /myreports, /privacy."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from core import reports, residents
+from core.callbacks import CallbackError, LanguageChoice
+from handlers.context import Ctx
+from handlers.resident import answer, intake_of, resident_of
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    msg = update.effective_message
+    assert msg is not None
+    ctx.later(
+        lambda: msg.reply_text(
+            text, parse_mode=ParseMode.HTML, disable_web_page_preview=True, reply_markup=markup
+        )
+    )
+
+
+async def on_start(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    t = ctx.services.texts.lang(r.language)
+    _say(ctx, update, t("start.greeting", name=escape(r.first_name or "")))
+    _say(ctx, update, t("help.body"))
+
+
+async def on_help(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    _say(ctx, update, ctx.services.texts.get(r.language, "help.body"))
+
+
+async def on_privacy(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    _say(ctx, update, ctx.services.texts.get(r.language, "privacy.body"))
+
+
+async def on_language(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    buttons = [
+        [
+            InlineKeyboardButton(
+                LANGUAGE_NAMES.get(lang, lang), callback_data=LanguageChoice(lang).encode()
+            )
+        ]
+        for lang in ctx.services.texts.languages
+    ]
+    _say(
+        ctx,
+        update,
+        ctx.services.texts.get(r.language, "language.pick"),
+        InlineKeyboardMarkup(buttons),
+    )
+
+
+async def on_language_choice(update: Update, ctx: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None and q.data is not None
+    r = await resident_of(update, ctx)
+    try:
+        choice = LanguageChoice.decode(q.data)
+    except CallbackError:
+        choice = None
+    if choice is None or choice.lang not in ctx.services.texts.languages:
+        ctx.later(
+            lambda: q.answer(
+                ctx.services.texts.get(r.language, "report.stale_button"), show_alert=True
+            )
+        )
+        return
+    await residents.set_language(ctx.session, r.id, choice.lang)
+    ctx.later(lambda: q.answer())
+    ctx.later(lambda: q.edit_message_text(ctx.services.texts.get(choice.lang, "language.set")))
+
+
+async def on_cancel(update: Update, ctx: Ctx) -> None:
+    intake = await intake_of(update, ctx)
+    await answer(ctx, intake, await intake.cancel())
+
+
+async def on_my_reports(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    t = ctx.services.texts.lang(r.language)
+    mine = await reports.mine(ctx.session, r.id)
+    if not mine:
+        _say(ctx, update, t("myreports.none"))
+        return
+    lines = [t("myreports.title")]
+    for rv in mine:
+        lines.append(
+            t(
+                "myreports.line",
+                ref=rv.id,
+                service=escape(ctx.services.catalogue.name(rv.service, r.language)),
+                status=t(f"status.{rv.status.value}"),
+                date=rv.created_at.strftime("%d/%m/%Y"),
+            )
+        )
+    _say(ctx, update, "\n".join(lines))

@@ -1,0 +1,35 @@
+"""Helpers shared by the resident-side handlers."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core import residents
+from core.intake import Intake, Reply
+from core.residents import ResidentRef
+from handlers.context import Ctx
+from handlers.render import send_replies
+
+
+async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None  # the filters guarantee a private chat
+    svc = ctx.services
+    return await residents.touch(
+        ctx.session,
+        user.id,
+        chat.id,
+        user.first_name or "",
+        svc.texts.pick(user.language_code),
+        svc.clock(),
+    )
+
+
+async def intake_of(update: Update, ctx: Ctx) -> Intake:
+    resident = await resident_of(update, ctx)
+    return Intake(ctx.session, ctx.services, resident, resident.chat_id, ctx.services.clock())
+
+
+async def answer(ctx: Ctx, intake: Intake, replies: list[Reply]) -> None:
+    label = intake.t("button.send_location")
+    ctx.later(lambda: send_replies(ctx.bot, intake.chat_id, replies, label))

@@ -1,0 +1,104 @@
+"""The features of the trained text classifiers, and the spaCy architecture that uses them.
+
+A hashed bag of features into a sparse linear layer (like spaCy's ``TextCatBOW``), over keys
+chosen for residents' writing rather than token forms: accent-folded light stems, stem bigrams,
+character 3- and 4-grams (typos, SMS spelling, compounds) and the lexicon's cue scores (so the
+clerk's knowledge of *any* town's vocabulary is a feature the model learns to trust). Values are
+scaled by the message length so a 10,000-character text is not a hundred times more confident.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from .lexicon import Lexicon
+from .text import STOPWORDS, WORD_RE, fold, stem
+
+LEX_KEY = "senscommun_lex"  # Doc.user_data key where the classifier leaves the cue scores
+CHAR_WEIGHT = 0.2
+LEX_WEIGHT = 1.0
+MAX_WORDS = 400
+
+
+@lru_cache(maxsize=1)
+def shared_lexicon() -> Lexicon:
+    """One compiled lexicon per process (read-only, built on first use)."""
+    return Lexicon()
+
+
+@lru_cache(maxsize=262144)
+def key_of(feature: str) -> int:
+    from spacy.strings import hash_string
+
+    return int(hash_string(feature))
+
+
+def features(text: str, lang: str, lex: dict[str, float] | None = None) -> dict[str, float]:
+    """Feature name -> value for one message."""
+    words = WORD_RE.findall(fold(text))[:MAX_WORDS]
+    stops = STOPWORDS.get(lang, STOPWORDS["fr"])
+    feats: dict[str, float] = {}
+    stems: list[str] = []
+    for w in words:
+        st = stem(w, lang)
+        stems.append(st)
+        if w not in stops:
+            feats["u:" + st] = feats.get("u:" + st, 0.0) + 1.0
+            if len(w) >= 3 and not w.isdigit():
+                padded = f"<{w}>"
+                for n in (3, 4):
+                    for i in range(len(padded) - n + 1):
+                        k = "c:" + padded[i : i + n]
+                        feats[k] = feats.get(k, 0.0) + CHAR_WEIGHT
+    for a, b in zip(stems, stems[1:], strict=False):
+        k = f"b:{a}_{b}"
+        feats[k] = feats.get(k, 0.0) + 1.0
+    scale = 1.0 / math.sqrt(max(1.0, len(words) / 8.0))
+    out = {k: v * scale for k, v in feats.items()}
+    for service, score in (lex if lex is not None else shared_lexicon().scores(text, lang)).items():
+        if score > 0:
+            out["lex:" + service] = LEX_WEIGHT * min(score, 6.0)
+    if not words:
+        out["empty"] = 1.0
+    out["bias"] = 1.0
+    return out
+
+
+def build_architecture() -> Callable[..., Any]:
+    """Register ``senscommun.FeatureBOW.v1`` with spaCy (idempotent) and return its factory."""
+    import numpy
+    from spacy.util import registry
+    from thinc.api import Model, SparseLinear_v2, chain, softmax_activation
+
+    def forward(model: Any, docs: list[Any], is_train: bool) -> tuple[Any, Callable[..., Any]]:
+        lang = model.attrs["lang"]
+        keys: list[int] = []
+        vals: list[float] = []
+        lengths: list[int] = []
+        for doc in docs:
+            feats = features(doc.text, lang, doc.user_data.get(LEX_KEY))
+            for name, value in feats.items():
+                keys.append(key_of(name))
+                vals.append(value)
+            lengths.append(len(feats))
+        out = (
+            numpy.asarray(keys, dtype="uint64"),
+            numpy.asarray(vals, dtype="float32"),
+            numpy.asarray(lengths, dtype="int32"),
+        )
+        return out, lambda d: []
+
+    def feature_bow(lang: str, nO: int, length: int = 2**17) -> Any:
+        extract = Model("senscommun_features", forward, attrs={"lang": lang})
+        linear = SparseLinear_v2(nO=nO, length=length)
+        model = chain(extract, linear, softmax_activation())
+        model.set_ref("output_layer", linear)
+        model.attrs["multi_label"] = False
+        return model
+
+    if "senscommun.FeatureBOW.v1" not in registry.architectures:
+        registry.architectures.register("senscommun.FeatureBOW.v1", func=feature_bow)
+    return feature_bow
