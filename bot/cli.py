@@ -57,7 +57,9 @@ async def _db_upgrade(config_path: Path | None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="senscommun", description="Sens Commun: co-produce public services")
+    p = argparse.ArgumentParser(
+        prog="senscommun", description="Sens Commun: co-produce public services"
+    )
     p.add_argument("--config", type=Path, help="TOML config file (default: $SENSCOMMUN_CONFIG)")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)

@@ -11,6 +11,7 @@ import html
 import re
 import secrets
 import tempfile
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import aiohttp
 from bot.config import Config, ServiceConfig, default_services
 from bot.fake_telegram import Call, FakeBotApi
 from bot.runtime import Runtime
-from bot.simulate import Person, UpdateFactory, post_update
+from bot.simulate import Person, Story
 
 AGENTS_CHAT = -100200300
 RESIDENT = Person(1001, "Marie", "fr")
@@ -89,53 +90,50 @@ async def run_demo(out: Any = print) -> FakeBotApi:
 
         async with Runtime(cfg) as rt, aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
-            f = UpdateFactory()
+            story = Story(http, url, secret, api, rt.settle)
             printed = len(api.calls)
 
-            async def send(update: dict[str, Any], label: str, expect: int = 1) -> None:
+            async def step(label: str, action: Awaitable[int]) -> None:
                 out(label)
-                before = len([c for c in api.calls if c.method != "getMe"])
-                await post_update(http, url, secret, update)
-                await api.wait_for(lambda a: len([c for c in a.calls if c.method != "getMe"]) >= before + expect)
-                await asyncio.sleep(0)  # let the last call of a burst land
+                await action
                 flush()
 
-            def last_message_id(chat: int) -> int:
-                sent = [c for c in api.calls if c.method in ("sendMessage", "sendPhoto")
-                        and str(c.params.get("chat_id")) == str(chat)]
-                return int(sent[-1].result["message_id"])
-
-            def button(chat: int, start: str) -> str:
-                for row in api.last_buttons(chat):
-                    for b in row:
-                        if b["callback_data"].startswith(start) or b["text"].startswith(start):
-                            return str(b["callback_data"])
-                raise LookupError(start)
-
+            me = RESIDENT.user_id
             out("=== Sens Commun demo: a resident, a service, a fixed leak ===\n")
-            await send(f.text(RESIDENT, "/start"), "👤 Marie: /start", expect=2)
-            text = "Bonjour, il y a une grosse fuite d'eau sur le trottoir devant le 12 rue Victor Hugo, ça coule depuis ce matin"
-            await send(f.text(RESIDENT, text), f"👤 Marie: {text}")
-            await send(f.press(RESIDENT, f.private(RESIDENT), last_message_id(RESIDENT.user_id),
-                               button(RESIDENT.user_id, "d:ok")), "👤 Marie presses ✅", expect=3)
-            await send(f.location(RESIDENT, 48.8566, 2.3522), "👤 Marie shares her location 📍", expect=2)
-            await send(f.press(RESIDENT, f.private(RESIDENT), last_message_id(RESIDENT.user_id),
-                               button(RESIDENT.user_id, "d:nophoto")), "👤 Marie presses Skip", expect=3)
-            await send(f.press(RESIDENT, f.private(RESIDENT), last_message_id(RESIDENT.user_id),
-                               button(RESIDENT.user_id, "d:send")), "👤 Marie presses Send", expect=4)
-            card = last_message_id(AGENTS_CHAT)
-            group = f.group(AGENTS_CHAT)
-            await send(f.press(AGENT, group, card, button(AGENTS_CHAT, "a:prog")),
-                       "👷 Paul (Water agent) presses 🛠 In progress", expect=3)
-            reply_to = {"message_id": card, "date": 0, "chat": group, "text": "card"}
+            await step("👤 Marie: /start", story.say(RESIDENT, "/start"))
+            text = (
+                "Bonjour, il y a une grosse fuite d'eau sur le trottoir devant le 12 rue "
+                "Victor Hugo, ça coule depuis ce matin"
+            )
+            await step(f"👤 Marie: {text}", story.say(RESIDENT, text))
+            await step("👤 Marie presses ✅", story.press(RESIDENT, me, "d:ok"))
+            await step(
+                "👤 Marie shares her location 📍",
+                story.post(story.updates.location(RESIDENT, 48.8566, 2.3522)),
+            )
+            await step("👤 Marie presses Skip", story.press(RESIDENT, me, "d:nophoto"))
+            await step("👤 Marie presses Send", story.press(RESIDENT, me, "d:send"))
+            card = api.last_message_id(AGENTS_CHAT)
+            await step(
+                "👷 Paul (Water agent) presses 🛠 In progress",
+                story.press(AGENT, AGENTS_CHAT, "a:prog"),
+            )
             words = "Une équipe passe cet après-midi, merci pour le signalement."
-            await send(f.group_text(AGENT, AGENTS_CHAT, words, reply_to=reply_to),
-                       f"👷 Paul replies to the card: {words}", expect=2)
-            await send(f.press(AGENT, group, card, button(AGENTS_CHAT, "a:res")),
-                       "👷 Paul presses ✅ Resolved", expect=3)
-            await send(f.text(RESIDENT, "/myreports"), "👤 Marie: /myreports")
-            out("\n=== end of the demo: every message above went through the real webhook, inbox,"
-                " outbox and a fake Telegram on loopback ===")
+            await step(
+                f"👷 Paul replies to the card: {words}",
+                story.agent_reply(AGENT, AGENTS_CHAT, card, words),
+            )
+            notice = api.last_message_id(me)
+            thanks = "Merci beaucoup !"
+            await step(
+                f"👤 Marie replies to that message: {thanks}", story.say(RESIDENT, thanks, notice)
+            )
+            await step("👷 Paul presses ✅ Resolved", story.press(AGENT, AGENTS_CHAT, "a:res"))
+            await step("👤 Marie: /myreports", story.say(RESIDENT, "/myreports"))
+            out(
+                "\n=== end of the demo: every message above went through the real webhook, "
+                "inbox, outbox and a fake Telegram on loopback ==="
+            )
     await api.stop()
     return api
 

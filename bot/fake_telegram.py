@@ -19,6 +19,8 @@ from typing import Any
 from aiohttp import web
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sens Commun", "username": "senscommun_bot"}
+INT_FIELDS = {"chat_id", "message_id", "reply_to_message_id", "offset", "timeout", "limit"}
+BOOL_FIELDS = {"show_alert", "disable_web_page_preview", "disable_notification"}
 JSON_FIELDS = {
     "reply_markup",
     "commands",
@@ -93,9 +95,7 @@ class FakeBotApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         if self._runner:
@@ -123,12 +123,10 @@ class FakeBotApi:
                 out.append(str(c.params.get("caption", "")))
         return out
 
-    async def wait_for(
-        self, predicate: Callable[[FakeBotApi], bool], timeout: float = 10.0
-    ) -> None:
-        """Wait until ``predicate`` holds (checked after every call), or fail after ``timeout``."""
+    async def wait_for(self, predicate: Callable[[FakeBotApi], bool], within: float = 10.0) -> None:
+        """Wait until ``predicate`` holds (checked after every call); fail after ``within`` s."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), within)
 
     def last_buttons(self, chat_id: int) -> list[list[dict[str, Any]]]:
         """The inline keyboard of the last message or edit with one, in ``chat_id``."""
@@ -138,6 +136,31 @@ class FakeBotApi:
                 if isinstance(markup, dict) and "inline_keyboard" in markup:
                     return list(markup["inline_keyboard"])
         return []
+
+    def last_message_id(self, chat_id: int) -> int:
+        """The id of the last message we sent to ``chat_id``."""
+        for c in reversed(self.calls):
+            if c.method in ("sendMessage", "sendPhoto") and str(c.params.get("chat_id")) == str(
+                chat_id
+            ):
+                return int(c.result["message_id"])
+        raise LookupError(f"nothing was sent to {chat_id}")
+
+    def button(self, chat_id: int, prefix: str) -> tuple[int, str]:
+        """The (message id, callback data) of the newest button in ``chat_id`` whose data
+        starts with ``prefix``, as a person would find it on screen."""
+        for c in reversed(self.calls):
+            if str(c.params.get("chat_id")) != str(chat_id):
+                continue
+            markup = c.params.get("reply_markup")
+            if not isinstance(markup, dict):
+                continue
+            for row in markup.get("inline_keyboard", []):
+                for b in row:
+                    if str(b.get("callback_data", "")).startswith(prefix):
+                        mid = c.result["message_id"] if isinstance(c.result, dict) else 0
+                        return int(c.params.get("message_id") or mid), str(b["callback_data"])
+        raise LookupError(f"no button {prefix!r} in {chat_id}")
 
     # --- the API ------------------------------------------------------------------------
 
@@ -149,7 +172,14 @@ class FakeBotApi:
         params: dict[str, Any] = {}
         for key, value in form.items():
             if isinstance(value, str):
-                params[key] = json.loads(value) if key in JSON_FIELDS else value
+                if key in JSON_FIELDS:
+                    params[key] = json.loads(value)
+                elif key in INT_FIELDS and value.lstrip("-").isdigit():
+                    params[key] = int(value)
+                elif key in BOOL_FIELDS:
+                    params[key] = value.lower() == "true"
+                else:
+                    params[key] = value
             else:
                 params[key] = "<file>"
         return params

@@ -8,6 +8,7 @@ the order) and, after a few attempts, set aside with its error and an apology to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -17,6 +18,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.factory import App
+from bot.worker import Worker
 from core import inbox
 from core.inbox import Pending
 from core.services import Services
@@ -25,40 +27,13 @@ from handlers.context import unit_of_work
 log = logging.getLogger(__name__)
 
 
-class InboxWorker:
+class InboxWorker(Worker):
+    name = "inbox"
+
     def __init__(self, app: App, services: Services, concurrency: int = 8) -> None:
+        super().__init__()
         self.app, self.svc = app, services
         self.concurrency = concurrency
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="inbox-worker")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task:
-            await self._task
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                done = await self.drain_once()
-            except (SQLAlchemyError, OSError) as exc:  # database briefly down or locked
-                log.warning("inbox: %s; retrying", type(exc).__name__)
-                done = 0
-                await asyncio.sleep(1.0)
-            if done == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
 
     async def drain_once(self) -> int:
         """Process what is pending now; returns how many updates were processed."""
@@ -136,10 +111,8 @@ class InboxWorker:
         log.error("update %s set aside after %s attempts: %s", p.update_id, attempts, detail)
         if p.chat_id is not None and p.chat_id > 0:
             text = self.svc.texts.get(self._lang(p), "error.generic")
-            try:
+            with contextlib.suppress(TelegramError):
                 await self.app.bot.send_message(p.chat_id, text)
-            except TelegramError:
-                pass
         return True
 
     def _lang(self, p: Pending) -> str:

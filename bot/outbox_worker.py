@@ -7,15 +7,16 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-from telegram import Message
+from telegram import Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config import OutboxConfig
+from bot.worker import Worker
 from core import outbox
 from core.outbox import Claimed
 from core.services import Services
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 class Limits:
     """Token bucket overall; spacing per chat; a sliding minute per group (negative ids)."""
 
-    def __init__(self, cfg: OutboxConfig, monotonic: Any = time.monotonic) -> None:
+    def __init__(self, cfg: OutboxConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.cfg, self.now = cfg, monotonic
         self._tokens = 1.0
         self._stamp = monotonic()
@@ -71,26 +72,24 @@ class Limits:
         self.paused_until = max(self.paused_until, self.now() + min(seconds, 5.0))
 
 
-class OutboxWorker:
-    def __init__(self, bot: Any, services: Services, cfg: OutboxConfig, postgres: bool) -> None:
+class OutboxWorker(Worker):
+    name = "outbox"
+
+    def __init__(
+        self,
+        bot: Any,
+        services: Services,
+        cfg: OutboxConfig,
+        postgres: bool,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__()
         self.bot, self.svc, self.cfg, self.postgres = bot, services, cfg, postgres
-        self.limits = Limits(cfg)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self.poll_interval = cfg.poll_interval_s
+        self.sleep = sleep
+        self.limits = Limits(cfg, monotonic)
         self.sent = 0
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-worker")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task:
-            await self._task
 
     async def recover(self) -> int:
         async with self.svc.sessions() as s:
@@ -99,20 +98,6 @@ class OutboxWorker:
         if n:
             log.warning("outbox: %s message(s) interrupted mid-call are not resent", n)
         return n
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                done = await self.drain_once()
-            except SQLAlchemyError as exc:
-                log.warning("outbox: %s; retrying", type(exc).__name__)
-                done = 0
-            if done == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.cfg.poll_interval_s)
-                except TimeoutError:
-                    pass
 
     async def drain_once(self, batch: int = 100) -> int:
         """Claim due messages and send those whose chat is ready now; others go back."""
@@ -128,7 +113,7 @@ class OutboxWorker:
                 continue
             wait = self.limits.wait_global()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
             self.limits.took(row.chat_id)
             await self._deliver(row)
             sent += 1
@@ -146,11 +131,8 @@ class OutboxWorker:
         try:
             msg = await self._send(row)
         except RetryAfter as exc:
-            delay = (
-                float(exc.retry_after.total_seconds())
-                if isinstance(exc.retry_after, timedelta)
-                else float(exc.retry_after)
-            )
+            ra: int | timedelta = exc.retry_after
+            delay = ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
             self.limits.back_off(row.chat_id, delay)
             await self._record_retry(
                 row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False
@@ -214,7 +196,9 @@ class OutboxWorker:
         reply_to = None
         if p.get("reply_to_card") and row.report_id is not None:
             async with self.svc.sessions() as s:
-                reply_to = await outbox.card_message(s, row.report_id, row.chat_id)
+                card = await outbox.card_message(s, row.report_id, row.chat_id)
+            if card is not None:
+                reply_to = ReplyParameters(card, allow_sending_without_reply=True)
         if p.get("photo"):
             return await self.bot.send_photo(
                 row.chat_id,
@@ -222,7 +206,7 @@ class OutboxWorker:
                 caption=p["text"],
                 parse_mode=parse,
                 reply_markup=markup,
-                reply_to_message_id=reply_to,
+                reply_parameters=reply_to,
             )
         return await self.bot.send_message(
             row.chat_id,
@@ -230,7 +214,7 @@ class OutboxWorker:
             parse_mode=parse,
             reply_markup=markup,
             disable_web_page_preview=True,
-            reply_to_message_id=reply_to,
+            reply_parameters=reply_to,
         )
 
     async def _record_sent(self, row: Claimed, message_id: int | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.factory import App, create_application, create_services
 from bot.inbox_worker import InboxWorker
 from bot.outbox_worker import OutboxWorker
 from bot.webhook import READY, create_web_app
-from core import inbox
+from core import inbox, outbox
 from core.catalogue import sync_catalogue
 from core.services import Clock, Services, utcnow
 from storage.db import is_sqlite
@@ -47,7 +48,8 @@ class Runtime:
 
     async def prepare_database(self) -> None:
         engine = self.services.sessions.kw["bind"]
-        if is_sqlite(self.config.database.url):
+        auto = self.config.database.migrate_on_start
+        if auto or (auto is None and is_sqlite(self.config.database.url)):
             await upgrade(engine)
         else:
             from alembic.script import ScriptDirectory
@@ -85,10 +87,8 @@ class Runtime:
     async def stop(self) -> None:
         if self._polling:
             self._polling.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
-            except asyncio.CancelledError:
-                pass
         if self._runner:
             await self._runner.cleanup()
         await self.inbox.stop()
@@ -97,6 +97,21 @@ class Runtime:
             await self.app.stop()
         await self.app.shutdown()
         await self.services.sessions.kw["bind"].dispose()
+
+    async def settle(self, within: float = 10.0) -> None:
+        """Wait until every stored update is processed and every due message is sent."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            async with self.services.sessions() as s:
+                waiting = await inbox.count(s, processed=False)
+                due = await outbox.count_due(s, self.services.clock())
+            if not waiting and not due and not self.inbox.busy and not self.outbox.busy:
+                return
+            if loop.time() > deadline:
+                raise TimeoutError(f"not settled: {waiting} update(s), {due} message(s) waiting")
+            self.kick()
+            await asyncio.sleep(0.01)
 
     def kick(self) -> None:
         self.inbox.kick()
@@ -111,9 +126,7 @@ class Runtime:
         await self._runner.setup()
         site = web.TCPSite(self._runner, wh.listen, wh.port)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
         if wh.public_url:
             await self.app.bot.set_webhook(
                 wh.public_url.rstrip("/") + wh.path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,9 @@ class UpdateFactory:
     def group(chat_id: int) -> dict[str, Any]:
         return {"id": chat_id, "type": "supergroup", "title": "Agents"}
 
-    def text(self, who: Person, text: str, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    def text(
+        self, who: Person, text: str, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             cmd = text.split()[0]
@@ -78,7 +81,12 @@ class UpdateFactory:
 
     def photo(self, who: Person, file_id: str, caption: str | None = None) -> dict[str, Any]:
         sizes = [
-            {"file_id": f"{file_id}-s", "file_unique_id": f"{file_id}u-s", "width": 90, "height": 90},
+            {
+                "file_id": f"{file_id}-s",
+                "file_unique_id": f"{file_id}u-s",
+                "width": 90,
+                "height": 90,
+            },
             {"file_id": file_id, "file_unique_id": f"{file_id}u", "width": 1280, "height": 960},
         ]
         content: dict[str, Any] = {"photo": sizes}
@@ -88,12 +96,19 @@ class UpdateFactory:
 
     def sticker(self, who: Person) -> dict[str, Any]:
         sticker = {
-            "file_id": "stk", "file_unique_id": "stku", "width": 512, "height": 512,
-            "is_animated": False, "is_video": False, "type": "regular",
+            "file_id": "stk",
+            "file_unique_id": "stku",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
         }
         return self._message(who, self.private(who), sticker=sticker)
 
-    def press(self, who: Person, chat: dict[str, Any], message_id: int, data: str) -> dict[str, Any]:
+    def press(
+        self, who: Person, chat: dict[str, Any], message_id: int, data: str
+    ) -> dict[str, Any]:
         return {
             "update_id": next(self.update_ids),
             "callback_query": {
@@ -119,3 +134,48 @@ async def post_update(
     async with session.post(url, json=update, headers={SECRET_HEADER: secret}) as resp:
         await resp.read()
         return resp.status
+
+
+class Story:
+    """Drives a running app over its webhook, as Telegram would, and waits for the effects."""
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        secret: str,
+        api: Any,
+        settle: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.http, self.url, self.secret, self.api, self.settle = http, url, secret, api, settle
+        self.updates = UpdateFactory()
+
+    async def post(self, update: dict[str, Any]) -> int:
+        status = await post_update(self.http, self.url, self.secret, update)
+        await self.settle()
+        return status
+
+    async def say(self, who: Person, text: str, reply_to: int | None = None) -> int:
+        ref = None
+        if reply_to is not None:
+            ref = {
+                "message_id": reply_to,
+                "date": 0,
+                "chat": self.updates.private(who),
+                "text": "…",
+            }
+        return await self.post(self.updates.text(who, text, reply_to=ref))
+
+    async def press(self, who: Person, chat_id: int, prefix: str) -> int:
+        message_id, data = self.api.button(chat_id, prefix)
+        chat = self.updates.private(who) if chat_id > 0 else self.updates.group(chat_id)
+        return await self.post(self.updates.press(who, chat, message_id, data))
+
+    async def agent_reply(self, who: Person, chat_id: int, message_id: int, text: str) -> int:
+        ref = {
+            "message_id": message_id,
+            "date": 0,
+            "chat": self.updates.group(chat_id),
+            "text": "…",
+        }
+        return await self.post(self.updates.group_text(who, chat_id, text, reply_to=ref))

@@ -18,8 +18,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SERVICES = web.AppKey("services", Services)
-KICK = web.AppKey("kick", Callable[[], None])
-READY = web.AppKey("ready", dict)
+READY = web.AppKey("ready", dict[str, bool])
 
 
 def create_web_app(
@@ -31,7 +30,6 @@ def create_web_app(
 ) -> web.Application:
     app = web.Application(client_max_size=max_body)
     app[SERVICES] = services
-    app[KICK] = kick
     app[READY] = {"ready": False}
     expected = secret.encode()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
@@ -172,6 +172,17 @@ async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> i
             )
         )
     )
+
+
+async def count_due(s: AsyncSession, now: datetime) -> int:
+    """Messages to send now, or being sent."""
+    q = select(func.count()).where(
+        or_(
+            and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.not_before <= now),
+            OutboxMessage.state == OutboxState.SENDING,
+        )
+    )
+    return int(await s.scalar(q) or 0)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -35,4 +35,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(MessageHandler(private & filters.LOCATION, report.on_location))
     app.add_handler(MessageHandler(private & filters.COMMAND, commands.on_help))
     app.add_handler(MessageHandler(private & ~filters.COMMAND, report.on_unsupported))
-    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    app.add_error_handler(errors.on_error)

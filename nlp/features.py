@@ -9,6 +9,7 @@ scaled by the message length so a 10,000-character text is not a hundred times m
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from functools import lru_cache
@@ -53,7 +54,7 @@ def features(text: str, lang: str, lex: dict[str, float] | None = None) -> dict[
                     for i in range(len(padded) - n + 1):
                         k = "c:" + padded[i : i + n]
                         feats[k] = feats.get(k, 0.0) + CHAR_WEIGHT
-    for a, b in zip(stems, stems[1:], strict=False):
+    for a, b in itertools.pairwise(stems):
         k = f"b:{a}_{b}"
         feats[k] = feats.get(k, 0.0) + 1.0
     scale = 1.0 / math.sqrt(max(1.0, len(words) / 8.0))

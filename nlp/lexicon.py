@@ -243,7 +243,7 @@ _SERVICE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "en": (
             "+housing", "+landlord", "+tenant", "+council tax", "+rent\\b", "+benefits",
-            "+passport", "+birth certificate", "+stray", 
+            "+passport", "+birth certificate", "+stray",
             "+animal", "+rats?\\b", "+mice", "+mouse", "+cockroach", "+bed.?bugs?", "+pest",
             "+vermin", "+trolley", "+shopping cart", "+school", "+nursery", "+planning permission",
             "+planning application", "+building control", "+election", "+vote", "+voting",

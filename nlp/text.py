@@ -59,18 +59,9 @@ def stem(word: str, lang: str = "fr") -> str:
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(
-        """a au aux avec ce ces cette c ca d dans de des du elle en et est il ils j je l la le les
-        leur lui m ma mais me mes moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se
-        ses son sur t ta te tes toi ton tu un une vos votre vous y ete etre avoir ai as avons avez
-        ont sont suis etait fait tres plus depuis tout tous toute toutes bien aussi encore deja
-        comme donc alors car si sans sous chez cet ici la-bas quand jour jours""".split()
+        ["a", "au", "aux", "avec", "ce", "ces", "cette", "c", "ca", "d", "dans", "de", "des", "du", "elle", "en", "et", "est", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "lui", "m", "ma", "mais", "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "ete", "etre", "avoir", "ai", "as", "avons", "avez", "ont", "sont", "suis", "etait", "fait", "tres", "plus", "depuis", "tout", "tous", "toute", "toutes", "bien", "aussi", "encore", "deja", "comme", "donc", "alors", "car", "si", "sans", "sous", "chez", "cet", "ici", "la-bas", "quand", "jour", "jours"]
     ),
     "en": frozenset(
-        """a an the and or but if of at by for with about to from in on off out over under again
-        then once here there when where why how all any both each few more most other some such no
-        nor not only own same so than too very s t can will just don should now i me my we our you
-        your he him his she her it its they them their what which who whom this that these those am
-        is are was were be been being have has had having do does did doing would could get got
-        still also""".split()
+        ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "to", "from", "in", "on", "off", "out", "over", "under", "again", "then", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "would", "could", "get", "got", "still", "also"]
     ),
 }
