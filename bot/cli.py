@@ -21,7 +21,7 @@ def _logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def _run(config_path: Path | None) -> int:
+async def _run(config_path: Path | None, role: str) -> int:
     from bot.runtime import NotMigrated, Runtime
 
     cfg = load_config(config_path)
@@ -34,7 +34,7 @@ async def _run(config_path: Path | None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with Runtime(cfg):
+        async with Runtime(cfg, role=role):  # type: ignore[arg-type]
             await stop.wait()
     except NotMigrated as exc:
         print(f"senscommun: {exc}", file=sys.stderr)
@@ -63,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="TOML config file (default: $SENSCOMMUN_CONFIG)")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="serve the bot (polling or webhook, per the config)")
+    run = sub.add_parser("run", help="serve the bot (polling or webhook, per the config)")
+    run.add_argument(
+        "--role",
+        choices=["all", "web", "worker"],
+        default="all",
+        help="web: only receive and store updates; worker: only process and deliver",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     sub.add_parser("demo", help="play a scripted story against a fake Telegram, no token needed")
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "run":
-                return asyncio.run(_run(config_path))
+                return asyncio.run(_run(config_path, args.role))
             case "db":
                 return asyncio.run(_db_upgrade(config_path))
             case "demo":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +26,11 @@ from storage.migrate import current_revision, upgrade
 log = logging.getLogger(__name__)
 
 
+#: ``web`` only stores updates (webhook or polling); ``worker`` only processes and delivers;
+#: ``all`` does both. Several ``web`` processes can share one PostgreSQL.
+Role = Literal["all", "web", "worker"]
+
+
 class NotMigrated(RuntimeError):
     pass
 
@@ -33,8 +38,15 @@ class NotMigrated(RuntimeError):
 class Runtime:
     """Everything one process runs. ``async with Runtime(config):`` serves until left."""
 
-    def __init__(self, config: Config, clock: Clock = utcnow, services: Services | None = None):
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock = utcnow,
+        services: Services | None = None,
+        role: Role = "all",
+    ) -> None:
         self.config = config
+        self.role = role
         self.services = services or create_services(config, clock)
         self.app: App = create_application(config, self.services)
         self.inbox = InboxWorker(self.app, self.services)
@@ -75,13 +87,15 @@ class Runtime:
         await self.app.initialize()
         await self.app.start()
         await self._set_commands()
-        await self.outbox.recover()
-        self.inbox.start()
-        self.outbox.start()
-        if self.config.telegram.mode == "webhook":
-            await self._serve_webhook()
-        else:
-            self._polling = asyncio.create_task(self._poll(), name="polling")
+        if self.role != "web":
+            await self.outbox.recover()
+            self.inbox.start()
+            self.outbox.start()
+        if self.role != "worker":
+            if self.config.telegram.mode == "webhook":
+                await self._serve_webhook()
+            else:
+                self._polling = asyncio.create_task(self._poll(), name="polling")
         self.inbox.kick()  # what was stored but not processed before a restart
 
     async def stop(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from core.callbacks import AgentAction, AgentVerb
 from core.catalogue import Catalogue
@@ -51,11 +52,16 @@ def card_text(
     if co_reporters:
         lines.append(t("card.co_reporters", n=co_reporters))
     skeleton = "\n".join(lines)
-    room = max(limit - len(skeleton) - 10, 40)
+    room = max(limit - visible_length(skeleton.replace("{body}", "")), 40)
     body = report.redacted_text
-    if len(escape(body)) > room:
+    if len(body) > room:
         body = body[: room - 1] + "…"
     return skeleton.replace("{body}", f"<i>{escape(body)}</i>", 1)
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: after entity parsing (tags out, entities decoded)."""
+    return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 
 def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:

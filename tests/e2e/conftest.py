@@ -39,9 +39,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def env(
-    api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock
-) -> AsyncIterator[Env]:
+async def env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Env]:
     cfg = make_config(db_url, tmp_path, api)
     async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
         url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"

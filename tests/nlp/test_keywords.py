@@ -63,7 +63,12 @@ def test_catalogue_restriction_folds_into_other() -> None:
     assert noisy.service == "other"
     assert noisy.confidence > 0.9
     for c in (noisy, kw.classify("pothole on Station Road")):
-        assert {c.service, *(s for s, _ in c.alternatives)} <= {"roads", "lighting", "waste", "other"}
+        assert {c.service, *(s for s, _ in c.alternatives)} <= {
+            "roads",
+            "lighting",
+            "waste",
+            "other",
+        }
     assert kw.classify("pothole on Station Road").service == "roads"
 
 
