@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Opt in to PTB's next-major behaviour: durations (retry_after...) as timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = build_parser().parse_args(argv)
     _logging(args.verbose)
     config_path = args.config

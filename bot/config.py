@@ -60,7 +60,7 @@ class WebhookConfig(_Strict):
 class DatabaseConfig(_Strict):
     url: str = DEFAULT_DB_URL
     busy_timeout_ms: int = Field(default=5_000, ge=0)
-    #: Apply migrations at start-up; by default on SQLite only (PostgreSQL: `senscommun db upgrade`).
+    #: Apply migrations at start-up; unset: on SQLite only (PostgreSQL: `senscommun db upgrade`).
     migrate_on_start: bool | None = None
 
     @field_validator("url")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
 
 from bot.config import Config
 from core.catalogue import Catalogue, ServiceInfo
@@ -50,18 +51,23 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
     )
 
 
-def create_application(config: Config, services: Services) -> App:
+def create_application(
+    config: Config, services: Services, request: BaseRequest | None = None
+) -> App:
+    """The PTB Application; ``request`` swaps the HTTP layer (tests, as PTB's own do)."""
     token = config.telegram.token or "0:demo"
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
+    builder = ApplicationBuilder()
+    if request is None:
+        builder = builder.connection_pool_size(64).pool_timeout(10.0)
+    else:
+        builder = builder.request(request)
     app: App = (
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.api_file_url)
         .context_types(context_types)
         .updater(None)  # updates reach us through the inbox, not PTB's update queue
-        .connection_pool_size(64)
-        .pool_timeout(10.0)
         .build()
     )
     app.bot_data.services = services

@@ -29,6 +29,7 @@ JSON_FIELDS = {
     "reply_parameters",
     "scope",
 }
+BLOCKED = "Forbidden: bot was blocked by the user"
 PHOTO_BYTES = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")  # a tiny JPEG
 
 
@@ -47,6 +48,7 @@ class RateLimit:
     per_second: float = 30.0
     per_chat_interval: float = 1.0
     retry_after: int = 1
+    clock: Callable[[], float] = time.monotonic
     _stamps: deque[float] = field(default_factory=deque)
     _chat_last: dict[str, float] = field(default_factory=dict)
 
@@ -70,6 +72,7 @@ class FakeBotApi:
         self.updates: deque[dict[str, Any]] = deque()
         self.rate_limit = rate_limit
         self.throttled = 0
+        self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
         self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._changed = asyncio.Condition()
@@ -193,19 +196,28 @@ class FakeBotApi:
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
             )
         chat = str(params["chat_id"]) if "chat_id" in params else None
-        if self.rate_limit and method.startswith("send"):
-            if not self.rate_limit.check(chat, time.monotonic()):
-                self.throttled += 1
-                ra = self.rate_limit.retry_after
-                return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": f"Too Many Requests: retry after {ra}",
-                        "parameters": {"retry_after": ra},
-                    },
-                    status=429,
-                )
+        if chat is not None and method.startswith("send") and int(chat) in self.blocked:
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                },
+                status=403,
+            )
+        limit = self.rate_limit
+        if limit and method.startswith("send") and not limit.check(chat, limit.clock()):
+            self.throttled += 1
+            ra = limit.retry_after
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {ra}",
+                    "parameters": {"retry_after": ra},
+                },
+                status=429,
+            )
         if method == "getUpdates":
             result: Any = [self.updates.popleft() for _ in range(len(self.updates))]
             if not result:

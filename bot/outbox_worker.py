@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -14,6 +15,7 @@ from typing import Any
 from telegram import Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import OutboxConfig
 from bot.worker import Worker
@@ -131,8 +133,7 @@ class OutboxWorker(Worker):
         try:
             msg = await self._send(row)
         except RetryAfter as exc:
-            ra: int | timedelta = exc.retry_after
-            delay = ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
+            delay = retry_after_seconds(exc)
             self.limits.back_off(row.chat_id, delay)
             await self._record_retry(
                 row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False
@@ -231,6 +232,14 @@ class OutboxWorker(Worker):
         async with self.svc.sessions() as s:
             await outbox.mark_final(s, row.id, state, error)
             await s.commit()
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` is an int today and a timedelta in PTB's next major version."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        ra: int | timedelta = exc.retry_after
+    return ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
 
 
 class _NotYet(Exception):

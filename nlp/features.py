@@ -19,6 +19,7 @@ from .lexicon import Lexicon
 from .text import STOPWORDS, WORD_RE, fold, stem
 
 LEX_KEY = "senscommun_lex"  # Doc.user_data key where the classifier leaves the cue scores
+FEATS_KEY = "senscommun_feats"  # Doc.user_data key of the extracted (keys, values)
 CHAR_WEIGHT = 0.2
 LEX_WEIGHT = 1.0
 MAX_WORDS = 400
@@ -76,20 +77,22 @@ def build_architecture() -> Callable[..., Any]:
 
     def forward(model: Any, docs: list[Any], is_train: bool) -> tuple[Any, Callable[..., Any]]:
         lang = model.attrs["lang"]
-        keys: list[int] = []
-        vals: list[float] = []
-        lengths: list[int] = []
+        keys, vals = [], []
         for doc in docs:
-            feats = features(doc.text, lang, doc.user_data.get(LEX_KEY))
-            for name, value in feats.items():
-                keys.append(key_of(name))
-                vals.append(value)
-            lengths.append(len(feats))
-        out = (
-            numpy.asarray(keys, dtype="uint64"),
-            numpy.asarray(vals, dtype="float32"),
-            numpy.asarray(lengths, dtype="int32"),
-        )
+            # Cached on the doc: the service and intent textcats, and every training epoch,
+            # share one extraction.
+            cached = doc.user_data.get(FEATS_KEY)
+            if cached is None:
+                feats = features(doc.text, lang, doc.user_data.get(LEX_KEY))
+                cached = (
+                    numpy.fromiter((key_of(k) for k in feats), dtype="uint64", count=len(feats)),
+                    numpy.fromiter(feats.values(), dtype="float32", count=len(feats)),
+                )
+                doc.user_data[FEATS_KEY] = cached
+            keys.append(cached[0])
+            vals.append(cached[1])
+        lengths = numpy.asarray([len(k) for k in keys], dtype="int32")
+        out = (numpy.concatenate(keys), numpy.concatenate(vals), lengths)
         return out, lambda d: []
 
     def feature_bow(lang: str, nO: int, length: int = 2**17) -> Any:

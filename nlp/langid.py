@@ -24,6 +24,11 @@ from .types import LANGUAGES
 
 _FR_MARKS = re.compile(r"[éèêàùçâîôûëïœ]|\b[ldjmnstc]'|\bqu'", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
+#: Words of small talk and SMS style that stopword lists miss, worth as much as a stopword.
+_CUES: dict[str, frozenset[str]] = {
+    "fr": frozenset(["merci", "bonjour", "bonsoir", "svp", "stp", "slt", "bjr", "cc", "mrc", "oui", "non", "rue", "encore", "toujours", "depuis", "retard", "cassee", "casse", "panne", "trottoir", "poubelle"]),
+    "en": frozenset(["thanks", "thank", "please", "pls", "hello", "hi", "yes", "street", "still", "again", "since", "late", "broken", "pavement", "bin", "road", "the"]),
+}
 #: Log-odds given to the Telegram prior; one or two stopwords outweigh it.
 PRIOR_WEIGHT = 1.0
 MAX_GRAMS = 4
@@ -87,7 +92,7 @@ class LanguageIdentifier:
                 scores[lang] += 0.25 * sum(logp.get(g, unseen) for g in grams)
         for word in _WORD.findall(folded):
             for lang in LANGUAGES:
-                if word in STOPWORDS[lang] and len(word) > 1:
+                if (word in STOPWORDS[lang] and len(word) > 1) or word in _CUES[lang]:
                     scores[lang] += 1.5
         scores["fr"] += 1.0 * min(3, len(_FR_MARKS.findall(text)))
         if hint in scores:

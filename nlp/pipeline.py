@@ -89,7 +89,7 @@ class SpacyClassifier:
     @staticmethod
     def _intent(text: str, cats: dict[str, float]) -> Intent:
         rules = rule_scores(text)
-        if not text.strip() or rules[Intent.OTHER] >= 1.0 and len(text) < 40:
+        if not text.strip() or (rules[Intent.OTHER] >= 1.0 and len(text) < 40):
             return Intent.OTHER
         logits = {
             i: math.log(max(float(cats.get(i.value, 0.0)), 1e-9)) + INTENT_RULE_WEIGHT * rules[i]

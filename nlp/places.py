@@ -130,7 +130,7 @@ class StreetIndex:
             for row in csv.DictReader(f):
                 try:
                     rows.append((row["name"].strip(), float(row["lat"]), float(row["lon"])))
-                except (KeyError, ValueError, AttributeError):
+                except (KeyError, ValueError, TypeError, AttributeError):
                     continue  # a malformed line does not stop the town's list loading
         return cls(rows)
 

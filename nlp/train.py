@@ -36,7 +36,7 @@ class TrainConfig:
     epochs: int = 12
     batch_size: int = 16
     learn_rate: float = 0.002
-    length: int = 2**17  # hashed feature buckets per textcat
+    length: int = 2**16  # hashed feature buckets per textcat
     langs: tuple[str, ...] = LANGUAGES
     log: Callable[[str], None] = field(default=print)
 

@@ -16,6 +16,7 @@ from bot.config import Config, default_services
 from storage.db import create_engine
 
 PG_URL = os.environ.get("SENSCOMMUN_TEST_PG_URL")
+os.environ["PTB_TIMEDELTA"] = "true"  # as the CLI does: PTB's durations as timedelta
 
 WATER_CHAT, ROADS_CHAT, DESK_CHAT = -1001, -1002, -1009
 WATER_AGENT, ROADS_AGENT, DESK_AGENT = 501, 502, 509

@@ -42,10 +42,10 @@ async def test_non_json_and_oversized_bodies_are_rejected(env: Env) -> None:
 
 
 async def test_health_answers_once_ready(env: Env) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(env.url.replace("/telegram", "/health")) as resp:
-            assert resp.status == 200
-            assert (await resp.json())["status"] == "ok"
+    health = env.url.replace("/telegram", "/health")
+    async with aiohttp.ClientSession() as http, http.get(health) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["status"] == "ok"
 
 
 async def test_a_replayed_update_is_processed_once(env: Env) -> None:

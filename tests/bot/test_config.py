@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
+
+
+def _load(tmp_path: Path, text: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    p = tmp_path / "c.toml"
+    p.write_text(text, encoding="utf-8")
+    return load_config(p, env=env or {})
+
+
+def test_defaults_need_no_file() -> None:
+    cfg = load_config(None, env={})
+    assert cfg.telegram.mode == "polling"
+    assert cfg.telegram.api_base_url == "https://api.telegram.org/bot"
+    assert cfg.bot.default_language == "fr" and cfg.bot.timezone == "Europe/Paris"
+    assert cfg.database.url.startswith("sqlite+aiosqlite:///")
+    assert [s.code for s in cfg.services][-1] == "other" and len(cfg.services) == 11
+
+
+def test_the_example_file_is_valid_and_documents_every_section() -> None:
+    cfg = load_config(EXAMPLE, env={})
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for key in (
+        "token",
+        "api_base_url",
+        "mode",
+        "listen",
+        "port",
+        "path",
+        "public_url",
+        "secret_token",
+        "url",
+        "default_language",
+        "timezone",
+        "agents_chat_id",
+        "agents",
+    ):
+        assert f"{key} =" in text or f"# {key} =" in text, key
+    assert cfg.telegram.mode == "polling"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[telegram]\nmode = "carrier-pigeon"',
+            "telegram.mode: Input should be 'polling' or 'webhook'",
+        ),
+        ('[webhook]\nport = "eighty"', "webhook.port: Input should be a valid integer"),
+        ('[webhook]\npath = "telegram"', "webhook.path: must start with '/'"),
+        ('[bot]\ntimezone = "Mars/Olympus"', "bot.timezone: unknown time zone 'Mars/Olympus'"),
+        ('[bot]\ndefault_language = "de"', "bot.default_language: Input should be 'fr' or 'en'"),
+        ('[database]\nurl = "mysql://x"', "database.url: must start with"),
+        ('[telegram]\ntokne = "x"', "telegram.tokne: unknown key"),
+        (
+            '[[services]]\ncode = "water"\nname = {fr = "Eau"}',
+            "services.0.name: needs a name in en",
+        ),
+        (
+            '[[services]]\nname = {fr = "Eau", en = "Water"}',
+            "services.0.code: required key is missing",
+        ),
+        ('[telegram]\nmode = "webhook"', "webhook.secret_token: required in webhook mode"),
+        ('[[services]]\ncode = "water"\nname = {fr = "Eau", en = "Water"}', "an 'other' service"),
+        ("[telegram\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_config_names_the_key_and_the_reason(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, text)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_environment_overrides_secrets(tmp_path: Path) -> None:
+    cfg = _load(
+        tmp_path,
+        '[telegram]\ntoken = "from-file"\nmode = "webhook"',
+        env={"SENSCOMMUN_TELEGRAM_TOKEN": "from-env", "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": "abc_D-1"},
+    )
+    assert cfg.telegram.token == "from-env" and cfg.webhook.secret_token == "abc_D-1"
+
+
+def test_config_path_from_environment(tmp_path: Path) -> None:
+    p = tmp_path / "c.toml"
+    p.write_text('[bot]\ndefault_language = "en"', encoding="utf-8")
+    assert load_config(None, env={"SENSCOMMUN_CONFIG": str(p)}).bot.default_language == "en"
+
+
+def test_cli_reports_config_errors_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    p = tmp_path / "c.toml"
+    p.write_text("[webhook]\nport = -1", encoding="utf-8")
+    assert main(["--config", str(p), "check-config"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("senscommun: config error: webhook.port:") and "\n" not in err

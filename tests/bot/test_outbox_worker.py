@@ -1,0 +1,186 @@
+"""Delivery within limits: retry_after honoured, failures retried, blocked users skipped,
+nothing sent twice, per-chat order kept. Time is simulated: nothing sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import OutboxConfig
+from bot.factory import create_application, create_services
+from bot.fake_telegram import FakeBotApi, RateLimit
+from bot.outbox_worker import Limits, OutboxWorker
+from core import outbox
+from core.services import Services
+from storage.enums import OutboxPurpose, OutboxState
+from storage.migrate import upgrade
+from storage.models import OutboxMessage
+from tests.conftest import Clock, make_config
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.slept = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.t += seconds
+        self.slept += seconds
+
+
+@dataclass
+class Rig:
+    api: FakeBotApi
+    svc: Services
+    worker: OutboxWorker
+    clock: Clock
+    time: FakeTime
+
+    async def enqueue(self, chat_id: int, text: str) -> None:
+        async with self.svc.sessions() as s:
+            outbox.enqueue(
+                s, chat_id=chat_id, text=text, purpose=OutboxPurpose.NOTICE, now=self.clock()
+            )
+            await s.commit()
+
+    async def states(self) -> list[OutboxState]:
+        async with self.svc.sessions() as s:
+            return list(
+                (await s.scalars(select(OutboxMessage.state).order_by(OutboxMessage.id))).all()
+            )
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds=seconds)
+        self.time.t += seconds
+
+
+async def _rig(
+    db_url: str, tmp_path: Path, clock: Clock, cfg: OutboxConfig, limit: RateLimit | None = None
+) -> AsyncIterator[Rig]:
+    t = FakeTime()
+    if limit is not None:
+        limit.clock = t  # the fake Telegram lives in the same simulated time
+    api = FakeBotApi("123:test", rate_limit=limit)
+    await api.start()
+    config = make_config(db_url, tmp_path, api)
+    svc = create_services(config, clock)
+    await upgrade(svc.sessions.kw["bind"])
+    app = create_application(config, svc)
+    await app.bot.initialize()
+    worker = OutboxWorker(
+        app.bot, svc, cfg, postgres="postgresql" in db_url, monotonic=t, sleep=t.sleep
+    )
+    yield Rig(api, svc, worker, clock, t)
+    await app.bot.shutdown()
+    await svc.sessions.kw["bind"].dispose()
+    await api.stop()
+
+
+@pytest.fixture
+async def rig(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Rig]:
+    async for r in _rig(db_url, tmp_path, clock, OutboxConfig(per_chat_interval_s=1.0)):
+        yield r
+
+
+async def test_a_server_error_is_retried_and_sent_once(rig: Rig) -> None:
+    rig.api.fail_next["sendMessage"] = 1
+    await rig.enqueue(42, "hello")
+    assert await rig.worker.drain_once() == 1  # the attempt that failed
+    assert await rig.states() == [OutboxState.PENDING]
+    assert await rig.worker.drain_once() == 0  # not due yet: backing off
+    rig.advance(5)
+    assert await rig.worker.drain_once() == 1
+    assert await rig.states() == [OutboxState.SENT]
+    assert [c.params["text"] for c in rig.api.of("sendMessage", 42)] == ["hello"]
+
+
+async def test_retry_after_is_honoured(db_url: str, tmp_path: Path, clock: Clock) -> None:
+    limit = RateLimit(per_second=1000, per_chat_interval=10, retry_after=7)
+    async for rig in _rig(db_url, tmp_path, clock, OutboxConfig(per_chat_interval_s=0), limit):
+        await rig.enqueue(42, "one")
+        await rig.enqueue(42, "two")
+        await rig.worker.drain_once()
+        # "two" hit the fake's 10 s per-chat limit: Telegram said wait 7 s.
+        assert rig.api.throttled == 1
+        assert await rig.states() == [OutboxState.SENT, OutboxState.PENDING]
+        rig.advance(3)
+        assert await rig.worker.drain_once() == 0  # still inside retry_after
+        rig.advance(8)
+        await rig.worker.drain_once()
+        assert await rig.states() == [OutboxState.SENT, OutboxState.SENT]
+        assert [c.params["text"] for c in rig.api.of("sendMessage", 42)] == ["one", "two"]
+        async with rig.svc.sessions() as s:
+            attempts = (await s.scalars(select(OutboxMessage.attempts))).all()
+        assert list(attempts) == [1, 1]  # waiting on Telegram's word is not a failed attempt
+
+
+async def test_blocked_user_is_marked_and_skipped(rig: Rig) -> None:
+    rig.api.blocked.add(43)  # the resident blocked the bot: Telegram answers 403
+    await rig.enqueue(43, "bye")
+    await rig.worker.drain_once()
+    assert await rig.states() == [OutboxState.BLOCKED]
+    rig.advance(600)
+    assert await rig.worker.drain_once() == 0
+    assert rig.api.of("sendMessage", 43) == []
+
+
+async def test_per_chat_spacing_and_order(rig: Rig) -> None:
+    for i in range(3):
+        await rig.enqueue(7, f"m{i}")
+    await rig.enqueue(8, "other chat")
+    await rig.worker.drain_once()
+    assert [c.params["text"] for c in rig.api.calls if c.method == "sendMessage"] == [
+        "m0",
+        "other chat",
+    ]
+    rig.advance(1.0)
+    await rig.worker.drain_once()
+    rig.advance(1.0)
+    await rig.worker.drain_once()
+    assert [c.params["text"] for c in rig.api.of("sendMessage", 7)] == ["m0", "m1", "m2"]
+    stamps = [c.params["text"] for c in rig.api.of("sendMessage", 7)]
+    assert len(stamps) == len(set(stamps))
+
+
+async def test_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
+    await rig.enqueue(9, "maybe delivered")
+    async with rig.svc.sessions() as s:
+        claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
+        await s.commit()
+    assert len(claimed) == 1  # the process "dies" here, with the row SENDING
+    assert await rig.worker.recover() == 1
+    assert await rig.states() == [OutboxState.UNKNOWN]
+    assert await rig.worker.drain_once() == 0
+    assert rig.api.of("sendMessage", 9) == []
+
+
+def test_limits_group_twenty_per_minute() -> None:
+    t = FakeTime()
+    limits = Limits(OutboxConfig(per_chat_interval_s=0, per_group_per_minute=20), t)
+    sent = 0
+    for _ in range(25):
+        if limits.chat_ready(-100):
+            limits.took(-100)
+            sent += 1
+    assert sent == 20
+    t.t += 60
+    assert limits.chat_ready(-100)
+
+
+def test_limits_global_rate() -> None:
+    t = FakeTime()
+    limits = Limits(OutboxConfig(messages_per_second=25, per_chat_interval_s=0), t)
+    waited = 0.0
+    for i in range(100):
+        w = limits.wait_global()
+        t.t += w
+        waited += w
+        limits.took(i)
+    assert 3.5 <= waited <= 4.1  # 100 messages at 25/s take about 4 s

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.factory import create_services
+from core.catalogue import sync_catalogue
+from core.services import Services
+from nlp.types import Classification, Intent
+from storage.migrate import upgrade
+from tests.conftest import Clock, make_config
+
+
+class FixedClassifier:
+    """A classifier that answers what the test says, to exercise the conversation's rules."""
+
+    def __init__(self) -> None:
+        self.answer = Classification("water", 0.9, (("roads", 0.05),), Intent.REPORT, "fr")
+
+    def classify(self, text: str, lang: str | None = None) -> Classification:
+        return self.answer
+
+    def similarity(self, a: str, b: str) -> float:
+        return 1.0 if a == b else 0.0
+
+
+@pytest.fixture
+async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
+    services = create_services(make_config(db_url, tmp_path), clock)
+    services.nlp = FixedClassifier()
+    await upgrade(services.sessions.kw["bind"])
+    async with services.sessions() as s:
+        await sync_catalogue(s, services.catalogue)
+        await s.commit()
+    yield services
+    await services.sessions.kw["bind"].dispose()

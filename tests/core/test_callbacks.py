@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from core.callbacks import (
+    MAX_BYTES,
+    AgentAction,
+    AgentVerb,
+    CallbackError,
+    DraftAction,
+    DraftVerb,
+    LanguageChoice,
+)
+from nlp.types import DEFAULT_SERVICES
+
+BIG = 10**15
+
+
+@pytest.mark.parametrize("verb", list(AgentVerb))
+def test_agent_actions_round_trip_within_64_bytes(verb: AgentVerb) -> None:
+    arg = {AgentVerb.MOVE: "green_spaces", AgentVerb.DUPLICATE_OF: str(BIG)}.get(verb, "")
+    action = AgentAction(verb, BIG, arg)
+    data = action.encode()
+    assert len(data.encode()) <= MAX_BYTES
+    assert AgentAction.decode(data) == action
+
+
+@pytest.mark.parametrize("verb", list(DraftVerb))
+@pytest.mark.parametrize("service", DEFAULT_SERVICES)
+def test_draft_actions_round_trip_within_64_bytes(verb: DraftVerb, service: str) -> None:
+    action = DraftAction(verb, BIG, service)
+    assert len(action.encode().encode()) <= MAX_BYTES
+    assert DraftAction.decode(action.encode()) == action
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "a",
+        "a:res",
+        "a:res:x",
+        "a:nope:1",
+        "a:mv:1",
+        "a:dupof:1:x",
+        "d:ok",
+        "d:zz:1",
+        "b:res:1",
+        "a:res:1:2:3",
+        "a:res:-1",
+        "l:",
+        "l:fr:en",
+        "a:res:" + "9" * 40,
+    ],
+)
+def test_forged_data_is_rejected(data: str) -> None:
+    for codec in (AgentAction, DraftAction, LanguageChoice):
+        with pytest.raises(CallbackError):
+            codec.decode(data)
+
+
+def test_oversized_data_cannot_be_encoded() -> None:
+    with pytest.raises(CallbackError):
+        AgentAction(AgentVerb.MOVE, 1, "x" * 60).encode()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import inbox
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+from tests.conftest import Clock
+
+
+@pytest.fixture
+async def session(db_url: str) -> AsyncIterator[AsyncSession]:
+    engine = create_engine(db_url)
+    await upgrade(engine)
+    async with create_sessionmaker(engine)() as s:
+        yield s
+    await engine.dispose()
+
+
+def test_chat_of_each_kind_of_update() -> None:
+    assert inbox.chat_of({"update_id": 1, "message": {"chat": {"id": 5}}}) == 5
+    assert (
+        inbox.chat_of(
+            {"update_id": 1, "callback_query": {"from": {"id": 7}, "message": {"chat": {"id": -9}}}}
+        )
+        == -9
+    )
+    assert inbox.chat_of({"update_id": 1, "callback_query": {"from": {"id": 7}}}) == 7
+    assert inbox.chat_of({"update_id": 1, "poll": {}}) is None
+    assert inbox.chat_of({"update_id": 1, "message": {"chat": "bad"}}) is None
+
+
+async def test_an_update_is_stored_once(session: AsyncSession, clock: Clock) -> None:
+    raw = {"update_id": 42, "message": {"chat": {"id": 5}, "text": "hi"}}
+    assert await inbox.store(session, raw, clock()) is True
+    assert await inbox.store(session, raw, clock()) is False
+    await session.commit()
+    (p,) = await inbox.pending(session)
+    assert (p.update_id, p.chat_id, p.payload["message"]["text"]) == (42, 5, "hi")
+    await inbox.mark_processed(session, p.id, clock(), None)
+    await session.commit()
+    assert await inbox.pending(session) == []
+    assert await inbox.count(session, processed=True) == 1
+
+
+async def test_pending_is_in_arrival_order(session: AsyncSession, clock: Clock) -> None:
+    for uid in (3, 1, 2):
+        await inbox.store(session, {"update_id": uid, "message": {"chat": {"id": 1}}}, clock())
+    await session.commit()
+    assert [p.update_id for p in await inbox.pending(session)] == [3, 1, 2]

@@ -1,0 +1,129 @@
+"""Training (a tiny deterministic run), the trained classifier and the CLI commands."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp import DEFAULT_MODEL_DIR, load_classifier, model_exists
+from nlp.commands import cmd_classify, register
+from nlp.corpus import Sample, split_of
+from nlp.pipeline import SpacyClassifier
+from nlp.train import TrainConfig, train
+
+TINY = [
+    Sample("la poubelle n'a pas été ramassée", "waste", "report", "fr"),
+    Sample("poubelles pleines rue Pasteur", "waste", "report", "fr"),
+    Sample("le bac jaune déborde encore", "waste", "report", "fr"),
+    Sample("lampadaire éteint depuis lundi", "lighting", "report", "fr"),
+    Sample("plus de lumière dans la rue le soir", "lighting", "report", "fr"),
+    Sample("pourquoi l'éclairage est coupé ?", "lighting", "question", "fr"),
+    Sample("chien errant devant la mairie", "other", "report", "fr"),
+    Sample("bin not collected again", "waste", "report", "en"),
+    Sample("overflowing wheelie bins on my street", "waste", "report", "en"),
+    Sample("recycling left behind by the bin men", "waste", "report", "en"),
+    Sample("street light out since monday", "lighting", "report", "en"),
+    Sample("the lamp post flickers all night", "lighting", "report", "en"),
+    Sample("why are the street lights off?", "lighting", "question", "en"),
+    Sample("stray dog near the school", "other", "report", "en"),
+]
+PROBES = ["poubelle pas vidée", "street light broken", "lampadaire cassé", "bins everywhere"]
+
+
+def _tiny(out: Path) -> SpacyClassifier:
+    cfg = TrainConfig(seed=7, epochs=3, length=2**12, log=lambda _: None)
+    train(out, cfg, corpus=[s for s in TINY if s.split != "test"] + [
+        s for s in TINY if s.split == "test"
+    ])
+    return SpacyClassifier.load(out)
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    a = _tiny(tmp_path / "a").classify_many(PROBES)
+    b = _tiny(tmp_path / "b").classify_many(PROBES)
+    assert [(c.service, c.confidence, c.alternatives) for c in a] == [
+        (c.service, c.confidence, c.alternatives) for c in b
+    ]
+    assert (tmp_path / "a" / "meta.json").is_file()
+    assert model_exists(tmp_path / "a")
+
+
+def test_split_is_deterministic_and_stable() -> None:
+    assert split_of("Lampadaire cassé") == split_of("lampadaire  CASSE")
+    assert {split_of(f"message {i}") for i in range(200)} == {"train", "dev", "test"}
+
+
+shipped = pytest.mark.skipif(not model_exists(), reason="no trained model in nlp/model")
+
+
+@pytest.fixture(scope="module")
+def model() -> SpacyClassifier:
+    return SpacyClassifier.load(DEFAULT_MODEL_DIR)
+
+
+@shipped
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("the leak is fixed, but the bin is still overflowing", "waste"),
+        ("la fuite est réparée mais la poubelle déborde toujours", "waste"),
+        ("nid de poule énorme devant le 12 rue Victor Hugo", "roads"),
+        ("Street light outside number 4 has been out for a week", "lighting"),
+        ("les voisins font la fête tous les soirs jusqu'à 3h", "noise"),
+        ("someone dumped a mattress and a fridge behind the garages", "cleanliness"),
+    ],
+)
+def test_shipped_model(model: SpacyClassifier, text: str, service: str) -> None:
+    assert model.classify(text).service == service
+
+
+@shipped
+@pytest.mark.parametrize("text", ["", "👍🙏😡", "a" * 10_000, "lampadaire cassé " * 700])
+def test_shipped_model_degenerate(model: SpacyClassifier, text: str) -> None:
+    c = model.classify(text, "fr")
+    assert 0.0 <= c.confidence <= 1.0
+    assert c.lang == "fr"
+
+
+@shipped
+def test_shipped_model_mixed_languages_and_catalogue() -> None:
+    clf = load_classifier(services=("roads", "lighting", "waste"), kind="spacy")
+    c = clf.classify("Bonjour, the street light rue Pasteur est cassé since Monday")
+    assert c.service == "lighting"
+    c = clf.classify("Loud music every night from the flat above, impossible to sleep")
+    assert c.service == "other"
+    assert {s for s, _ in c.alternatives} <= {"roads", "lighting", "waste"}
+
+
+def test_classify_command_keywords() -> None:
+    lines = [
+        json.dumps({"text": "Lampadaire éteint rue de la Paix, appelez le 06 12 34 56 78"}),
+        "not json",
+        json.dumps({"text": "bin not collected", "lang": "en"}),
+        json.dumps({"nope": 1}),
+    ]
+    out = io.StringIO()
+    args = argparse.Namespace(services=None, model=None, kind="keywords",
+                              stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    assert cmd_classify(args) == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["service"] == "lighting" and "[téléphone]" in rows[0]["redacted"]
+    assert set(rows[0]) >= {"service", "confidence", "intent", "lang", "urgent", "places",
+                            "alternatives", "redacted"}
+    assert "error" in rows[1] and "error" in rows[3]
+    assert rows[2]["service"] == "waste" and rows[2]["lang"] == "en"
+
+
+def test_register_adds_subcommands() -> None:
+    parser = argparse.ArgumentParser(prog="senscommun")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["nlp", "train", "--seed", "3", "--out", "/tmp/x"])
+    assert args.seed == 3 and args.out == Path("/tmp/x")
+    args = parser.parse_args(["classify", "--services", "roads", "waste"])
+    assert args.services == ["roads", "waste"]
+    assert parser.parse_args(["nlp", "evaluate"]).compare is None
