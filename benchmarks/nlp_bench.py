@@ -43,9 +43,11 @@ def main() -> None:
         texts = [s.text for s in test]
         m = score("model", lang, test, clf.classify_many(texts, [lang] * len(texts)))
         b = score("keywords", lang, test, kw.classify_many(texts, [lang] * len(texts)))
-        print(f"{lang}: held-out n={m.n} macro-F1 model {m.macro_f1:.3f} (accuracy "
-              f"{m.accuracy:.3f}, intent {m.intent_accuracy:.3f}, ECE {m.ece:.3f}) | "
-              f"keywords {b.macro_f1:.3f}")
+        print(
+            f"{lang}: held-out n={m.n} macro-F1 model {m.macro_f1:.3f} (accuracy "
+            f"{m.accuracy:.3f}, intent {m.intent_accuracy:.3f}, ECE {m.ece:.3f}) | "
+            f"keywords {b.macro_f1:.3f}"
+        )
     texts = [s.text for s in corpus if s.split == "test"]
     for t in texts[:50]:
         clf.classify(t)  # warm-up
@@ -55,16 +57,22 @@ def main() -> None:
         clf.classify(t)
         lat.append((time.perf_counter() - t0) * 1000)
     q = statistics.quantiles(lat, n=100)
-    print(f"latency per message (one at a time, no language hint): p50 {q[49]:.2f} ms, "
-          f"p95 {q[94]:.2f} ms, max {max(lat):.2f} ms")
+    print(
+        f"latency per message (one at a time, no language hint): p50 {q[49]:.2f} ms, "
+        f"p95 {q[94]:.2f} ms, max {max(lat):.2f} ms"
+    )
     batch = (texts * (5000 // len(texts) + 1))[:5000]
     t0 = time.perf_counter()
     clf.classify_many(batch)
     dt = time.perf_counter() - t0
-    print(f"batch: {len(batch)} messages in {dt:.2f} s = {len(batch) / dt:.0f} messages/s "
-          f"(one process)")
-    print(f"RSS: {base:.0f} MB before loading, {loaded:.0f} MB loaded, {rss_mb():.0f} MB after "
-          f"the runs")
+    print(
+        f"batch: {len(batch)} messages in {dt:.2f} s = {len(batch) / dt:.0f} messages/s "
+        f"(one process)"
+    )
+    print(
+        f"RSS: {base:.0f} MB before loading, {loaded:.0f} MB loaded, {rss_mb():.0f} MB after "
+        f"the runs"
+    )
 
 
 if __name__ == "__main__":

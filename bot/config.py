@@ -96,6 +96,11 @@ class NlpConfig(_Strict):
     streets_csv: Path | None = None
 
 
+class InboxConfig(_Strict):
+    #: How many chats are processed side by side (each chat stays in order).
+    concurrency: int = Field(default=8, ge=1, le=256)
+
+
 class OutboxConfig(_Strict):
     messages_per_second: float = Field(default=25.0, gt=0)
     per_chat_interval_s: float = Field(default=1.0, ge=0)
@@ -156,6 +161,7 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     bot: BotConfig = BotConfig()
     nlp: NlpConfig = NlpConfig()
+    inbox: InboxConfig = InboxConfig()
     outbox: OutboxConfig = OutboxConfig()
     services: list[ServiceConfig] = Field(default_factory=default_services)
 

@@ -59,7 +59,7 @@ def create_application(
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
     builder = ApplicationBuilder()
     if request is None:
-        builder = builder.connection_pool_size(64).pool_timeout(10.0)
+        builder = builder.connection_pool_size(16).pool_timeout(10.0)
     else:
         builder = builder.request(request)
     app: App = (

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.config import Config
 from bot.factory import App, create_application, create_services
 from bot.inbox_worker import InboxWorker
+from bot.inbox_writer import InboxWriter
 from bot.outbox_worker import OutboxWorker
 from bot.webhook import READY, create_web_app
 from core import inbox, outbox
@@ -49,10 +50,11 @@ class Runtime:
         self.role = role
         self.services = services or create_services(config, clock)
         self.app: App = create_application(config, self.services)
-        self.inbox = InboxWorker(self.app, self.services)
+        self.inbox = InboxWorker(self.app, self.services, config.inbox.concurrency)
         self.outbox = OutboxWorker(
             self.app.bot, self.services, config.outbox, not is_sqlite(config.database.url)
         )
+        self.writer = InboxWriter(self.services)
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
@@ -105,6 +107,7 @@ class Runtime:
                 await self._polling
         if self._runner:
             await self._runner.cleanup()
+        await self.writer.stop()
         await self.inbox.stop()
         await self.outbox.stop()
         if self.app.running:
@@ -133,8 +136,9 @@ class Runtime:
 
     async def _serve_webhook(self) -> None:
         wh = self.config.webhook
+        self.writer.start()
         self.web = create_web_app(
-            self.services, wh.path, wh.secret_token, wh.max_body_bytes, self.kick
+            self.services, wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store
         )
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import inbox
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,9 @@ def create_web_app(
     secret: str,
     max_body: int,
     kick: Callable[[], None],
+    store: Callable[[dict[str, Any]], Awaitable[None]],
 ) -> web.Application:
+    """``store`` commits one update (the group-committing :class:`InboxWriter` in production)."""
     app = web.Application(client_max_size=max_body)
     app[SERVICES] = services
     app[READY] = {"ready": False}
@@ -50,9 +51,7 @@ def create_web_app(
         if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         try:
-            async with services.sessions() as s:
-                await inbox.store(s, raw, services.clock())
-                await s.commit()
+            await store(raw)
         except SQLAlchemyError as exc:
             # Telegram delivers again later: nothing is lost.
             log.warning("webhook: update not stored (%s)", type(exc).__name__)

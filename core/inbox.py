@@ -41,19 +41,27 @@ def chat_of(raw: dict[str, Any]) -> int | None:
 
 async def store(s: AsyncSession, raw: dict[str, Any], now: datetime) -> bool:
     """Store an update once; False when this ``update_id`` was already stored."""
-    update_id = raw["update_id"]
-    values = {
-        "update_id": update_id,
-        "chat_id": chat_of(raw),
-        "payload": raw,
-        "received_at": now,
-        "attempts": 0,
-    }
+    return await store_many(s, [raw], now) == 1
+
+
+async def store_many(s: AsyncSession, raws: list[dict[str, Any]], now: datetime) -> int:
+    """Store updates in one statement, each once (redeliveries are no-ops); returns how many
+    were new."""
+    rows = [
+        {
+            "update_id": raw["update_id"],
+            "chat_id": chat_of(raw),
+            "payload": raw,
+            "received_at": now,
+            "attempts": 0,
+        }
+        for raw in raws
+    ]
     dialect = s.get_bind().dialect.name
     ins = pg_insert(InboxUpdate) if dialect == "postgresql" else sqlite_insert(InboxUpdate)
-    stmt = ins.values(**values).on_conflict_do_nothing(index_elements=["update_id"])
+    stmt = ins.values(rows).on_conflict_do_nothing(index_elements=["update_id"])
     res = await s.execute(stmt)
-    return bool(getattr(res, "rowcount", 0))
+    return int(getattr(res, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ class Calibration:
     dev_nll: float | None = None
     dev_ece: float | None = None
 
-    def apply(self, model_probs: Mapping[str, float], cues: Mapping[str, float]) -> dict[str, float]:
+    def apply(
+        self, model_probs: Mapping[str, float], cues: Mapping[str, float]
+    ) -> dict[str, float]:
         logits = {
             s: (math.log(max(p, 1e-9)) + self.lexicon_weight * min(cues.get(s, 0.0), CUE_CAP))
             / self.temperature

@@ -33,7 +33,7 @@ def shared_lexicon() -> Lexicon:
 
 @lru_cache(maxsize=262144)
 def key_of(feature: str) -> int:
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     return int(hash_string(feature))
 
@@ -96,9 +96,9 @@ def build_architecture() -> Callable[..., Any]:
         return out, lambda d: []
 
     def feature_bow(lang: str, nO: int, length: int = 2**17) -> Any:
-        extract = Model("senscommun_features", forward, attrs={"lang": lang})
+        extract: Any = Model("senscommun_features", forward, attrs={"lang": lang})
         linear = SparseLinear_v2(nO=nO, length=length)
-        model = chain(extract, linear, softmax_activation())
+        model: Any = chain(extract, linear, softmax_activation())
         model.set_ref("output_layer", linear)
         model.attrs["multi_label"] = False
         return model

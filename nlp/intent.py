@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Intent cues: an idea, a question, or small talk, told apart from a report by their wording.
 
 The keyword classifier uses these rules alone; the trained pipeline adds them, as a prior, to

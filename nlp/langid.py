@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Language identification, French or English, robust on short texts.
 
 Two kinds of evidence are added up in log space:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Places named in a message: addresses, crossings and landmarks, matched to the town's streets.
 
 Rules on folded text (residents rarely capitalise): a French street type *before* its name

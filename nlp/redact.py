@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Personal-data redaction: what agents and statistics see instead of the resident's text.
 
 Privacy errs on the side of masking: a long run of digits that looks like a phone or card number

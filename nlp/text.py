@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Text normalisation shared by every part of the pipeline.
 
 Residents write without accents, in SMS style and with typos, so everything that matches words

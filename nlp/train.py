@@ -56,7 +56,7 @@ def blank_pipeline(lang: str, length: int) -> Any:
     for name, labels in (("service", DEFAULT_SERVICES), ("intent", INTENTS)):
         model = {"@architectures": "senscommun.FeatureBOW.v1", "lang": lang,
                  "nO": len(labels), "length": length}  # fmt: skip
-        pipe = nlp.add_pipe("textcat", name=name, config={"model": model, "threshold": 0.0})
+        pipe: Any = nlp.add_pipe("textcat", name=name, config={"model": model, "threshold": 0.0})
         for label in labels:
             pipe.add_label(label)
     return nlp

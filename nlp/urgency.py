@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
 """Urgency: danger to people, flagged by rules with a reason the agents and the resident can read.
 
 Rules rather than a model: an urgent report is rare, a missed one is costly, and every flag must

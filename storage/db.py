@@ -32,11 +32,17 @@ def create_engine(url: str, busy_timeout_ms: int = 5_000) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
 
+        wal = {"set": False}
+
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            if not wal["set"]:
+                # WAL is a property of the file: set once. Asking again on every new connection
+                # takes a lock that can wait behind a writer.
+                cur.execute("PRAGMA journal_mode=WAL")
+                wal["set"] = True
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
