@@ -46,6 +46,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             confidence_threshold=config.nlp.confidence_threshold,
             media_dir=config.bot.media_dir,
             max_text_chars=config.bot.max_text_chars,
+            timezone=config.bot.timezone,
         ),
         clock=clock,
     )

@@ -7,6 +7,7 @@ from html import escape, unescape
 
 from core.callbacks import AgentAction, AgentVerb
 from core.catalogue import Catalogue
+from core.desk import Desk
 from core.i18n import Texts
 from core.outbox import Buttons
 from core.views import ReportView
@@ -18,14 +19,13 @@ TEXT_LIMIT = 4096
 def card_text(
     report: ReportView,
     reporter_first_name: str,
-    catalogue: Catalogue,
-    texts: Texts,
-    lang: str,
+    desk: Desk,
     set_by: str | None = None,
     co_reporters: int = 0,
     limit: int = TEXT_LIMIT,
 ) -> str:
-    t = texts.lang(lang)
+    catalogue, lang = desk.catalogue, desk.lang
+    t = desk.texts.lang(lang)
     head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"
     if report.urgent:
         head = f"{t('card.urgent')} {head}"
@@ -46,7 +46,7 @@ def card_text(
         "{body}",
         "",
         f"📍 {place}",
-        f"👤 {escape(reporter_first_name or '?')} · {report.created_at:%d/%m/%Y %H:%M} UTC",
+        f"👤 {escape(reporter_first_name or '?')} · {desk.local(report.created_at):%d/%m/%Y %H:%M}",
         t("card.status", status=status),
     ]
     if co_reporters:

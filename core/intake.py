@@ -264,14 +264,6 @@ class Intake:
 
     async def _submit(self, data: dict[str, Any]) -> list[Reply]:
         new = reports.NewReport.from_draft(data)
-        rv = await reports.submit(
-            self.s,
-            self.svc.catalogue,
-            self.svc.texts,
-            self.svc.settings.default_language,
-            self.resident,
-            new,
-            self.now,
-        )
+        rv = await reports.submit(self.s, self.svc.desk, self.resident, new, self.now)
         await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
         return self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))

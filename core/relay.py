@@ -9,8 +9,9 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.desk import Desk
 from core.reports import load, reporter
-from core.status import AgentRef, Desk, NotAllowed
+from core.status import AgentRef, NotAllowed
 from storage.enums import ActorKind, OutboxPurpose
 from storage.models import ReportEvent
 

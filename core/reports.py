@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.cards import card_buttons, card_text
-from core.catalogue import Catalogue
-from core.i18n import Texts
+from core.desk import Desk
 from core.residents import ResidentRef
 from core.views import ReportView, view
 from nlp.types import Classification, Classifier
@@ -67,15 +66,13 @@ class NewReport:
 
 async def submit(
     s: AsyncSession,
-    catalogue: Catalogue,
-    texts: Texts,
-    agents_lang: str,
+    desk: Desk,
     resident: ResidentRef,
     new: NewReport,
     now: datetime,
 ) -> ReportView:
     """Create the report, its first history entry and its card for the service's agents."""
-    service = new.service if new.service in catalogue else "other"
+    service = new.service if new.service in desk.catalogue else "other"
     row = Report(
         resident_id=resident.id,
         service_code=service,
@@ -115,20 +112,19 @@ async def submit(
             )
         )
     rv = view(row, new.photo_file_id)
-    enqueue_card(s, catalogue, texts, agents_lang, rv, resident.first_name, now)
+    enqueue_card(s, desk, rv, resident.first_name, now)
     return rv
 
 
 def enqueue_card(
     s: AsyncSession,
-    catalogue: Catalogue,
-    texts: Texts,
-    lang: str,
+    desk: Desk,
     report: ReportView,
     reporter_first_name: str,
     now: datetime,
 ) -> None:
     """Send the card to the agents chat of the report's service (or the general desk's)."""
+    catalogue = desk.catalogue
     chat = catalogue.get(report.service).agents_chat_id or catalogue.get("other").agents_chat_id
     if chat is None:
         return
@@ -136,8 +132,8 @@ def enqueue_card(
     outbox.enqueue(
         s,
         chat_id=chat,
-        text=card_text(report, reporter_first_name, catalogue, texts, lang, limit=limit),
-        buttons=card_buttons(report, texts, lang),
+        text=card_text(report, reporter_first_name, desk, limit=limit),
+        buttons=card_buttons(report, desk.texts, desk.lang),
         photo=report.photo_file_id,
         purpose=OutboxPurpose.CARD,
         report_id=report.id,

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.catalogue import Catalogue
+from core.desk import Desk
 from core.i18n import Texts
 from nlp.types import Classifier
 
@@ -26,6 +28,7 @@ class Settings:
     confidence_threshold: float = 0.55
     media_dir: Path = Path("media")
     max_text_chars: int = 4_000
+    timezone: str = "Europe/Paris"
 
 
 @dataclass
@@ -36,3 +39,8 @@ class Services:
     catalogue: Catalogue
     settings: Settings
     clock: Clock = utcnow
+
+    @property
+    def desk(self) -> Desk:
+        s = self.settings
+        return Desk(self.catalogue, self.texts, s.default_language, ZoneInfo(s.timezone))

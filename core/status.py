@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.cards import card_buttons, card_text
-from core.catalogue import Catalogue
-from core.i18n import Texts
+from core.desk import Desk
 from core.reports import enqueue_card, first_photo, load, reporter
 from core.views import ReportView, view
 from storage.enums import ActorKind, OutboxKind, OutboxPurpose, ReportStatus
@@ -40,15 +39,6 @@ class StatusChanged:
     report: ReportView
     old_status: ReportStatus
     changed: bool
-
-
-@dataclass(frozen=True)
-class Desk:
-    """What the agent-side use cases need besides the session."""
-
-    catalogue: Catalogue
-    texts: Texts
-    lang: str  # the language of agents chats
 
 
 async def _authorised(s: AsyncSession, desk: Desk, by: AgentRef, report_id: int) -> Report:
@@ -99,13 +89,7 @@ async def _record(
     who = await reporter(s, row.id)
     if card_chat is not None:
         text = card_text(
-            rv,
-            who.first_name,
-            desk.catalogue,
-            desk.texts,
-            desk.lang,
-            set_by=by.name,
-            limit=1024 if rv.photo_file_id else 4096,
+            rv, who.first_name, desk, set_by=by.name, limit=1024 if rv.photo_file_id else 4096
         )
         buttons = card_buttons(rv, desk.texts, desk.lang) if row.service_code == old_service else []
         outbox.enqueue(
@@ -185,7 +169,7 @@ async def move_to_service(
         resident_key="notify.moved",
     )
     who = await reporter(s, row.id)
-    enqueue_card(s, desk.catalogue, desk.texts, desk.lang, rv, who.first_name, now)
+    enqueue_card(s, desk, rv, who.first_name, now)
     return StatusChanged(rv, old_status, changed=True)
 
 

@@ -100,7 +100,7 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
                 ref=rv.id,
                 service=escape(ctx.services.catalogue.name(rv.service, r.language)),
                 status=t(f"status.{rv.status.value}"),
-                date=rv.created_at.strftime("%d/%m/%Y"),
+                date=ctx.desk.local(rv.created_at).strftime("%d/%m/%Y"),
             )
         )
     _say(ctx, update, "\n".join(lines))

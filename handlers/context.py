@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CallbackContext, ExtBot
 
+from core.desk import Desk
 from core.services import Services
-from core.status import Desk
 
 ADict = dict[Any, Any]
 
@@ -73,5 +73,4 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
 
     @property
     def desk(self) -> Desk:
-        svc = self.services
-        return Desk(svc.catalogue, svc.texts, svc.settings.default_language)
+        return self.services.desk
