@@ -108,6 +108,7 @@ def serve_senscommun(args: argparse.Namespace) -> None:
         api,
         webhook={"secret_token": SECRET, "port": args.port},
         nlp={"kind": args.nlp},
+        inbox={"concurrency": args.inbox_concurrency},
         outbox={"per_chat_interval_s": 1.0, "messages_per_second": 25},
     )
 
@@ -180,6 +181,8 @@ async def measure(
         which,
         "--port",
         str(port),
+        "--inbox-concurrency",
+        str(args.inbox_concurrency),
         "--api",
         f"http://127.0.0.1:{api.port}",
         "--db",
@@ -263,6 +266,7 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=50)
     p.add_argument("--db", default=os.environ.get("SENSCOMMUN_BENCH_DB", ""))
     p.add_argument("--nlp", default="auto", choices=["auto", "keywords", "spacy"])
+    p.add_argument("--inbox-concurrency", type=int, default=8)
     p.add_argument(
         "--single",
         dest="split",

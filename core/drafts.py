@@ -40,10 +40,24 @@ async def load(s: AsyncSession, chat_id: int, user_id: int) -> DraftState | None
 
 
 async def save(
-    s: AsyncSession, chat_id: int, user_id: int, step: Step, data: dict[str, Any], now: datetime
+    s: AsyncSession,
+    chat_id: int,
+    user_id: int,
+    step: Step,
+    data: dict[str, Any],
+    now: datetime,
+    known: DraftState | None = None,
+    looked: bool = False,
 ) -> DraftState:
-    """Create or update the resident's draft (one per chat and user)."""
-    row = await s.scalar(select(Draft).where(Draft.chat_id == chat_id, Draft.user_id == user_id))
+    """Create or update the resident's draft (one per chat and user). ``looked``: the caller
+    loaded it earlier in this session (``known``, None when there was none), so no query."""
+    row: Draft | None = None
+    if known is not None:
+        row = await s.get(Draft, known.id)
+    elif not looked:
+        row = await s.scalar(
+            select(Draft).where(Draft.chat_id == chat_id, Draft.user_id == user_id)
+        )
     if row is None:
         row = Draft(
             chat_id=chat_id, user_id=user_id, kind="report", created_at=now, step=step, data=data

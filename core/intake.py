@@ -49,7 +49,8 @@ class Intake:
     resident: ResidentRef
     chat_id: int
     now: datetime
-    replies: list[Reply] = field(default_factory=list)
+    _known: DraftState | None = field(default=None, init=False)
+    _looked: bool = field(default=False, init=False)
 
     @property
     def lang(self) -> str:
@@ -62,12 +63,27 @@ class Intake:
         return [Reply(self.t(key, **params), remove_keyboard=remove_keyboard)]
 
     async def _draft(self) -> DraftState | None:
-        return await drafts.load(self.s, self.chat_id, self.resident.telegram_user_id)
+        self._known = await drafts.load(self.s, self.chat_id, self.resident.telegram_user_id)
+        self._looked = True
+        return self._known
+
+    async def _discard(self) -> bool:
+        self._known, self._looked = None, True
+        return await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
 
     async def _save(self, step: Step, data: dict[str, Any]) -> DraftState:
-        return await drafts.save(
-            self.s, self.chat_id, self.resident.telegram_user_id, step, data, self.now
+        self._known = await drafts.save(
+            self.s,
+            self.chat_id,
+            self.resident.telegram_user_id,
+            step,
+            data,
+            self.now,
+            known=self._known,
+            looked=self._looked,
         )
+        self._looked = True
+        return self._known
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -136,13 +152,13 @@ class Intake:
             case DraftVerb.SUBMIT if draft.step is Step.CONFIRM:
                 return await self._submit(data)
             case DraftVerb.CANCEL:
-                await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
+                await self._discard()
                 return self.say("cancel.done", remove_keyboard=True)
             case _:
                 return [Reply(self.t("report.stale_button"), alert=True)]
 
     async def cancel(self) -> list[Reply]:
-        if await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id):
+        if await self._discard():
             return self.say("cancel.done", remove_keyboard=True)
         return self.say("cancel.nothing", remove_keyboard=True)
 
@@ -265,5 +281,5 @@ class Intake:
     async def _submit(self, data: dict[str, Any]) -> list[Reply]:
         new = reports.NewReport.from_draft(data)
         rv = await reports.submit(self.s, self.svc.desk, self.resident, new, self.now)
-        await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
+        await self._discard()
         return self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Resident
@@ -37,24 +39,30 @@ async def touch(
     ``language`` (Telegram's ``language_code``, already narrowed to a supported one) is used
     only until the resident picks one with /language.
     """
-    row = await s.scalar(select(Resident).where(Resident.telegram_user_id == user_id))
-    if row is None:
-        row = Resident(
-            telegram_user_id=user_id,
-            chat_id=chat_id,
-            first_name=first_name[:128],
-            language=language,
-            language_chosen=False,
-            created_at=now,
-            last_seen_at=now,
-        )
-        s.add(row)
-        await s.flush()
-    else:
-        row.chat_id, row.first_name, row.last_seen_at = chat_id, first_name[:128], now
-        if not row.language_chosen:
-            row.language = language
-    return _ref(row)
+    # One round trip: insert, or refresh the contact details of the resident we know.
+    ins = (pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert)(Resident)
+    stmt = ins.values(
+        telegram_user_id=user_id,
+        chat_id=chat_id,
+        first_name=first_name[:128],
+        language=language,
+        language_chosen=False,
+        created_at=now,
+        last_seen_at=now,
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[Resident.telegram_user_id],
+        set_={
+            "chat_id": stmt.excluded.chat_id,
+            "first_name": stmt.excluded.first_name,
+            "last_seen_at": stmt.excluded.last_seen_at,
+            "language": case(
+                (Resident.language_chosen, Resident.language), else_=stmt.excluded.language
+            ),
+        },
+    ).returning(Resident.id, Resident.language)
+    rid, lang = (await s.execute(upsert)).one()
+    return ResidentRef(rid, user_id, chat_id, first_name[:128], lang)
 
 
 async def set_language(s: AsyncSession, resident_id: int, language: str) -> None:

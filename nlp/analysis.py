@@ -19,6 +19,10 @@ from .urgency import assess
 MAX_CHARS = 5000
 #: How many alternatives a Classification carries besides the best service.
 N_ALTERNATIVES = 3
+#: Dangers that no service of the catalogue handles (a gas leak is the gas network's and the
+#: emergency services'): the report goes to the general desk, flagged urgent, and the resident
+#: is shown the emergency numbers. Half the probability mass moves to ``other``.
+DESK_REASONS = frozenset({"gas"})
 
 
 class Analyser:
@@ -42,9 +46,11 @@ class Analyser:
         self, text: str, lang: str, probs: Mapping[str, float], intent: Intent
     ) -> Classification:
         """A :class:`Classification` from service probabilities over the default catalogue."""
+        reasons = assess(text[:MAX_CHARS], lang)
+        if DESK_REASONS.intersection(reasons):
+            probs = {s: 0.5 * p + (0.5 if s == "other" else 0.0) for s, p in probs.items()}
         best = ranked(restrict(probs, self.services))
         service, confidence = best[0]
-        reasons = assess(text[:MAX_CHARS], lang)
         return Classification(
             service=service,
             confidence=round(confidence, 4),

@@ -18,6 +18,8 @@ from . import DEFAULT_MODEL_DIR, load_classifier
 from .types import DEFAULT_SERVICES, Classification
 
 BATCH = 512
+#: The generalisation probe: messages written apart from the corpus, in other styles and words.
+PROBE_PATH = Path(__file__).resolve().parent / "data" / "probe.jsonl"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -85,13 +87,17 @@ def evaluate_text(model: Path, compare: Path | None = None, feedback: Path | Non
         named.append(("before", SpacyClassifier.load(compare)))
     named.append(("keywords", KeywordClassifier(langid=LanguageIdentifier.load(
         model / "langid.json"))))  # fmt: skip
-    sets: list[tuple[str, list[Sample]]] = [("held-out corpus", load_corpus())]
+    # (title, samples, whether only the held-out side of the split is scored)
+    sets: list[tuple[str, list[Sample], bool]] = [("held-out corpus", load_corpus(), True)]
+    if PROBE_PATH.is_file():
+        sets.append(("probe set (other styles; never trained or tuned on)",
+                     list(read_jsonl(PROBE_PATH)), False))  # fmt: skip
     if feedback:
-        sets.append(("held-out feedback", list(read_jsonl(feedback))))
+        sets.append(("held-out feedback", list(read_jsonl(feedback)), True))
     out: list[str] = []
-    for title, samples in sets:
+    for title, samples, held_out in sets:
         for lang in ("fr", "en"):
-            test = [s for s in samples if s.lang == lang and s.split == "test"]
+            test = [s for s in samples if s.lang == lang and (s.split == "test" or not held_out)]
             if not test:
                 continue
             texts = [s.text for s in test]
@@ -99,7 +105,7 @@ def evaluate_text(model: Path, compare: Path | None = None, feedback: Path | Non
                 score(name, lang, test, clf.classify_many(texts, [lang] * len(texts)))
                 for name, clf in named
             ]
-            out += [f"== {title} ==", render(reports), ""]
+            out += [f"== {title} ==", render(reports, "held-out" if held_out else "probe"), ""]
     return "\n".join(out)
 
 
@@ -148,7 +154,23 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     for item in _read_lines(stdin):
         batch.append(item)
-        if len(batch) >= BATCH:
+        # Batches make a large input fast; a line typed or piped alone is answered at once.
+        if len(batch) >= BATCH or not _more_waiting(stdin):
             flush()
     flush()
     return 0
+
+
+def _more_waiting(stream: IO[str]) -> bool:
+    """Whether more input can be read from ``stream`` right now without waiting."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return True  # an in-memory stream: all of it is there
+    import select
+
+    try:
+        ready, _, _ = select.select([fd], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)

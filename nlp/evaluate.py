@@ -50,11 +50,11 @@ def score(
     )  # fmt: skip
 
 
-def render(reports: Sequence[Report]) -> str:
+def render(reports: Sequence[Report], kind: str = "held-out") -> str:
     """Side-by-side tables (model beside baseline), then each report's confusion matrix."""
     lines: list[str] = []
     head = f"{'service':<13}" + "".join(f" | {r.name:^20}" for r in reports)
-    lines += [f"language {reports[0].lang}, {reports[0].n} held-out messages", head,
+    lines += [f"language {reports[0].lang}, {reports[0].n} {kind} messages", head,
               f"{'':<13}" + " | precision recall  F1 " * len(reports)]  # fmt: skip
     for s in DEFAULT_SERVICES:
         row = f"{s:<13}"

@@ -1,7 +1,7 @@
 """The features of the trained text classifiers, and the spaCy architecture that uses them.
 
 A hashed bag of features into a sparse linear layer (like spaCy's ``TextCatBOW``), over keys
-chosen for residents' writing rather than token forms: accent-folded light stems, stem bigrams,
+chosen for residents' writing rather than token forms: accent-folded light stems and whole words, stem bigrams,
 character 3- and 4-grams (typos, SMS spelling, compounds) and the lexicon's cue scores (so the
 clerk's knowledge of *any* town's vocabulary is a feature the model learns to trust). Values are
 scaled by the message length so a 10,000-character text is not a hundred times more confident.
@@ -20,7 +20,7 @@ from .text import STOPWORDS, WORD_RE, fold, stem
 
 LEX_KEY = "senscommun_lex"  # Doc.user_data key where the classifier leaves the cue scores
 FEATS_KEY = "senscommun_feats"  # Doc.user_data key of the extracted (keys, values)
-CHAR_WEIGHT = 0.2
+CHAR_WEIGHT = 0.5
 LEX_WEIGHT = 1.0
 MAX_WORDS = 400
 
@@ -49,6 +49,8 @@ def features(text: str, lang: str, lex: dict[str, float] | None = None) -> dict[
         stems.append(st)
         if w not in stops:
             feats["u:" + st] = feats.get("u:" + st, 0.0) + 1.0
+            if w != st:  # the whole word too: "parking" is not "park"
+                feats["w:" + w] = feats.get("w:" + w, 0.0) + 1.0
             if len(w) >= 3 and not w.isdigit():
                 padded = f"<{w}>"
                 for n in (3, 4):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,14 @@ from .types import DEFAULT_SERVICES, LANGUAGES, Classification, Intent
 
 #: How much the intent rules ("idée :", a question mark) add to the intent model's log-odds.
 INTENT_RULE_WEIGHT = 1.0
+
+
+@dataclass
+class Message:
+    """What the textcat models read of a message (see :mod:`nlp.features`): a Doc stand-in."""
+
+    text: str
+    user_data: dict[str, Any] = field(default_factory=dict)
 
 
 class SpacyClassifier:
@@ -61,30 +70,47 @@ class SpacyClassifier:
     def classify_many(
         self, texts: Sequence[str], langs: Iterable[str | None] | None = None, batch_size: int = 256
     ) -> list[Classification]:
-        """Classify a batch: one ``nlp.pipe`` per language, in input order."""
+        """Classify a batch, one language's textcats at a time, in input order."""
         hints = list(langs) if langs is not None else [None] * len(texts)
         detected = [self.analyser.language(t, h) for t, h in zip(texts, hints, strict=True)]
         results: list[Classification | None] = [None] * len(texts)
         for lang in LANGUAGES:
             idx = [i for i, d in enumerate(detected) if d == lang]
-            if not idx:
-                continue
-            nlp = self.pipelines[lang]
-            docs = []
-            for i in idx:
-                doc = nlp.make_doc(texts[i][:MAX_CHARS])
-                doc.user_data[LEX_KEY] = shared_lexicon().scores(doc.text, lang)
-                docs.append(doc)
-            for i, doc in zip(idx, nlp.pipe(docs, batch_size=batch_size), strict=True):
-                results[i] = self._finish(texts[i], lang, doc)
+            for start in range(0, len(idx), batch_size):
+                chunk = idx[start : start + batch_size]
+                for i, result in zip(chunk, self._classify_lang([texts[i] for i in chunk], lang),
+                                     strict=True):  # fmt: skip
+                    results[i] = result
         return [r for r in results if r is not None]
 
-    def _finish(self, text: str, lang: str, doc: Any) -> Classification:
-        cues: dict[str, float] = doc.user_data[LEX_KEY]
-        cats = doc.cats
-        model_probs = {s: float(cats.get(s, 0.0)) for s in DEFAULT_SERVICES}
+    def _classify_lang(self, texts: Sequence[str], lang: str) -> list[Classification]:
+        """The textcats' models read only a message's text and its cached features, so they
+        are run on :class:`Message` items, without spaCy's tokenizer (half the batch time)."""
+        items = [Message(t[:MAX_CHARS]) for t in texts]
+        for item in items:
+            item.user_data[LEX_KEY] = shared_lexicon().scores(item.text, lang)
+        # Each textcat separately: both have an "other" label, so one Doc.cats would mix them.
+        service = self._scores(lang, "service", items)
+        intent = self._scores(lang, "intent", items)
+        return [self._finish(t, lang, it, sv, iv)
+                for t, it, sv, iv in zip(texts, items, service, intent, strict=True)]  # fmt: skip
+
+    def _scores(self, lang: str, pipe_name: str, items: list[Message]) -> list[dict[str, float]]:
+        pipe = self.pipelines[lang].get_pipe(pipe_name)
+        if not items:
+            return []
+        scores = pipe.model.ops.to_numpy(pipe.model.predict(items))
+        labels = list(pipe.labels)
+        return [dict(zip(labels, map(float, row), strict=True)) for row in scores]
+
+    def _finish(
+        self, text: str, lang: str, item: Message, service: dict[str, float],
+        intent: dict[str, float],
+    ) -> Classification:  # fmt: skip
+        cues: dict[str, float] = item.user_data[LEX_KEY]
+        model_probs = {s: service.get(s, 0.0) for s in DEFAULT_SERVICES}
         probs = self.calibrations[lang].apply(model_probs, cues)
-        return self.analyser.finish(text, lang, probs, self._intent(doc.text, cats))
+        return self.analyser.finish(text, lang, probs, self._intent(item.text, intent))
 
     @staticmethod
     def _intent(text: str, cats: dict[str, float]) -> Intent:

@@ -86,6 +86,8 @@ _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
 
 def _fold_map(text: str) -> tuple[str, list[int]]:
     """Folded text and, for each of its characters, the offset of its source in ``text``."""
+    if text.isascii():  # folding plain ASCII keeps every character in place
+        return fold(text), list(range(len(text)))
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
