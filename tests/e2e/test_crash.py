@@ -165,3 +165,47 @@ async def test_a_failing_update_is_rolled_back_and_retried(
             row = await s.scalar(select(InboxUpdate))
         assert row is not None and row.attempts == 1 and row.processed_at is not None
     await api.stop()
+
+
+async def test_an_update_that_keeps_failing_is_set_aside_with_an_apology(
+    sqlite_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    api = FakeBotApi("123:test")
+    await api.start()
+    cfg = make_config(sqlite_url, tmp_path, api)
+    async with Runtime(cfg, clock=clock) as rt:
+
+        class Broken:
+            def classify(self, text: str, lang: str | None = None):  # type: ignore[no-untyped-def]
+                raise RuntimeError("model file corrupted")
+
+            def similarity(self, a: str, b: str) -> float:
+                return 0.0
+
+        real, rt.services.nlp = rt.services.nlp, Broken()
+        async with aiohttp.ClientSession() as http:
+            story = Story(
+                http,
+                f"http://127.0.0.1:{rt.port}/telegram",
+                cfg.webhook.secret_token,
+                api,
+                rt.settle,
+            )
+            await story.say(MARIE, "Fuite d'eau rue Victor Hugo")
+            (apology,) = api.of("sendMessage", MARIE.user_id)
+            assert apology.params["text"].startswith("Désolé")
+            assert (
+                "Traceback" not in apology.params["text"]
+                and "RuntimeError" not in apology.params["text"]
+            )
+            async with rt.services.sessions() as s:
+                row = await s.scalar(select(InboxUpdate))
+            assert row is not None and row.processed_at is not None
+            assert row.last_error is not None and "RuntimeError" in row.last_error
+            # The next message is handled normally: the chat is not stuck.
+            rt.services.nlp = real
+            await story.say(MARIE, "/help")
+            assert (
+                api.of("sendMessage", MARIE.user_id)[-1].params["text"].startswith("Décrivez-moi")
+            )
+    await api.stop()

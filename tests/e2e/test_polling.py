@@ -1,0 +1,31 @@
+"""Polling mode feeds the same inbox as the webhook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.fake_telegram import FakeBotApi
+from bot.runtime import Runtime
+from bot.simulate import UpdateFactory
+from core import inbox
+from tests.conftest import Clock, make_config
+from tests.e2e.conftest import MARIE
+
+
+async def test_polling_stores_then_processes(
+    api: FakeBotApi, sqlite_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    cfg = make_config(sqlite_url, tmp_path, api, telegram={"mode": "polling"})
+    f = UpdateFactory()
+    api.updates.append(f.text(MARIE, "/start"))
+    api.updates.append(f.text(MARIE, "Fuite d'eau rue Victor Hugo"))
+    async with Runtime(cfg, clock=clock) as rt:
+        await api.wait_for(lambda a: len(a.of("sendMessage", MARIE.user_id)) >= 3)
+        await rt.settle()
+        async with rt.services.sessions() as s:
+            assert await inbox.count(s, processed=True) == 2
+    texts = api.texts(MARIE.user_id)
+    assert texts[0].startswith("Bonjour Marie") and "<b>Eau</b>" in texts[-1]
+    assert api.of("deleteWebhook")
+    offsets = [c.params.get("offset") for c in api.of("getUpdates")]
+    assert max(o for o in offsets if o is not None) == 10_002  # acknowledged past both updates
