@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import nullcontext
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -15,7 +17,7 @@ from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
 from nlp.types import LANGUAGES
-from storage.db import create_engine, create_sessionmaker
+from storage.db import create_engine, create_sessionmaker, is_sqlite
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
 
@@ -49,6 +51,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             timezone=config.bot.timezone,
         ),
         clock=clock,
+        write_gate=asyncio.Lock() if is_sqlite(config.database.url) else nullcontext(),
     )
 
 

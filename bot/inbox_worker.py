@@ -63,7 +63,7 @@ class InboxWorker(Worker):
         after: list[Any] = []
         error: BaseException | None = None
         try:
-            async with self.svc.sessions() as s:
+            async with self.svc.writing() as s:
                 with unit_of_work(s) as unit:
                     update = Update.de_json(p.payload, self.app.bot)
                     await self.app.process_update(update)
@@ -98,7 +98,7 @@ class InboxWorker(Worker):
     async def _failed(self, p: Pending, error: BaseException) -> bool:
         detail = f"{type(error).__name__}: {error}"[:500]
         try:
-            async with self.svc.sessions() as s:
+            async with self.svc.writing() as s:
                 attempts = await inbox.mark_failed_attempt(s, p.id, detail)
                 if attempts < inbox.MAX_ATTEMPTS:
                     await s.commit()

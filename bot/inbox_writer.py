@@ -50,7 +50,7 @@ class InboxWriter:
             while not self._queue.empty() and len(batch) < self.max_batch:
                 batch.append(self._queue.get_nowait())
             try:
-                async with self.svc.sessions() as s:
+                async with self.svc.writing() as s:
                     await inbox.store_many(s, [raw for raw, _ in batch], self.svc.clock())
                     await s.commit()
             except SQLAlchemyError as exc:

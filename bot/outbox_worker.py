@@ -94,7 +94,7 @@ class OutboxWorker(Worker):
         self.sent = 0
 
     async def recover(self) -> int:
-        async with self.svc.sessions() as s:
+        async with self.svc.writing() as s:
             n = await outbox.release_interrupted(s)
             await s.commit()
         if n:
@@ -103,7 +103,7 @@ class OutboxWorker(Worker):
 
     async def drain_once(self, batch: int = 100) -> int:
         """Claim due messages and send those whose chat is ready now; others go back."""
-        async with self.svc.sessions() as s:
+        async with self.svc.writing() as s:
             claimed = await outbox.claim_due(s, self.svc.clock(), batch, self.postgres)
             await s.commit()
         if not claimed:
@@ -120,7 +120,7 @@ class OutboxWorker(Worker):
             await self._deliver(row)
             sent += 1
         if later:
-            async with self.svc.sessions() as s:
+            async with self.svc.writing() as s:
                 for row in later:
                     await outbox.mark_retry(
                         s, row.id, self.svc.clock(), "waiting for its chat's turn", refund=True
@@ -219,17 +219,17 @@ class OutboxWorker(Worker):
         )
 
     async def _record_sent(self, row: Claimed, message_id: int | None) -> None:
-        async with self.svc.sessions() as s:
+        async with self.svc.writing() as s:
             await outbox.mark_sent(s, row.id, message_id, self.svc.clock())
             await s.commit()
 
     async def _record_retry(self, row: Claimed, at: Any, error: str, count: bool) -> None:
-        async with self.svc.sessions() as s:
+        async with self.svc.writing() as s:
             await outbox.mark_retry(s, row.id, at, error, refund=not count)
             await s.commit()
 
     async def _record_final(self, row: Claimed, state: OutboxState, error: str) -> None:
-        async with self.svc.sessions() as s:
+        async with self.svc.writing() as s:
             await outbox.mark_final(s, row.id, state, error)
             await s.commit()
 

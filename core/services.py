@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,6 +41,15 @@ class Services:
     catalogue: Catalogue
     settings: Settings
     clock: Clock = utcnow
+    #: Held while writing. On SQLite an asyncio.Lock: writers of this process queue here and
+    #: wake at once, instead of sleeping in SQLite's busy handler. A no-op on PostgreSQL.
+    write_gate: AbstractAsyncContextManager[Any] = field(default_factory=nullcontext)
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A session for a unit that writes (the caller commits)."""
+        async with self.write_gate, self.sessions() as s:
+            yield s
 
     @property
     def desk(self) -> Desk:
