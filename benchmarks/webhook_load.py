@@ -48,7 +48,7 @@ TEXTS = [
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def load(
@@ -83,8 +83,8 @@ async def load(
     return latencies, start
 
 
-async def wait_replies(api: FakeBotApi, n: int, timeout: float) -> float:
-    await api.wait_for(lambda a: len(a.of("sendMessage")) >= n, within=timeout)
+async def wait_replies(api: FakeBotApi, n: int, within: float) -> float:
+    await api.wait_for(lambda a: len(a.of("sendMessage")) >= n, within=within)
     return time.perf_counter()
 
 
@@ -216,7 +216,7 @@ async def measure(
         lat, start = await load(
             f"http://127.0.0.1:{port}/telegram", args.residents, 2, args.concurrency
         )
-        end = await wait_replies(api, n, timeout=900)
+        end = await wait_replies(api, n, within=900)
     finally:
         for proc in procs:
             proc.terminate()
@@ -244,7 +244,8 @@ async def main_async(args: argparse.Namespace) -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print(
-        f"load: {args.residents} residents x 2 reports, {args.concurrency} at a time, nlp={args.nlp}"
+        f"load: {args.residents} residents x 2 reports, {args.concurrency} at a time, "
+        f"nlp={args.nlp}"
     )
     print("each bot runs in its own process; the load and the fake Bot API share another")
     with tempfile.TemporaryDirectory() as tmp:

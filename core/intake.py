@@ -177,7 +177,7 @@ class Intake:
             lang=c.lang,
             suggested=service,
             confidence=round(c.confidence, 4),
-            top=[s for s in c.top(3) if s in self.svc.catalogue],
+            top=[s for s in c.top(4) if s in self.svc.catalogue],
             intent=c.intent.value,
             urgent=c.urgent,
             redacted=redacted,

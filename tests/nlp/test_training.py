@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,47 @@ def test_shipped_model_degenerate(model: SpacyClassifier, text: str) -> None:
 
 
 @shipped
-@pytest.mark.xfail(strict=True, reason="known gap: a mixed message uses one language's model")
 def test_shipped_model_mixed_languages() -> None:
     clf = load_classifier(kind="spacy")
     c = clf.classify("Bonjour, the street light rue Pasteur est cassé since Monday")
     assert c.service == "lighting"
+
+
+@shipped
+def test_gas_goes_to_the_general_desk_urgently(model: SpacyClassifier) -> None:
+    c = model.classify("gas smell on Elm St")
+    assert (c.service, c.urgent) == ("other", True)
+    assert "gas" in c.urgency_reasons
+
+
+@shipped
+def test_service_other_is_not_the_intent_other(model: SpacyClassifier) -> None:
+    # Both textcats have an "other" label; the service's must not be the intent's.
+    c = model.classify("stray dog wandering near the school gates", "en")
+    assert c.service == "other" and c.confidence > 0.5
+
+
+def test_classify_answers_each_line_of_a_pipe_at_once(tmp_path: Path) -> None:
+    from nlp.commands import _more_waiting
+
+    assert _more_waiting(io.StringIO("x"))  # in memory: batch it all
+    r, w = os.pipe()
+    with os.fdopen(r) as reader, os.fdopen(w, "w") as writer:
+        assert not _more_waiting(reader)  # nothing waiting: answer what we have
+        writer.write("{}\n")
+        writer.flush()
+        assert _more_waiting(reader)
+
+
+def test_probe_set_is_apart_from_the_corpus() -> None:
+    from nlp.commands import PROBE_PATH
+    from nlp.corpus import load_corpus, read_jsonl
+    from nlp.text import fold
+
+    probe = list(read_jsonl(PROBE_PATH))
+    assert len(probe) >= 200 and {s.lang for s in probe} == {"fr", "en"}
+    corpus = {" ".join(fold(s.text).split()) for s in load_corpus()}
+    assert not [s.text for s in probe if " ".join(fold(s.text).split()) in corpus]
 
 
 @shipped
