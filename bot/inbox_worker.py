@@ -108,7 +108,10 @@ class InboxWorker(Worker):
         except SQLAlchemyError:
             log.warning("inbox: could not record the failure of update %s", p.update_id)
             return False
-        log.error("update %s set aside after %s attempts: %s", p.update_id, attempts, detail)
+        # The detail may quote the resident's words: it stays in the database, not in the logs.
+        log.error(
+            "update %s set aside after %s attempts: %s", p.update_id, attempts, type(error).__name__
+        )
         if p.chat_id is not None and p.chat_id > 0:
             text = self.svc.texts.get(self._lang(p), "error.generic")
             with contextlib.suppress(TelegramError):

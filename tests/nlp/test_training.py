@@ -37,9 +37,11 @@ PROBES = ["poubelle pas vidée", "street light broken", "lampadaire cassé", "bi
 
 def _tiny(out: Path) -> SpacyClassifier:
     cfg = TrainConfig(seed=7, epochs=3, length=2**12, log=lambda _: None)
-    train(out, cfg, corpus=[s for s in TINY if s.split != "test"] + [
-        s for s in TINY if s.split == "test"
-    ])
+    train(
+        out,
+        cfg,
+        corpus=[s for s in TINY if s.split != "test"] + [s for s in TINY if s.split == "test"],
+    )
     return SpacyClassifier.load(out)
 
 
@@ -150,14 +152,27 @@ def test_classify_command_keywords() -> None:
         json.dumps({"nope": 1}),
     ]
     out = io.StringIO()
-    args = argparse.Namespace(services=None, model=None, kind="keywords",
-                              stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    args = argparse.Namespace(
+        services=None,
+        model=None,
+        kind="keywords",
+        stdin=io.StringIO("\n".join(lines) + "\n"),
+        stdout=out,
+    )
     assert cmd_classify(args) == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(rows) == 4
     assert rows[0]["service"] == "lighting" and "[téléphone]" in rows[0]["redacted"]
-    assert set(rows[0]) >= {"service", "confidence", "intent", "lang", "urgent", "places",
-                            "alternatives", "redacted"}
+    assert set(rows[0]) >= {
+        "service",
+        "confidence",
+        "intent",
+        "lang",
+        "urgent",
+        "places",
+        "alternatives",
+        "redacted",
+    }
     assert "error" in rows[1] and "error" in rows[3]
     assert rows[2]["service"] == "waste" and rows[2]["lang"] == "en"
 
