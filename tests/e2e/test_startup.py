@@ -15,12 +15,12 @@ async def test_commands_in_both_languages_and_the_webhook(
     api: FakeBotApi, sqlite_url: str, tmp_path: Path, clock: Clock
 ) -> None:
     cfg = make_config(sqlite_url, tmp_path, api, webhook={"public_url": "https://town.example/"})
-    async with Runtime(cfg, clock=clock) as rt:
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(f"http://127.0.0.1:{rt.port}/health") as r,
-        ):
-            assert r.status == 200
+    async with (
+        Runtime(cfg, clock=clock) as rt,
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{rt.port}/health") as r,
+    ):
+        assert r.status == 200
     commands = {
         c.params.get("language_code", "default"): c.params["commands"]
         for c in api.of("setMyCommands")
