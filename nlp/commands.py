@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,18 +28,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     nlp_sub = nlp_parser.add_subparsers(dest="nlp_command", required=True)
 
     train_p = nlp_sub.add_parser("train", help="train the model (deterministic)")
-    train_p.add_argument("--with-feedback", type=Path, default=None, metavar="FILE.jsonl",
-                         help="corrections exported by the app: {text, service, lang} lines")
+    train_p.add_argument(
+        "--with-feedback",
+        type=Path,
+        default=None,
+        metavar="FILE.jsonl",
+        help="corrections exported by the app: {text, service, lang} lines",
+    )
     train_p.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
     train_p.add_argument("--seed", type=int, default=0)
     train_p.set_defaults(func=cmd_train)
 
     eval_p = nlp_sub.add_parser("evaluate", help="scores on the held-out split, with baseline")
     eval_p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
-    eval_p.add_argument("--compare", type=Path, default=None, metavar="DIR",
-                        help="another model to show beside (e.g. before feedback)")
-    eval_p.add_argument("--feedback", type=Path, default=None, metavar="FILE.jsonl",
-                        help="also score the held-out part of these corrections")
+    eval_p.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="another model to show beside (e.g. before feedback)",
+    )
+    eval_p.add_argument(
+        "--feedback",
+        type=Path,
+        default=None,
+        metavar="FILE.jsonl",
+        help="also score the held-out part of these corrections",
+    )
     eval_p.set_defaults(func=cmd_evaluate)
 
     cls_p = subparsers.add_parser("classify", help="classify JSON lines from stdin")
@@ -128,10 +143,14 @@ def _read_lines(stream: IO[str]) -> Iterator[tuple[str | None, str | None, str |
 
 def as_json(c: Classification) -> dict[str, Any]:
     """A classification as a plain JSON object."""
-    data = asdict(c)
-    data["intent"] = c.intent.value
-    data["alternatives"] = [[s, p] for s, p in c.alternatives]
-    return data
+    # Built by hand: dataclasses.asdict deep-copies every field and costs a tenth of the batch.
+    return {
+        "service": c.service, "confidence": c.confidence,
+        "alternatives": [[s, p] for s, p in c.alternatives], "intent": c.intent.value,
+        "lang": c.lang, "urgent": c.urgent, "urgency_reasons": list(c.urgency_reasons),
+        "places": [{f.name: getattr(p, f.name) for f in fields(p)} for p in c.places],
+        "redacted": c.redacted,
+    }  # fmt: skip
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

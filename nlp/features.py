@@ -1,7 +1,8 @@
 """The features of the trained text classifiers, and the spaCy architecture that uses them.
 
 A hashed bag of features into a sparse linear layer (like spaCy's ``TextCatBOW``), over keys
-chosen for residents' writing rather than token forms: accent-folded light stems and whole words, stem bigrams,
+chosen for residents' writing rather than token forms: accent-folded light stems and whole
+words, stem bigrams,
 character 3- and 4-grams (typos, SMS spelling, compounds) and the lexicon's cue scores (so the
 clerk's knowledge of *any* town's vocabulary is a feature the model learns to trust). Values are
 scaled by the message length so a 10,000-character text is not a hundred times more confident.

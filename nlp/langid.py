@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (regular-expression and word tables read better unwrapped)
+
 """Language identification, French or English, robust on short texts.
 
 Two kinds of evidence are added up in log space:
@@ -27,12 +27,59 @@ _FR_MARKS = re.compile(r"[éèêàùçâîôûëïœ]|\b[ldjmnstc]'|\bqu'", re.I
 _WORD = re.compile(r"[a-z]+")
 #: Words of small talk and SMS style that stopword lists miss, worth as much as a stopword.
 _CUES: dict[str, frozenset[str]] = {
-    "fr": frozenset(["merci", "bonjour", "bonsoir", "svp", "stp", "slt", "bjr", "cc", "mrc", "oui", "non", "rue", "encore", "toujours", "depuis", "retard", "cassee", "casse", "panne", "trottoir", "poubelle"]),
-    "en": frozenset(["thanks", "thank", "please", "pls", "hello", "hi", "yes", "street", "still", "again", "since", "late", "broken", "pavement", "bin", "road", "the"]),
+    "fr": frozenset(
+        [
+            "merci",
+            "bonjour",
+            "bonsoir",
+            "svp",
+            "stp",
+            "slt",
+            "bjr",
+            "cc",
+            "mrc",
+            "oui",
+            "non",
+            "rue",
+            "encore",
+            "toujours",
+            "depuis",
+            "retard",
+            "cassee",
+            "casse",
+            "panne",
+            "trottoir",
+            "poubelle",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "thanks",
+            "thank",
+            "please",
+            "pls",
+            "hello",
+            "hi",
+            "yes",
+            "street",
+            "still",
+            "again",
+            "since",
+            "late",
+            "broken",
+            "pavement",
+            "bin",
+            "road",
+            "the",
+        ]
+    ),
 }
 #: Log-odds given to the Telegram prior; one or two stopwords outweigh it.
 PRIOR_WEIGHT = 1.0
 MAX_GRAMS = 4
+#: A message of at least this many words whose per-word score gap is below the margin is mixed.
+MIXED_MIN_WORDS = 4
+MIXED_MARGIN_PER_WORD = 1.5
 
 
 def _grams(folded: str) -> Iterable[str]:
@@ -99,6 +146,18 @@ class LanguageIdentifier:
         if hint in scores:
             scores[hint] += PRIOR_WEIGHT
         return scores
+
+    def is_mixed(self, text: str) -> bool:
+        """Whether ``text`` mixes both languages: several words, and little between the two.
+
+        The score gap is taken per word: a real sentence in one language gains several points
+        a word, "Bonjour, the street light rue Pasteur est cassé since Monday" well under one.
+        """
+        n = len(_WORD.findall(fold(text)))
+        if n < MIXED_MIN_WORDS:
+            return False
+        scores = self.scores(text)
+        return abs(scores["fr"] - scores["en"]) / n < MIXED_MARGIN_PER_WORD
 
     def identify(self, text: str, hint: str | None = None) -> str:
         """``"fr"`` or ``"en"``: the text's language, the hint when the text gives nothing away."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,14 @@ class Message:
 
     text: str
     user_data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One language model's reading of a message: calibrated service probabilities, intent."""
+
+    probs: dict[str, float]
+    intent: Intent
 
 
 class SpacyClassifier:
@@ -73,17 +81,27 @@ class SpacyClassifier:
         """Classify a batch, one language's textcats at a time, in input order."""
         hints = list(langs) if langs is not None else [None] * len(texts)
         detected = [self.analyser.language(t, h) for t, h in zip(texts, hints, strict=True)]
-        results: list[Classification | None] = [None] * len(texts)
+        scored: list[Scored | None] = [None] * len(texts)
         for lang in LANGUAGES:
             idx = [i for i, d in enumerate(detected) if d == lang]
             for start in range(0, len(idx), batch_size):
                 chunk = idx[start : start + batch_size]
-                for i, result in zip(chunk, self._classify_lang([texts[i] for i in chunk], lang),
-                                     strict=True):  # fmt: skip
-                    results[i] = result
-        return [r for r in results if r is not None]
+                for i, sc in zip(chunk, self._score_lang([texts[i] for i in chunk], lang),
+                                 strict=True):  # fmt: skip
+                    scored[i] = sc
+        # A message that mixes both languages is read by both models, their votes averaged.
+        mixed = [i for i, t in enumerate(texts) if self.analyser.langid.is_mixed(t[:MAX_CHARS])]
+        for lang in LANGUAGES:
+            other = [i for i in mixed if detected[i] != lang]
+            for i, sc in zip(other, self._score_lang([texts[i] for i in other], lang), strict=True):
+                first = scored[i]
+                assert first is not None
+                scored[i] = Scored({s: (p + sc.probs[s]) / 2 for s, p in first.probs.items()},
+                                   first.intent)  # fmt: skip
+        done = zip(texts, detected, scored, strict=True)
+        return [self.analyser.finish(t, d, sc.probs, sc.intent) for t, d, sc in done if sc]
 
-    def _classify_lang(self, texts: Sequence[str], lang: str) -> list[Classification]:
+    def _score_lang(self, texts: Sequence[str], lang: str) -> list[Scored]:
         """The textcats' models read only a message's text and its cached features, so they
         are run on :class:`Message` items, without spaCy's tokenizer (half the batch time)."""
         items = [Message(t[:MAX_CHARS]) for t in texts]
@@ -92,8 +110,8 @@ class SpacyClassifier:
         # Each textcat separately: both have an "other" label, so one Doc.cats would mix them.
         service = self._scores(lang, "service", items)
         intent = self._scores(lang, "intent", items)
-        return [self._finish(t, lang, it, sv, iv)
-                for t, it, sv, iv in zip(texts, items, service, intent, strict=True)]  # fmt: skip
+        return [self._finish(lang, it, sv, iv)
+                for it, sv, iv in zip(items, service, intent, strict=True)]  # fmt: skip
 
     def _scores(self, lang: str, pipe_name: str, items: list[Message]) -> list[dict[str, float]]:
         pipe = self.pipelines[lang].get_pipe(pipe_name)
@@ -104,13 +122,12 @@ class SpacyClassifier:
         return [dict(zip(labels, map(float, row), strict=True)) for row in scores]
 
     def _finish(
-        self, text: str, lang: str, item: Message, service: dict[str, float],
-        intent: dict[str, float],
-    ) -> Classification:  # fmt: skip
+        self, lang: str, item: Message, service: dict[str, float], intent: dict[str, float]
+    ) -> Scored:
         cues: dict[str, float] = item.user_data[LEX_KEY]
         model_probs = {s: service.get(s, 0.0) for s in DEFAULT_SERVICES}
         probs = self.calibrations[lang].apply(model_probs, cues)
-        return self.analyser.finish(text, lang, probs, self._intent(item.text, intent))
+        return Scored(probs, self._intent(item.text, intent))
 
     @staticmethod
     def _intent(text: str, cats: dict[str, float]) -> Intent:

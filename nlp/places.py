@@ -50,13 +50,75 @@ _FR_POSITION = (
 )
 _EN_POSITION = r"near( to)?|outside|opposite|behind|next to|by|in front of|at|beside|across from"
 _NAME_PARTICLES = frozenset(
-    ["de", "du", "des", "la", "le", "les", "l", "d", "saint", "sainte", "st", "ste", "of", "the", "and", "et", "von", "van"]
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "saint",
+        "sainte",
+        "st",
+        "ste",
+        "of",
+        "the",
+        "and",
+        "et",
+        "von",
+        "van",
+    ]
 )
 _NOT_NAMES = frozenset(
-    ["bus", "cycle", "bike", "side", "slip", "back", "dual", "ring", "busy", "private", "country", "this", "that", "our", "my", "your", "his", "her", "every", "whole", "same", "other", "next", "one", "way", "toll", "high", "main", "new", "old"]
+    [
+        "bus",
+        "cycle",
+        "bike",
+        "side",
+        "slip",
+        "back",
+        "dual",
+        "ring",
+        "busy",
+        "private",
+        "country",
+        "this",
+        "that",
+        "our",
+        "my",
+        "your",
+        "his",
+        "her",
+        "every",
+        "whole",
+        "same",
+        "other",
+        "next",
+        "one",
+        "way",
+        "toll",
+        "high",
+        "main",
+        "new",
+        "old",
+    ]
 ) - {"high", "main", "new", "old"}
 _POSITION_WORDS = frozenset(
-    ["corner", "junction", "near", "outside", "opposite", "behind", "next", "front", "beside", "across", "between"]
+    [
+        "corner",
+        "junction",
+        "near",
+        "outside",
+        "opposite",
+        "behind",
+        "next",
+        "front",
+        "beside",
+        "across",
+        "between",
+    ]
 )
 _STOP = (STOPWORDS["fr"] | STOPWORDS["en"] | frozenset(
     ["depuis", "since", "devant", "pres", "il", "y", "a", "est", "sont", "the", "is", "are", "has", "have", "was", "were", "there", "here", "encore", "toujours", "still", "again", "et", "and", "avec", "with", "a", "au", "aux", "pour", "for", "on", "sur", "dans", "in", "en", "near", "ce", "cette", "ces", "at", "which", "qui", "que"]

@@ -31,7 +31,6 @@ def create_engine(url: str, busy_timeout_ms: int = 5_000) -> AsyncEngine:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
-
         wal = {"set": False}
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -27,6 +27,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # Take the write lock first: two processes starting together migrate one after
+            # the other instead of both creating the tables.
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # One migrator at a time on PostgreSQL too (released at commit).
+            await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727001)")
         await conn.run_sync(_upgrade)
 
 

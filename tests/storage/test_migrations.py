@@ -43,3 +43,13 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url: str) -> N
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 4321
     await engine.dispose()
+
+
+async def test_processes_starting_together_migrate_once(db_url: str) -> None:
+    import asyncio
+
+    engines = [create_engine(db_url) for _ in range(3)]
+    await asyncio.gather(*(upgrade(e) for e in engines))
+    assert await current_revision(engines[0]) == "0001"
+    for e in engines:
+        await e.dispose()
