@@ -1,4 +1,3 @@
-
 """Language identification, French or English, robust on short texts.
 
 Two kinds of evidence are added up in log space:

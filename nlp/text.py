@@ -1,4 +1,3 @@
-
 """Text normalisation shared by every part of the pipeline.
 
 Residents write without accents, in SMS style and with typos, so everything that matches words
