@@ -28,7 +28,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.fake_telegram import FakeBotApi
 from bot.runtime import Runtime
-from bot.simulate import Person, UpdateFactory
+from bot.simulate import Person, UpdateFactory, wait_healthy
 from bot.webhook import SECRET_HEADER
 from storage.models import InboxUpdate
 from tests.conftest import make_config
@@ -202,16 +202,8 @@ async def measure(
                         *cmd, "--role", role, stdout=asyncio.subprocess.DEVNULL
                     )
                 )
-                if role == "worker":
-                    continue
-                for _ in range(600):
-                    try:
-                        async with http.get(f"http://127.0.0.1:{port}/health") as resp:
-                            if resp.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    await asyncio.sleep(0.1)
+                if role != "worker":
+                    await wait_healthy(http, f"http://127.0.0.1:{port}/health", procs[-1])
         n = args.residents * 2
         lat, start = await load(
             f"http://127.0.0.1:{port}/telegram", args.residents, 2, args.concurrency

@@ -22,7 +22,7 @@ from bot.worker import Worker
 from core import inbox
 from core.inbox import Pending
 from core.services import Services
-from handlers.context import unit_of_work
+from core.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 

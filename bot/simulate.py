@@ -3,6 +3,7 @@ webhook over HTTP. Used by the demo, the end-to-end tests and the benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable
@@ -179,3 +180,25 @@ class Story:
             "text": "…",
         }
         return await self.post(self.updates.group_text(who, chat_id, text, reply_to=ref))
+
+
+async def wait_healthy(
+    http: aiohttp.ClientSession,
+    url: str,
+    proc: asyncio.subprocess.Process | None = None,
+    within: float = 60.0,
+) -> None:
+    """Poll a starting process's /health until it answers 200 (or it exits, or time runs out)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        if proc is not None and proc.returncode is not None:
+            raise RuntimeError(f"the process exited early ({proc.returncode})")
+        try:
+            async with http.get(url) as resp:
+                if resp.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{url} never answered 200")

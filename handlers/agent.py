@@ -7,10 +7,10 @@ from telegram import Update
 from core import relay, reports, status
 from core.callbacks import AgentAction, AgentVerb, CallbackError
 from core.cards import card_buttons, duplicate_picker, service_picker
+from core.enums import ReportStatus
 from core.status import AgentRef, NotAllowed
 from handlers.context import Ctx
 from handlers.render import inline
-from storage.enums import ReportStatus
 
 VERB_STATUS = {
     AgentVerb.ACK: ReportStatus.ACKNOWLEDGED,

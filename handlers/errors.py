@@ -6,7 +6,8 @@ import logging
 
 from telegram import Update
 
-from handlers.context import Ctx, current_unit
+from core.unit import current_unit
+from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 
 from bot.fake_telegram import FakeBotApi
 from bot.runtime import Runtime
-from bot.simulate import Story, UpdateFactory, post_update
+from bot.simulate import UpdateFactory, post_update, wait_healthy
 from core import inbox
-from storage.models import InboxUpdate
+from nlp.types import Classification, Classifier
+from storage.models import Draft, InboxUpdate
 from tests.conftest import Clock, make_config
-from tests.e2e.conftest import MARIE
+from tests.e2e.conftest import MARIE, Env
 
 
 def _free_port() -> int:
@@ -55,22 +56,6 @@ kind = "keywords"
     )
 
 
-async def _wait_healthy(
-    http: aiohttp.ClientSession, port: int, proc: asyncio.subprocess.Process
-) -> None:
-    for _ in range(300):  # up to ~30 s for a cold start
-        if proc.returncode is not None:
-            raise AssertionError("the process exited early")
-        try:
-            async with http.get(f"http://127.0.0.1:{port}/health") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)  # polling a real process's readiness, not a timed wait
-    raise AssertionError("the process never became healthy")
-
-
 async def test_killed_after_storing_is_processed_once_after_restart(
     db_url: str, tmp_path: Path, clock: Clock
 ) -> None:
@@ -99,7 +84,7 @@ async def test_killed_after_storing_is_processed_once_after_restart(
     )
     try:
         async with aiohttp.ClientSession() as http:
-            await _wait_healthy(http, port, proc)
+            await wait_healthy(http, f"http://127.0.0.1:{port}/health", proc)
             assert await post_update(http, url, "s3cret-token", raw) == 200
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -127,85 +112,51 @@ async def test_killed_after_storing_is_processed_once_after_restart(
     await api.stop()
 
 
-async def test_a_failing_update_is_rolled_back_and_retried(
-    sqlite_url: str, tmp_path: Path, clock: Clock
-) -> None:
+class Failing:
+    """The real classifier, failing its first ``times`` calls (every call when None)."""
+
+    def __init__(self, real: Classifier, times: int | None) -> None:
+        self.real, self.times, self.calls = real, times, 0
+
+    def classify(self, text: str, lang: str | None = None) -> Classification:
+        self.calls += 1
+        if self.times is None or self.calls <= self.times:
+            raise RuntimeError("model file corrupted")
+        return self.real.classify(text, lang)
+
+    def similarity(self, a: str, b: str) -> float:
+        return self.real.similarity(a, b)
+
+
+async def test_a_failing_update_is_rolled_back_and_retried(env: Env) -> None:
     """The first attempt fails inside the unit of work: nothing of it is kept; the retry works."""
-    api = FakeBotApi("123:test")
-    await api.start()
-    cfg = make_config(sqlite_url, tmp_path, api)
-    async with Runtime(cfg, clock=clock) as rt:
-        calls = {"n": 0}
-        real = rt.services.nlp
-
-        class FlakyOnce:
-            def classify(self, text: str, lang: str | None = None):  # type: ignore[no-untyped-def]
-                calls["n"] += 1
-                if calls["n"] == 1:
-                    raise RuntimeError("boom")
-                return real.classify(text, lang)
-
-            def similarity(self, a: str, b: str) -> float:
-                return real.similarity(a, b)
-
-        rt.services.nlp = FlakyOnce()
-        async with aiohttp.ClientSession() as http:
-            story = Story(
-                http,
-                f"http://127.0.0.1:{rt.port}/telegram",
-                cfg.webhook.secret_token,
-                api,
-                rt.settle,
-            )
-            await story.say(MARIE, "Fuite d'eau rue Victor Hugo")
-        assert calls["n"] == 2
-        (reply,) = api.of("sendMessage", MARIE.user_id)
-        assert "Eau" in reply.params["text"]
-        async with rt.services.sessions() as s:
-            row = await s.scalar(select(InboxUpdate))
-        assert row is not None and row.attempts == 1 and row.processed_at is not None
-    await api.stop()
+    flaky = Failing(env.runtime.services.nlp, times=1)
+    env.runtime.services.nlp = flaky
+    await env.story.say(MARIE, "Fuite d'eau rue Victor Hugo")
+    assert flaky.calls == 2
+    (reply,) = env.api.of("sendMessage", MARIE.user_id)
+    assert "Eau" in reply.params["text"]
+    async with env.runtime.services.sessions() as s:
+        row = await s.scalar(select(InboxUpdate))
+        drafts = await s.scalar(select(func.count()).select_from(Draft))
+    assert row is not None and row.attempts == 1 and row.processed_at is not None
+    assert drafts == 1  # the failed attempt left nothing behind
 
 
-async def test_an_update_that_keeps_failing_is_set_aside_with_an_apology(
-    sqlite_url: str, tmp_path: Path, clock: Clock
-) -> None:
-    api = FakeBotApi("123:test")
-    await api.start()
-    cfg = make_config(sqlite_url, tmp_path, api)
-    async with Runtime(cfg, clock=clock) as rt:
-
-        class Broken:
-            def classify(self, text: str, lang: str | None = None):  # type: ignore[no-untyped-def]
-                raise RuntimeError("model file corrupted")
-
-            def similarity(self, a: str, b: str) -> float:
-                return 0.0
-
-        real, rt.services.nlp = rt.services.nlp, Broken()
-        async with aiohttp.ClientSession() as http:
-            story = Story(
-                http,
-                f"http://127.0.0.1:{rt.port}/telegram",
-                cfg.webhook.secret_token,
-                api,
-                rt.settle,
-            )
-            await story.say(MARIE, "Fuite d'eau rue Victor Hugo")
-            (apology,) = api.of("sendMessage", MARIE.user_id)
-            assert apology.params["text"].startswith("Désolé")
-            assert (
-                "Traceback" not in apology.params["text"]
-                and "RuntimeError" not in apology.params["text"]
-            )
-            async with rt.services.sessions() as s:
-                row = await s.scalar(select(InboxUpdate))
-            assert row is not None and row.processed_at is not None
-            assert row.last_error is not None and "RuntimeError" in row.last_error
-            # The next message is handled normally: the chat is not stuck.
-            rt.services.nlp = real
-            await story.say(MARIE, "/help")
-            assert (
-                api.of("sendMessage", MARIE.user_id)[-1].params["text"].startswith("Décrivez-moi")
-            )
-    await api.stop()
+async def test_an_update_that_keeps_failing_is_set_aside_with_an_apology(env: Env) -> None:
+    real = env.runtime.services.nlp
+    env.runtime.services.nlp = Failing(real, times=None)
+    await env.story.say(MARIE, "Fuite d'eau rue Victor Hugo")
+    (apology,) = env.api.of("sendMessage", MARIE.user_id)
+    assert apology.params["text"].startswith("Désolé")
+    assert (
+        "Traceback" not in apology.params["text"] and "RuntimeError" not in apology.params["text"]
+    )
+    async with env.runtime.services.sessions() as s:
+        row = await s.scalar(select(InboxUpdate))
+    assert row is not None and row.processed_at is not None
+    assert row.last_error is not None and "RuntimeError" in row.last_error
+    # The next message is handled normally: the chat is not stuck.
+    env.runtime.services.nlp = real
+    await env.story.say(MARIE, "/help")
+    assert env.api.of("sendMessage", MARIE.user_id)[-1].params["text"].startswith("Décrivez-moi")
