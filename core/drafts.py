@@ -17,6 +17,7 @@ class Step(StrEnum):
     DESCRIBE = "describe"  # waiting for the text (a place or photo came first)
     SERVICE = "service"  # the suggestion is shown, waiting for a confirmation or a pick
     PLACE = "place"
+    DUPLICATE = "duplicate"  # "is it this one?": similar open reports nearby
     PHOTO = "photo"
     CONFIRM = "confirm"
 

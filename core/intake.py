@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, reports
+from core import drafts, duplicates, reports, status
 from core.callbacks import DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.outbox import Buttons
@@ -146,6 +146,10 @@ class Intake:
                 return await self._next(data)
             case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
                 return [Reply(self.t("report.pick_service"), buttons=self._all_services(draft))]
+            case DraftVerb.SAME_PROBLEM if draft.step is Step.DUPLICATE:
+                return await self._same_problem(data, action.arg)
+            case DraftVerb.NOT_SAME if draft.step is Step.DUPLICATE:
+                return await self._next(data)
             case DraftVerb.SKIP_PHOTO if draft.step is Step.PHOTO:
                 data["photo_skipped"] = True
                 return await self._next(data)
@@ -190,16 +194,52 @@ class Intake:
         return replies + await self._prompt(await self._save(Step.SERVICE, data))
 
     async def _next(self, data: dict[str, Any]) -> list[Reply]:
-        """The first step still missing something, in the order service, place, photo."""
+        """The first step still missing something: service, place, duplicates, photo."""
         if "service" not in data:
             step = Step.SERVICE
         elif data.get("lat") is None and not data.get("address"):
             step = Step.PLACE
+        elif "offers" not in data and await self._offer_duplicates(data):
+            step = Step.DUPLICATE
         elif not data.get("photo_file_id") and not data.get("photo_skipped"):
             step = Step.PHOTO
         else:
             step = Step.CONFIRM
         return await self._prompt(await self._save(step, data))
+
+    async def _offer_duplicates(self, data: dict[str, Any]) -> bool:
+        """Look once for open reports that may be the same problem; keep them in the draft."""
+        found = await duplicates.candidates(
+            self.s,
+            self.svc.nlp,
+            str(data["service"]),
+            str(data["text"]),
+            data.get("lat"),
+            data.get("lon"),
+            data.get("address"),
+            self.now,
+            exclude_resident=self.resident.id,
+        )
+        data["offers"] = [
+            {"id": r.id, "text": r.redacted_text[:120], "status": r.status.value} for r in found
+        ]
+        return bool(found)
+
+    async def _same_problem(self, data: dict[str, Any], report_id: str) -> list[Reply]:
+        offered = {int(o["id"]) for o in data.get("offers", [])}
+        if not report_id.isdigit() or int(report_id) not in offered:
+            return [Reply(self.t("report.stale_button"), alert=True)]
+        rid = int(report_id)
+        joined = await duplicates.join(self.s, rid, self.resident.id, self.now)
+        await self._discard()
+        if not joined:
+            return self.say("report.already_following", ref=rid, remove_keyboard=True)
+        rv = await reports.get_view(self.s, rid)
+        chat = self.svc.catalogue.get(rv.service).agents_chat_id if rv else None
+        chat = chat or self.svc.catalogue.get("other").agents_chat_id
+        if rv is not None and chat is not None:
+            await status.refresh_card(self.s, self.svc.desk, rv, chat, self.now)
+        return self.say("report.joined", ref=rid, remove_keyboard=True)
 
     async def _prompt(self, d: DraftState) -> list[Reply]:
         match d.step:
@@ -211,6 +251,8 @@ class Intake:
                 hint = d.data.get("address_hint")
                 key = "report.ask_place_hint" if hint else "report.ask_place"
                 return [Reply(self.t(key, hint=escape(hint or "")), ask_location=True)]
+            case Step.DUPLICATE:
+                return [self._duplicate_offer(d)]
             case Step.PHOTO:
                 skip = DraftAction(DraftVerb.SKIP_PHOTO, d.id).encode()
                 return [
@@ -219,6 +261,33 @@ class Intake:
                 ]
             case Step.CONFIRM:
                 return [self._summary(d)]
+
+    def _duplicate_offer(self, d: DraftState) -> Reply:
+        offers = d.data.get("offers", [])
+        lines = [
+            self.t(
+                "report.offer_line",
+                ref=o["id"],
+                text=escape(str(o["text"])),
+                status=self.t(f"status.{o['status']}"),
+            )
+            for o in offers
+        ]
+        rows: Buttons = [
+            [
+                (
+                    self.t("button.same", ref=o["id"]),
+                    DraftAction(DraftVerb.SAME_PROBLEM, d.id, str(o["id"])).encode(),
+                )
+            ]
+            for o in offers
+        ]
+        rows.append([(self.t("button.not_same"), DraftAction(DraftVerb.NOT_SAME, d.id).encode())])
+        return Reply(
+            self.t("report.same_problem", offers="\n".join(lines)),
+            buttons=rows,
+            remove_keyboard=False,
+        )
 
     def _name(self, code: str) -> str:
         return self.svc.catalogue.name(code, self.lang)

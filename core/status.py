@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.cards import card_buttons, card_text
 from core.desk import Desk
+from core.duplicates import co_reporter_ids
 from core.reports import enqueue_card, first_photo, load, reporter
 from core.views import ReportView, view
 from storage.enums import ActorKind, OutboxKind, OutboxPurpose, ReportStatus
-from storage.models import Report, ReportEvent
+from storage.models import Report, ReportEvent, Resident
 
 
 @dataclass(frozen=True)
@@ -86,24 +88,13 @@ async def _record(
         )
     )
     rv = view(row, await first_photo(s, row.id))
-    who = await reporter(s, row.id)
     if card_chat is not None:
-        text = card_text(
-            rv, who.first_name, desk, set_by=by.name, limit=1024 if rv.photo_file_id else 4096
+        await refresh_card(
+            s, desk, rv, card_chat, now, set_by=by.name, buttons=row.service_code == old_service
         )
-        buttons = card_buttons(rv, desk.texts, desk.lang) if row.service_code == old_service else []
-        outbox.enqueue(
-            s,
-            chat_id=card_chat,
-            kind=OutboxKind.EDIT_CARD,
-            text=text,
-            buttons=buttons,
-            photo=rv.photo_file_id,
-            purpose=OutboxPurpose.CARD,
-            report_id=row.id,
-            now=now,
-        )
-    if who.chat_id:
+    for who in await followers(s, row.id):
+        if not who.chat_id:
+            continue
         t = desk.texts.lang(who.language)
         outbox.enqueue(
             s,
@@ -120,6 +111,56 @@ async def _record(
             now=now,
         )
     return rv
+
+
+async def followers(s: AsyncSession, report_id: int) -> list[Resident]:
+    """Who hears of a report's progress: its reporter, then its co-reporters."""
+    first = await reporter(s, report_id)
+    others = await co_reporter_ids(s, report_id)
+    rows = (
+        (await s.scalars(select(Resident).where(Resident.id.in_(others)))).all() if others else []
+    )
+    by_id = {r.id: r for r in rows}
+    return [first, *(by_id[i] for i in others if i in by_id)]
+
+
+async def refresh_card(
+    s: AsyncSession,
+    desk: Desk,
+    rv: ReportView,
+    chat_id: int,
+    now: datetime,
+    set_by: str | None = None,
+    buttons: bool = True,
+) -> None:
+    """Edit the report's card in ``chat_id`` to show it as it is now (through the outbox)."""
+    if set_by is None:
+        set_by = await s.scalar(
+            select(ReportEvent.actor_name)
+            .where(ReportEvent.report_id == rv.id, ReportEvent.actor_kind == ActorKind.AGENT)
+            .order_by(ReportEvent.id.desc())
+            .limit(1)
+        )
+    who = await reporter(s, rv.id)
+    text = card_text(
+        rv,
+        who.first_name,
+        desk,
+        set_by=set_by or None,
+        co_reporters=len(await co_reporter_ids(s, rv.id)),
+        limit=1024 if rv.photo_file_id else 4096,
+    )
+    outbox.enqueue(
+        s,
+        chat_id=chat_id,
+        kind=OutboxKind.EDIT_CARD,
+        text=text,
+        buttons=card_buttons(rv, desk.texts, desk.lang) if buttons else [],
+        photo=rv.photo_file_id,
+        purpose=OutboxPurpose.CARD,
+        report_id=rv.id,
+        now=now,
+    )
 
 
 async def change_status(

@@ -125,6 +125,17 @@ class ReportEvent(Base):
     report: Mapped[Report] = relationship(back_populates="events", lazy="raise")
 
 
+class CoReporter(Base):
+    """A resident who reports a problem already reported: told of its progress too."""
+
+    __tablename__ = "co_reporters"
+    __table_args__ = (UniqueConstraint("report_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime]
+
+
 class Photo(Base):
     __tablename__ = "photos"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

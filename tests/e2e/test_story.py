@@ -16,6 +16,10 @@ async def _report(env: Env, who, text: str) -> int:  # type: ignore[no-untyped-d
     await s.say(who, text)
     await s.press(who, me, "d:ok")
     await s.post(s.updates.location(who, 45.76, 4.83))
+    if any(
+        b["callback_data"].startswith("d:notsame") for row in env.api.last_buttons(me) for b in row
+    ):
+        await s.press(who, me, "d:notsame")  # offered a similar report nearby: it is another one
     await s.press(who, me, "d:nophoto")
     await s.press(who, me, "d:send")
     async with env.runtime.services.sessions() as db:
