@@ -57,6 +57,29 @@ async def _db_upgrade(config_path: Path | None) -> int:
     return 0
 
 
+async def _export_feedback(config_path: Path | None, out: Path | None) -> int:
+    """Corrections from residents who agreed, as training lines for `nlp train --with-feedback`."""
+    import json
+
+    from core import feedback
+    from storage.db import create_engine, create_sessionmaker
+
+    cfg = load_config(config_path)
+    engine = create_engine(cfg.database.url, cfg.database.busy_timeout_ms)
+    try:
+        async with create_sessionmaker(engine)() as s:
+            lines = await feedback.export(s)
+    finally:
+        await engine.dispose()
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        await asyncio.to_thread(out.write_text, text, encoding="utf-8")
+        print(f"{len(lines)} corrections written to {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="senscommun", description="Sens Commun: co-produce public services"
@@ -75,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     sub.add_parser("demo", help="play a scripted story against a fake Telegram, no token needed")
     sub.add_parser("check-config", help="validate the config and exit")
+    fb = sub.add_parser("feedback", help="corrections that may teach the classifier")
+    fb.add_argument("action", choices=["export"])
+    fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built
@@ -102,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
                 demo()
                 return 0
+            case "feedback":
+                return asyncio.run(_export_feedback(config_path, args.out))
             case "check-config":
                 load_config(config_path)
                 print("config OK")

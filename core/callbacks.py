@@ -116,6 +116,29 @@ class DraftAction:
 
 
 @dataclass(frozen=True)
+class ConsentChoice:
+    """``c:<topic>:<y|n>``: a resident's answer to a consent question."""
+
+    topic: str  # "train": corrected messages may teach the classifier
+    yes: bool
+
+    PREFIX = "c"
+    TOPICS = ("train",)
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.topic}:{'y' if self.yes else 'n'}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != cls.PREFIX or parts[1] not in cls.TOPICS:
+            raise CallbackError("not a consent answer")
+        if parts[2] not in ("y", "n"):
+            raise CallbackError("not a yes or a no")
+        return cls(parts[1], parts[2] == "y")
+
+
+@dataclass(frozen=True)
 class LanguageChoice:
     """``l:<lang>``, from /language."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, duplicates, reports, status
+from core import drafts, duplicates, feedback, reports, status
 from core.callbacks import DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.outbox import Buttons
@@ -143,6 +143,7 @@ class Intake:
                 if action.arg not in self.svc.catalogue:
                     return [Reply(self.t("report.stale_button"), alert=True)]
                 data["service"] = action.arg
+                data["corrected"] = action.arg != data.get("suggested")
                 return await self._next(data)
             case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
                 return [Reply(self.t("report.pick_service"), buttons=self._all_services(draft))]
@@ -351,4 +352,10 @@ class Intake:
         new = reports.NewReport.from_draft(data)
         rv = await reports.submit(self.s, self.svc.desk, self.resident, new, self.now)
         await self._discard()
-        return self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))
+        replies = self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))
+        if data.get("corrected"):
+            recorded = await feedback.record(self.s, rv.id, rv.service, "resident", self.now)
+            if recorded.ask_consent:
+                text, buttons = feedback.consent_question(self.svc.texts, self.lang)
+                replies.append(Reply(text, buttons=buttons))
+        return replies

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import outbox
+from core import feedback, outbox
 from core.cards import card_buttons, card_text
 from core.desk import Desk
 from core.duplicates import co_reporter_ids
@@ -211,6 +211,18 @@ async def move_to_service(
     )
     who = await reporter(s, row.id)
     enqueue_card(s, desk, rv, who.first_name, now)
+    recorded = await feedback.record(s, row.id, to_service, "agent", now)
+    if recorded.ask_consent and who.chat_id:
+        text, buttons = feedback.consent_question(desk.texts, who.language)
+        outbox.enqueue(
+            s,
+            chat_id=who.chat_id,
+            text=text,
+            buttons=buttons,
+            purpose=OutboxPurpose.NOTICE,
+            report_id=row.id,
+            now=now,
+        )
     return StatusChanged(rv, old_status, changed=True)
 
 

@@ -27,6 +27,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("myreports", commands.on_my_reports, filters=private))
     app.add_handler(CommandHandler("privacy", commands.on_privacy, filters=private))
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(commands.on_consent, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
 

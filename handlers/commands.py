@@ -7,9 +7,10 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from core import reports, residents
-from core.callbacks import CallbackError, LanguageChoice
+from core import feedback, reports, residents
+from core.callbacks import CallbackError, ConsentChoice, LanguageChoice
 from handlers.context import Ctx
+from handlers.render import inline
 from handlers.resident import answer, intake_of, resident_of
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -39,7 +40,28 @@ async def on_help(update: Update, ctx: Ctx) -> None:
 
 async def on_privacy(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    _say(ctx, update, ctx.services.texts.get(r.language, "privacy.body"))
+    texts = ctx.services.texts
+    consent = await feedback.consent_of(ctx.session, r.id)
+    state = "privacy.training_on" if consent else "privacy.training_off"
+    _, buttons = feedback.consent_question(texts, r.language)
+    body = texts.get(r.language, "privacy.body") + "\n\n" + texts.get(r.language, state)
+    _say(ctx, update, body, inline(buttons))
+
+
+async def on_consent(update: Update, ctx: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None
+    r = await resident_of(update, ctx)
+    t = ctx.services.texts.lang(r.language)
+    try:
+        choice = ConsentChoice.decode(q.data or "")
+    except CallbackError:
+        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
+        return
+    await feedback.set_consent(ctx.session, r.id, choice.yes)
+    done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")
+    ctx.later(lambda: q.answer())
+    ctx.later(lambda: q.edit_message_text(done))
 
 
 async def on_language(update: Update, ctx: Ctx) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from storage.enums import ActorKind, OutboxKind, OutboxPurpose, OutboxState, ReportStatus
 from storage.types import UTCDateTime
@@ -58,6 +59,11 @@ class Resident(Base):
     first_name: Mapped[str] = mapped_column(String(128), default="")
     language: Mapped[str] = mapped_column(String(8))
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: May their corrected messages teach the classifier? None: not answered (off).
+    consent_training: Mapped[bool | None] = mapped_column(Boolean)
+    consent_training_asked: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 
@@ -133,6 +139,24 @@ class CoReporter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class LabelledExample(Base):
+    """A correction of the classifier: a resident's pick or an agent's "not ours, it is X".
+
+    Used for training only while its author's ``consent_training`` is true.
+    """
+
+    __tablename__ = "labelled_examples"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    text: Mapped[str] = mapped_column(Text)  # with personal data masked
+    lang: Mapped[str] = mapped_column(String(8))
+    service: Mapped[str] = mapped_column(String(32))
+    suggested: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))  # "resident" or "agent"
     created_at: Mapped[datetime]
 
 

@@ -20,7 +20,9 @@ async def test_an_ambiguous_message_makes_the_bot_ask_to_pick(env: Env) -> None:
     await s.say(MARIE, "rue des Lilas")
     await s.press(MARIE, me, "d:nophoto")
     await s.press(MARIE, me, "d:send")
-    assert "Propreté" in api.texts(me)[-1]
+    thanks, consent = api.texts(me)[-2:]
+    assert "Propreté" in thanks
+    assert "une seule fois" in consent  # her pick corrected the classifier: asked once
     # Cleanliness has no agents chat of its own here: the town hall desk receives it.
     (card,) = api.of("sendMessage", DESK_CHAT)
     assert "Propreté" in card.params["text"]

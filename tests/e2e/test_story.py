@@ -96,7 +96,9 @@ async def test_whole_story_in_english_with_a_photo_and_a_move(env: Env) -> None:
     # The water agent says "not ours": the card moves to roads, whose agent resolves it.
     await s.press(WATER_AGENT_P, WATER_CHAT, "a:no:1")
     await s.press(WATER_AGENT_P, WATER_CHAT, "a:mv:1:roads")
-    assert "passed to Roads" in api.texts(me)[-1]
+    moved_notice, consent = api.texts(me)[-2:]
+    assert "passed to Roads" in moved_notice
+    assert "asked only once" in consent  # the agent's correction: John is asked once
     (moved,) = api.of("sendPhoto", ROADS_CHAT)
     assert "#1" in moved.params["caption"]
     await s.press(ROADS_AGENT_P, ROADS_CHAT, "a:res:1")

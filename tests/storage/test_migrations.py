@@ -12,7 +12,7 @@ from storage.models import Base
 async def test_migrations_create_exactly_the_models(db_url: str) -> None:
     engine = create_engine(db_url)
     await upgrade(engine)
-    assert await current_revision(engine) == "0002"
+    assert await current_revision(engine) == "0003"
 
     def diff(conn: Connection) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
@@ -50,6 +50,6 @@ async def test_processes_starting_together_migrate_once(db_url: str) -> None:
 
     engines = [create_engine(db_url) for _ in range(3)]
     await asyncio.gather(*(upgrade(e) for e in engines))
-    assert await current_revision(engines[0]) == "0002"
+    assert await current_revision(engines[0]) == "0003"
     for e in engines:
         await e.dispose()
