@@ -131,6 +131,22 @@ class ServiceConfig(_Strict):
         return v
 
 
+class FaqConfig(_Strict):
+    """A question residents often ask, answered at once by the bot."""
+
+    service: str = "other"
+    question: dict[str, str]
+    answer: dict[str, str]
+
+    @field_validator("question", "answer")
+    @classmethod
+    def _per_language(cls, v: dict[str, str]) -> dict[str, str]:
+        missing = [lang for lang in LANGUAGES if not v.get(lang)]
+        if missing:
+            raise ValueError(f"needs a text in {', '.join(missing)}")
+        return v
+
+
 _DEFAULT_NAMES: dict[str, tuple[str, str]] = {
     "cleanliness": ("Propreté", "Cleanliness"),
     "waste": ("Déchets", "Waste"),
@@ -164,6 +180,7 @@ class Config(_Strict):
     inbox: InboxConfig = InboxConfig()
     outbox: OutboxConfig = OutboxConfig()
     services: list[ServiceConfig] = Field(default_factory=default_services)
+    faq: list[FaqConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -173,6 +190,9 @@ class Config(_Strict):
             raise ValueError(f"services: code {dupes[0]!r} appears twice")
         if "other" not in codes:
             raise ValueError("services: the catalogue needs an 'other' service (the general desk)")
+        for i, f in enumerate(self.faq):
+            if f.service not in codes:
+                raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")
         if self.telegram.mode == "webhook" and not self.webhook.secret_token:
             raise ValueError("webhook.secret_token: required in webhook mode")
         return self
@@ -202,7 +222,7 @@ def _describe(err: ValidationError) -> str:
         msg = "unknown key"
     elif first["type"] == "missing":
         msg = "required key is missing"
-    if msg.startswith(("services:", "webhook.")):
+    if msg.startswith(("services:", "webhook.", "faq.")):
         return msg
     return f"{key}: {msg}"
 

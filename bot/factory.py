@@ -11,6 +11,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from core.catalogue import Catalogue, ServiceInfo
+from core.faq import FaqEntry
 from core.i18n import Texts
 from core.services import Clock, Services, Settings, utcnow
 from handlers import register
@@ -51,6 +52,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             timezone=config.bot.timezone,
         ),
         clock=clock,
+        faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),
         write_gate=asyncio.Lock() if is_sqlite(config.database.url) else nullcontext(),
     )
 

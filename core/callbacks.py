@@ -78,6 +78,8 @@ class DraftVerb(StrEnum):
     CONFIRM_SERVICE = "ok"  # with a service
     MORE_SERVICES = "more"
     SKIP_PHOTO = "nophoto"
+    FAQ_OK = "faqok"  # the answer helped
+    FAQ_NO = "faqno"  # it did not: carry on as a report to a service
     SAME_PROBLEM = "same"  # with the id of the open report it is the same problem as
     NOT_SAME = "notsame"
     SUBMIT = "send"

@@ -15,6 +15,7 @@ from storage.models import Draft
 
 class Step(StrEnum):
     DESCRIBE = "describe"  # waiting for the text (a place or photo came first)
+    FAQ = "faq"  # a question answered from the FAQ: did it help?
     SERVICE = "service"  # the suggestion is shown, waiting for a confirmation or a pick
     PLACE = "place"
     DUPLICATE = "duplicate"  # "is it this one?": similar open reports nearby

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, duplicates, feedback, reports, status
+from core import drafts, duplicates, faq, feedback, reports, status
 from core.callbacks import DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.outbox import Buttons
@@ -147,6 +147,11 @@ class Intake:
                 return await self._next(data)
             case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
                 return [Reply(self.t("report.pick_service"), buttons=self._all_services(draft))]
+            case DraftVerb.FAQ_OK if draft.step is Step.FAQ:
+                await self._discard()
+                return self.say("faq.glad")
+            case DraftVerb.FAQ_NO if draft.step is Step.FAQ:
+                return await self._prompt(await self._save(Step.SERVICE, data))
             case DraftVerb.SAME_PROBLEM if draft.step is Step.DUPLICATE:
                 return await self._same_problem(data, action.arg)
             case DraftVerb.NOT_SAME if draft.step is Step.DUPLICATE:
@@ -192,6 +197,11 @@ class Intake:
         replies = []
         if c.urgent:
             replies.append(Reply(self.t("report.urgent")))
+        elif c.intent is Intent.QUESTION and new:
+            match = await faq.best_match(self.svc.nlp, self.svc.faq, text, c.lang)
+            if match is not None:
+                data["faq"] = match[0]
+                return await self._prompt(await self._save(Step.FAQ, data))
         return replies + await self._prompt(await self._save(Step.SERVICE, data))
 
     async def _next(self, data: dict[str, Any]) -> list[Reply]:
@@ -254,6 +264,8 @@ class Intake:
                 return [Reply(self.t(key, hint=escape(hint or "")), ask_location=True)]
             case Step.DUPLICATE:
                 return [self._duplicate_offer(d)]
+            case Step.FAQ:
+                return [self._faq_answer(d)]
             case Step.PHOTO:
                 skip = DraftAction(DraftVerb.SKIP_PHOTO, d.id).encode()
                 return [
@@ -262,6 +274,15 @@ class Intake:
                 ]
             case Step.CONFIRM:
                 return [self._summary(d)]
+
+    def _faq_answer(self, d: DraftState) -> Reply:
+        entry = self.svc.faq[int(d.data["faq"])]
+        ok = DraftAction(DraftVerb.FAQ_OK, d.id).encode()
+        no = DraftAction(DraftVerb.FAQ_NO, d.id).encode()
+        return Reply(
+            self.t("faq.answer", answer=escape(entry.answer(self.lang))),
+            buttons=[[(self.t("button.faq_ok"), ok)], [(self.t("button.faq_no"), no)]],
+        )
 
     def _duplicate_offer(self, d: DraftState) -> Reply:
         offers = d.data.get("offers", [])

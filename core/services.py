@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.catalogue import Catalogue
 from core.desk import Desk
+from core.faq import FaqEntry
 from core.i18n import Texts
 from nlp.types import Classifier
 
@@ -41,6 +42,7 @@ class Services:
     catalogue: Catalogue
     settings: Settings
     clock: Clock = utcnow
+    faq: tuple[FaqEntry, ...] = ()
     #: Held while writing. On SQLite an asyncio.Lock: writers of this process queue here and
     #: wake at once, instead of sleeping in SQLite's busy handler. A no-op on PostgreSQL.
     write_gate: AbstractAsyncContextManager[Any] = field(default_factory=nullcontext)

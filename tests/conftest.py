@@ -89,5 +89,8 @@ def make_config(db_url: str, tmp_path: Path, api: Any = None, **sections: Any) -
         raw["telegram"]["api_base_url"] = api.base_url
         raw["telegram"]["api_file_url"] = api.file_url
     for section, values in sections.items():
-        raw.setdefault(section, {}).update(values)
+        if isinstance(values, list):
+            raw[section] = values
+        else:
+            raw.setdefault(section, {}).update(values)
     return Config.model_validate(raw)

@@ -70,6 +70,14 @@ def test_the_example_file_is_valid_and_documents_every_section() -> None:
         ('[telegram]\nmode = "webhook"', "webhook.secret_token: required in webhook mode"),
         ('[[services]]\ncode = "water"\nname = {fr = "Eau", en = "Water"}', "an 'other' service"),
         ("[telegram\n", "not valid TOML"),
+        (
+            '[[faq]]\nservice = "zoo"\nquestion = {fr = "q", en = "q"}\nanswer = {fr = "a", en = "a"}',
+            "faq.0.service: 'zoo' is not a configured service",
+        ),
+        (
+            '[[faq]]\nquestion = {fr = "q"}\nanswer = {fr = "a", en = "a"}',
+            "faq.0.question: needs a text in en",
+        ),
     ],
 )
 def test_a_bad_config_names_the_key_and_the_reason(tmp_path: Path, text: str, message: str) -> None:
