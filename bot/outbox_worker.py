@@ -40,16 +40,19 @@ class Limits:
         self.paused_until = 0.0
 
     def chat_ready(self, chat_id: int) -> bool:
+        return self.ready_in(chat_id) <= 0
+
+    def ready_in(self, chat_id: int) -> float:
+        """Seconds until ``chat_id`` may receive its next message (0 when it may now)."""
         now = self.now()
-        if now < self._chat_next.get(chat_id, 0.0):
-            return False
+        wait = self._chat_next.get(chat_id, 0.0) - now
         if chat_id < 0:
             window = self._group.setdefault(chat_id, deque())
             while window and now - window[0] >= 60:
                 window.popleft()
             if len(window) >= self.cfg.per_group_per_minute:
-                return False
-        return True
+                wait = max(wait, window[0] + 60 - now)
+        return max(wait, 0.0)
 
     def wait_global(self) -> float:
         """Seconds to wait before the next message may go out overall."""
@@ -111,7 +114,7 @@ class OutboxWorker(Worker):
         sent, later = 0, []
         for row in claimed:
             if self._stopping or not self.limits.chat_ready(row.chat_id):
-                later.append(row)
+                later.append((row, self.limits.ready_in(row.chat_id)))
                 continue
             wait = self.limits.wait_global()
             if wait > 0:
@@ -121,9 +124,12 @@ class OutboxWorker(Worker):
             sent += 1
         if later:
             async with self.svc.writing() as s:
-                for row in later:
+                now = self.svc.clock()
+                for row, wait in later:
+                    # Back in line until its chat's turn: not claimed again and again meanwhile.
+                    at = now + timedelta(seconds=wait)
                     await outbox.mark_retry(
-                        s, row.id, self.svc.clock(), "waiting for its chat's turn", refund=True
+                        s, row.id, at, "waiting for its chat's turn", refund=True
                     )
                 await s.commit()
         return sent

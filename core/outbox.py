@@ -165,11 +165,9 @@ async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> i
     """Which report a message we sent (a card, a notification) belongs to."""
     return await s.scalar(
         select(OutboxMessage.report_id).where(
-            and_(
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.telegram_message_id == message_id,
-                or_(OutboxMessage.report_id.is_not(None)),
-            )
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.telegram_message_id == message_id,
+            OutboxMessage.report_id.is_not(None),
         )
     )
 

@@ -16,7 +16,7 @@ from core.desk import Desk
 from core.residents import ResidentRef
 from core.views import ReportView, view
 from nlp.types import Classification, Classifier
-from storage.enums import ActorKind, OutboxPurpose, ReportStatus
+from storage.enums import OPEN_STATUSES, ActorKind, OutboxPurpose, ReportStatus
 from storage.models import Photo, Report, ReportEvent, Resident
 
 
@@ -185,8 +185,6 @@ async def open_in_service(
     s: AsyncSession, service: str, exclude: int, limit: int = 6
 ) -> list[ReportView]:
     """Recent open reports of a service: candidates for "duplicate of"."""
-    from storage.enums import OPEN_STATUSES
-
     rows = (
         await s.scalars(
             select(Report)

@@ -170,6 +170,8 @@ def test_limits_group_twenty_per_minute() -> None:
             limits.took(-100)
             sent += 1
     assert sent == 20
+    assert limits.ready_in(-100) == pytest.approx(60)
+    assert limits.ready_in(-200) == 0  # another group is not held back
     t.t += 60
     assert limits.chat_ready(-100)
 
