@@ -16,21 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import drafts, duplicates, faq, feedback, reports, status
 from core.callbacks import DraftAction, DraftVerb
 from core.drafts import DraftState, Step
-from core.outbox import Buttons
+from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
 from core.services import Services
 from nlp.types import Intent
 
 CLASSIFY_CHARS = 2_000  # what the classifier reads of a very long message
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: Buttons | None = None
-    ask_location: bool = False
-    remove_keyboard: bool = False
-    alert: bool = False  # for button presses: show as a pop-up rather than a message
 
 
 @dataclass(frozen=True)
@@ -146,7 +137,7 @@ class Intake:
                 data["corrected"] = action.arg != data.get("suggested")
                 return await self._next(data)
             case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
-                return [Reply(self.t("report.pick_service"), buttons=self._all_services(draft))]
+                return Prompts(self.svc, self.lang).all_services(draft)
             case DraftVerb.FAQ_OK if draft.step is Step.FAQ:
                 await self._discard()
                 return self.say("faq.glad")
@@ -253,127 +244,14 @@ class Intake:
         return self.say("report.joined", ref=rid, remove_keyboard=True)
 
     async def _prompt(self, d: DraftState) -> list[Reply]:
-        match d.step:
-            case Step.DESCRIBE:
-                return self.say("report.describe")
-            case Step.SERVICE:
-                return [self._suggestion(d)]
-            case Step.PLACE:
-                hint = d.data.get("address_hint")
-                key = "report.ask_place_hint" if hint else "report.ask_place"
-                return [Reply(self.t(key, hint=escape(hint or "")), ask_location=True)]
-            case Step.DUPLICATE:
-                return [self._duplicate_offer(d)]
-            case Step.FAQ:
-                return [self._faq_answer(d)]
-            case Step.PHOTO:
-                skip = DraftAction(DraftVerb.SKIP_PHOTO, d.id).encode()
-                return [
-                    Reply(self.t("report.ask_photo"), remove_keyboard=True),
-                    Reply(self.t("report.photo_hint"), buttons=[[(self.t("button.skip"), skip)]]),
-                ]
-            case Step.CONFIRM:
-                return [self._summary(d)]
-
-    def _faq_answer(self, d: DraftState) -> Reply:
-        entry = self.svc.faq[int(d.data["faq"])]
-        ok = DraftAction(DraftVerb.FAQ_OK, d.id).encode()
-        no = DraftAction(DraftVerb.FAQ_NO, d.id).encode()
-        return Reply(
-            self.t("faq.answer", answer=escape(entry.answer(self.lang))),
-            buttons=[[(self.t("button.faq_ok"), ok)], [(self.t("button.faq_no"), no)]],
-        )
-
-    def _duplicate_offer(self, d: DraftState) -> Reply:
-        offers = d.data.get("offers", [])
-        lines = [
-            self.t(
-                "report.offer_line",
-                ref=o["id"],
-                text=escape(str(o["text"])),
-                status=self.t(f"status.{o['status']}"),
-            )
-            for o in offers
-        ]
-        rows: Buttons = [
-            [
-                (
-                    self.t("button.same", ref=o["id"]),
-                    DraftAction(DraftVerb.SAME_PROBLEM, d.id, str(o["id"])).encode(),
-                )
-            ]
-            for o in offers
-        ]
-        rows.append([(self.t("button.not_same"), DraftAction(DraftVerb.NOT_SAME, d.id).encode())])
-        return Reply(
-            self.t("report.same_problem", offers="\n".join(lines)),
-            buttons=rows,
-            remove_keyboard=False,
-        )
-
-    def _name(self, code: str) -> str:
-        return self.svc.catalogue.name(code, self.lang)
-
-    def _suggestion(self, d: DraftState) -> Reply:
-        suggested = str(d.data["suggested"])
-        more = (self.t("button.other_service"), DraftAction(DraftVerb.MORE_SERVICES, d.id).encode())
-        if float(d.data.get("confidence", 0)) >= self.svc.settings.confidence_threshold:
-            yes = DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, suggested).encode()
-            return Reply(
-                self.t("report.suggest", service=escape(self._name(suggested))),
-                buttons=[
-                    [(self.t("button.yes_service", service=self._name(suggested)), yes)],
-                    [more],
-                ],
-            )
-        top = [*[c for c in d.data.get("top", []) if c != "other"][:3], "other"]
-        rows: Buttons = [
-            [(self._name(c), DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, c).encode())] for c in top
-        ]
-        return Reply(self.t("report.unsure"), buttons=[*rows, [more]])
-
-    def _all_services(self, d: DraftState) -> Buttons:
-        codes = list(self.svc.catalogue.codes)
-        return [
-            [
-                (self._name(c), DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, c).encode())
-                for c in codes[i : i + 2]
-            ]
-            for i in range(0, len(codes), 2)
-        ]
-
-    def _summary(self, d: DraftState) -> Reply:
-        data = d.data
-        if data.get("address"):
-            place = escape(str(data["address"]))
-        elif data.get("lat") is not None:
-            place = f"{float(data['lat']):.5f}, {float(data['lon']):.5f}"
-        else:
-            place = "—"
-        text = str(data["text"])
-        shown = text if len(text) <= 600 else text[:600] + "…"
-        photo = (
-            self.t("summary.photo_yes") if data.get("photo_file_id") else self.t("summary.photo_no")
-        )
-        return Reply(
-            self.t(
-                "report.summary",
-                service=escape(self._name(str(data["service"]))),
-                place=place,
-                text=escape(shown),
-                photo=photo,
-            ),
-            buttons=[
-                [(self.t("button.submit"), DraftAction(DraftVerb.SUBMIT, d.id).encode())],
-                [(self.t("button.cancel"), DraftAction(DraftVerb.CANCEL, d.id).encode())],
-            ],
-        )
+        return Prompts(self.svc, self.lang).for_step(d)
 
     async def _submit(self, data: dict[str, Any]) -> list[Reply]:
         new = reports.NewReport.from_draft(data)
         rv = await reports.submit(self.s, self.svc.desk, self.resident, new, self.now)
         await self._discard()
-        replies = self.say("report.thanks", ref=rv.id, service=escape(self._name(rv.service)))
+        name = self.svc.catalogue.name(rv.service, self.lang)
+        replies = self.say("report.thanks", ref=rv.id, service=escape(name))
         if data.get("corrected"):
             recorded = await feedback.record(self.s, rv.id, rv.service, "resident", self.now)
             if recorded.ask_consent:

@@ -12,8 +12,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
-from core.intake import Reply
 from core.outbox import Buttons
+from core.prompts import Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 

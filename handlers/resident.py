@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from core import residents
-from core.intake import Intake, Reply
+from core.intake import Intake
+from core.prompts import Reply
 from core.residents import ResidentRef
 from handlers.context import Ctx
 from handlers.render import send_replies

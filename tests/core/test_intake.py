@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from core import residents
 from core.callbacks import DraftAction, DraftVerb
-from core.intake import Intake, Photo, Reply
+from core.intake import Intake, Photo
+from core.prompts import Reply
 from core.services import Services
 from nlp.types import Classification, Intent
 from storage.enums import OutboxPurpose
