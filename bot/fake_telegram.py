@@ -73,6 +73,7 @@ class FakeBotApi:
         self.rate_limit = rate_limit
         self.throttled = 0
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
+        self.files: list[bytes] = []  # uploaded files (sendDocument, sendPhoto), in order
         self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
         self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._changed = asyncio.Condition()
@@ -185,6 +186,8 @@ class FakeBotApi:
                     params[key] = value
             else:
                 params[key] = "<file>"
+                raw = value if isinstance(value, bytes | bytearray) else value.file.read()
+                self.files.append(bytes(raw))
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -250,6 +253,9 @@ class FakeBotApi:
                 return BOT_USER
             case "sendMessage":
                 return self._message(params, text=params.get("text", ""))
+            case "sendDocument":
+                doc = {"file_id": "doc", "file_unique_id": "docu", "file_name": "data.json"}
+                return self._message(params, document=doc, caption=params.get("caption", ""))
             case "sendPhoto":
                 photo = [
                     {

@@ -140,6 +140,34 @@ class ConsentChoice:
         return cls(parts[1], parts[2] == "y")
 
 
+class PrivacyVerb(StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"  # asks for a confirmation
+    ERASE_CONFIRMED = "erase!"
+
+
+@dataclass(frozen=True)
+class PrivacyAction:
+    """``p:<verb>``, from /privacy."""
+
+    verb: PrivacyVerb
+
+    PREFIX = "p"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.verb.value}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 2 or parts[0] != cls.PREFIX:
+            raise CallbackError("not a privacy action")
+        try:
+            return cls(PrivacyVerb(parts[1]))
+        except ValueError as exc:
+            raise CallbackError(f"unknown verb {parts[1]!r}") from exc
+
+
 @dataclass(frozen=True)
 class LanguageChoice:
     """``l:<lang>``, from /language."""

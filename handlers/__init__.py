@@ -7,7 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.catalogue import Catalogue
-from handlers import agent, commands, errors, report
+from handlers import agent, commands, errors, privacy, report
 
 COMMANDS = ("start", "help", "language", "cancel", "myreports", "privacy")
 
@@ -25,7 +25,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("language", commands.on_language, filters=private))
     app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=private))
     app.add_handler(CommandHandler("myreports", commands.on_my_reports, filters=private))
-    app.add_handler(CommandHandler("privacy", commands.on_privacy, filters=private))
+    app.add_handler(CommandHandler("privacy", privacy.on_privacy, filters=private))
+    app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(commands.on_consent, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))

@@ -10,7 +10,6 @@ from telegram.constants import ParseMode
 from core import feedback, reports, residents
 from core.callbacks import CallbackError, ConsentChoice, LanguageChoice
 from handlers.context import Ctx
-from handlers.render import inline
 from handlers.resident import answer, intake_of, resident_of
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -36,16 +35,6 @@ async def on_start(update: Update, ctx: Ctx) -> None:
 async def on_help(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     _say(ctx, update, ctx.services.texts.get(r.language, "help.body"))
-
-
-async def on_privacy(update: Update, ctx: Ctx) -> None:
-    r = await resident_of(update, ctx)
-    texts = ctx.services.texts
-    consent = await feedback.consent_of(ctx.session, r.id)
-    state = "privacy.training_on" if consent else "privacy.training_off"
-    _, buttons = feedback.consent_question(texts, r.language)
-    body = texts.get(r.language, "privacy.body") + "\n\n" + texts.get(r.language, state)
-    _say(ctx, update, body, inline(buttons))
 
 
 async def on_consent(update: Update, ctx: Ctx) -> None:

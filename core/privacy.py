@@ -1,0 +1,154 @@
+"""Residents' data belongs to them: export all of it, or erase it.
+
+Erasure keeps what the town needs to run its services (that a problem of a service was
+reported at a place, and what became of it) and removes everything about the person: their
+Telegram identity, their words, their photos, their drafts and their training examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import reports, status
+from core.desk import Desk
+from storage.enums import ActorKind, OutboxState
+from storage.models import (
+    CoReporter,
+    Draft,
+    LabelledExample,
+    OutboxMessage,
+    Photo,
+    Report,
+    ReportEvent,
+    Resident,
+)
+
+ERASED = "—"
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
+    """Everything kept about a resident, as one JSON-ready document."""
+    who = await s.get_one(Resident, resident_id)
+    reports = (
+        await s.scalars(select(Report).where(Report.resident_id == resident_id).order_by(Report.id))
+    ).all()
+    out_reports = []
+    for r in reports:
+        events = (
+            await s.scalars(
+                select(ReportEvent).where(ReportEvent.report_id == r.id).order_by(ReportEvent.id)
+            )
+        ).all()
+        photos = (await s.scalars(select(Photo.file_id).where(Photo.report_id == r.id))).all()
+        out_reports.append(
+            {
+                "reference": r.id,
+                "service": r.service_code,
+                "status": r.status.value,
+                "text": r.text,
+                "address": r.address,
+                "latitude": r.lat,
+                "longitude": r.lon,
+                "created_at": _iso(r.created_at),
+                "photos": list(photos),
+                "history": [
+                    {
+                        "at": _iso(e.at),
+                        "by": e.actor_kind.value,
+                        "status": e.new_status.value if e.new_status else None,
+                        "service": e.new_service,
+                        "message": e.note,
+                    }
+                    for e in events
+                ],
+            }
+        )
+    follows = (
+        await s.scalars(select(CoReporter.report_id).where(CoReporter.resident_id == resident_id))
+    ).all()
+    examples = (
+        await s.scalars(select(LabelledExample).where(LabelledExample.resident_id == resident_id))
+    ).all()
+    return {
+        "resident": {
+            "first_name": who.first_name,
+            "language": who.language,
+            "first_contact": _iso(who.created_at),
+            "last_contact": _iso(who.last_seen_at),
+            "training_consent": who.consent_training,
+        },
+        "reports": out_reports,
+        "following": list(follows),
+        "training_examples": [{"text": e.text, "service": e.service} for e in examples],
+    }
+
+
+@dataclass(frozen=True)
+class Erased:
+    reports: int
+    photo_paths: list[str]  # files for the caller to delete once committed
+
+
+async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) -> Erased:
+    who = await s.get_one(Resident, resident_id)
+    chat = who.chat_id
+    report_ids = list(
+        (await s.scalars(select(Report.id).where(Report.resident_id == resident_id))).all()
+    )
+    paths: list[str] = []
+    if report_ids:
+        paths = [
+            p
+            for p in (
+                await s.scalars(select(Photo.path).where(Photo.report_id.in_(report_ids)))
+            ).all()
+            if p
+        ]
+        await s.execute(delete(Photo).where(Photo.report_id.in_(report_ids)))
+        await s.execute(
+            update(Report)
+            .where(Report.id.in_(report_ids))
+            .values(text=ERASED, redacted_text=ERASED, updated_at=now)
+        )
+        await s.execute(
+            update(ReportEvent)
+            .where(
+                ReportEvent.report_id.in_(report_ids),
+                ReportEvent.actor_kind == ActorKind.RESIDENT,
+            )
+            .values(note=None, actor_telegram_id=None)
+        )
+    await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
+    await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
+    if who.telegram_user_id is not None:
+        await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
+    if chat is not None:
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat, OutboxMessage.state == OutboxState.PENDING)
+            .values(state=OutboxState.FAILED, last_error="resident erased", payload={})
+        )
+    who.telegram_user_id, who.chat_id, who.first_name = None, None, ""
+    who.consent_training, who.last_seen_at = None, now
+    await s.flush()
+    for rid in report_ids:  # the agents' cards lose the words and the name too
+        rv = await reports.get_view(s, rid)
+        chat_id = desk.catalogue.get(rv.service).agents_chat_id if rv else None
+        if rv is not None and chat_id is not None:
+            await status.refresh_card(s, desk, rv, chat_id, now, buttons=rv.status.is_open)
+    return Erased(len(report_ids), paths)
+
+
+def remove_files(paths: list[str]) -> None:
+    for p in paths:
+        Path(p).unlink(missing_ok=True)

@@ -1,0 +1,73 @@
+"""/privacy: what is kept and why, consent to training, export and erasure of one's data."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+
+from core import feedback, privacy
+from core.callbacks import CallbackError, PrivacyAction, PrivacyVerb
+from handlers.context import Ctx
+from handlers.resident import resident_of
+
+
+def _buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def on_privacy(update: Update, ctx: Ctx) -> None:
+    msg = update.effective_message
+    assert msg is not None
+    r = await resident_of(update, ctx)
+    texts = ctx.services.texts
+    t = texts.lang(r.language)
+    consent = await feedback.consent_of(ctx.session, r.id)
+    _, consent_buttons = feedback.consent_question(texts, r.language)
+    body = "\n\n".join(
+        [t("privacy.body"), t("privacy.training_on" if consent else "privacy.training_off")]
+    )
+    rows = [
+        *consent_buttons,
+        [(t("button.export"), PrivacyAction(PrivacyVerb.EXPORT).encode())],
+        [(t("button.erase"), PrivacyAction(PrivacyVerb.ERASE).encode())],
+    ]
+    markup = _buttons(rows)
+    ctx.later(lambda: msg.reply_text(body, parse_mode=ParseMode.HTML, reply_markup=markup))
+
+
+async def on_privacy_action(update: Update, ctx: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None
+    r = await resident_of(update, ctx)
+    t = ctx.services.texts.lang(r.language)
+    try:
+        action = PrivacyAction.decode(q.data or "")
+    except CallbackError:
+        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
+        return
+    chat = r.chat_id
+    ctx.later(lambda: q.answer())
+    match action.verb:
+        case PrivacyVerb.EXPORT:
+            doc = await privacy.export(ctx.session, r.id)
+            data = json.dumps(doc, ensure_ascii=False, indent=2).encode()
+            file = InputFile(data, filename="senscommun-my-data.json")
+            caption = t("privacy.export_caption")
+            ctx.later(lambda: ctx.bot.send_document(chat, file, caption=caption))
+        case PrivacyVerb.ERASE:
+            confirm = PrivacyAction(PrivacyVerb.ERASE_CONFIRMED).encode()
+            markup = _buttons([[(t("button.erase_confirm"), confirm)]])
+            ctx.later(lambda: q.edit_message_text(t("privacy.erase_confirm"), reply_markup=markup))
+        case PrivacyVerb.ERASE_CONFIRMED:
+            erased = await privacy.erase(ctx.session, ctx.desk, r.id, ctx.services.clock())
+            done = t("privacy.erased", n=erased.reports)
+            ctx.later(lambda: q.edit_message_text(done))
+            ctx.later(lambda: _remove(erased.photo_paths))
+
+
+async def _remove(paths: list[str]) -> None:
+    privacy.remove_files(paths)
