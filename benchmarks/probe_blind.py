@@ -19,22 +19,11 @@ from collections import Counter
 from pathlib import Path
 
 from nlp import load_classifier
+from nlp.types import DEFAULT_SERVICES, LANGUAGES
 
 DATA = Path(__file__).parent / "data" / "probe_blind.jsonl"
-SERVICES: tuple[str, ...] = (
-    "cleanliness",
-    "waste",
-    "water",
-    "roads",
-    "lighting",
-    "transport",
-    "green_spaces",
-    "noise",
-    "parking",
-    "culture",
-    "other",
-)
-LANGS: tuple[str, ...] = ("fr", "en")
+SERVICES = DEFAULT_SERVICES
+LANGS = LANGUAGES
 
 
 def load_rows() -> list[dict[str, str]]:

@@ -22,6 +22,13 @@ class ConfigError(Exception):
     """A configuration problem, with a message fit for one line on the console."""
 
 
+def _in_every_language(v: dict[str, str], what: str) -> dict[str, str]:
+    missing = [lang for lang in LANGUAGES if not v.get(lang)]
+    if missing:
+        raise ValueError(f"needs {what} in {', '.join(missing)}")
+    return v
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -125,10 +132,7 @@ class ServiceConfig(_Strict):
     @field_validator("name")
     @classmethod
     def _names_per_language(cls, v: dict[str, str]) -> dict[str, str]:
-        missing = [lang for lang in LANGUAGES if not v.get(lang)]
-        if missing:
-            raise ValueError(f"needs a name in {', '.join(missing)}")
-        return v
+        return _in_every_language(v, "a name")
 
 
 class FaqConfig(_Strict):
@@ -141,10 +145,7 @@ class FaqConfig(_Strict):
     @field_validator("question", "answer")
     @classmethod
     def _per_language(cls, v: dict[str, str]) -> dict[str, str]:
-        missing = [lang for lang in LANGUAGES if not v.get(lang)]
-        if missing:
-            raise ValueError(f"needs a text in {', '.join(missing)}")
-        return v
+        return _in_every_language(v, "a text")
 
 
 _DEFAULT_NAMES: dict[str, tuple[str, str]] = {

@@ -28,7 +28,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("privacy", privacy.on_privacy, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
-    app.add_handler(CallbackQueryHandler(commands.on_consent, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(privacy.on_consent, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
 

@@ -7,8 +7,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from core import feedback, reports, residents
-from core.callbacks import CallbackError, ConsentChoice, LanguageChoice
+from core import reports, residents
+from core.callbacks import CallbackError, LanguageChoice
 from handlers.context import Ctx
 from handlers.resident import answer, intake_of, resident_of
 
@@ -35,22 +35,6 @@ async def on_start(update: Update, ctx: Ctx) -> None:
 async def on_help(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     _say(ctx, update, ctx.services.texts.get(r.language, "help.body"))
-
-
-async def on_consent(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
-    r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
-    try:
-        choice = ConsentChoice.decode(q.data or "")
-    except CallbackError:
-        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
-        return
-    await feedback.set_consent(ctx.session, r.id, choice.yes)
-    done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")
-    ctx.later(lambda: q.answer())
-    ctx.later(lambda: q.edit_message_text(done))
 
 
 async def on_language(update: Update, ctx: Ctx) -> None:

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
 from core import feedback, privacy
-from core.callbacks import CallbackError, PrivacyAction, PrivacyVerb
+from core.callbacks import CallbackError, ConsentChoice, PrivacyAction, PrivacyVerb
 from handlers.context import Ctx
+from handlers.render import inline
 from handlers.resident import resident_of
-
-
-def _buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
 
 
 async def on_privacy(update: Update, ctx: Ctx) -> None:
@@ -35,7 +30,7 @@ async def on_privacy(update: Update, ctx: Ctx) -> None:
         [(t("button.export"), PrivacyAction(PrivacyVerb.EXPORT).encode())],
         [(t("button.erase"), PrivacyAction(PrivacyVerb.ERASE).encode())],
     ]
-    markup = _buttons(rows)
+    markup = inline(rows)
     ctx.later(lambda: msg.reply_text(body, parse_mode=ParseMode.HTML, reply_markup=markup))
 
 
@@ -60,7 +55,7 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
             ctx.later(lambda: ctx.bot.send_document(chat, file, caption=caption))
         case PrivacyVerb.ERASE:
             confirm = PrivacyAction(PrivacyVerb.ERASE_CONFIRMED).encode()
-            markup = _buttons([[(t("button.erase_confirm"), confirm)]])
+            markup = inline([[(t("button.erase_confirm"), confirm)]])
             ctx.later(lambda: q.edit_message_text(t("privacy.erase_confirm"), reply_markup=markup))
         case PrivacyVerb.ERASE_CONFIRMED:
             erased = await privacy.erase(ctx.session, ctx.desk, r.id, ctx.services.clock())
@@ -71,3 +66,19 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
 
 async def _remove(paths: list[str]) -> None:
     privacy.remove_files(paths)
+
+
+async def on_consent(update: Update, ctx: Ctx) -> None:
+    q = update.callback_query
+    assert q is not None
+    r = await resident_of(update, ctx)
+    t = ctx.services.texts.lang(r.language)
+    try:
+        choice = ConsentChoice.decode(q.data or "")
+    except CallbackError:
+        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
+        return
+    await feedback.set_consent(ctx.session, r.id, choice.yes)
+    done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")
+    ctx.later(lambda: q.answer())
+    ctx.later(lambda: q.edit_message_text(done))

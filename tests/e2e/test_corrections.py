@@ -21,14 +21,20 @@ async def _export(env: Env) -> list[dict[str, str]]:
         return await feedback.export(s)
 
 
-async def test_a_residents_pick_is_kept_once_she_agrees(env: Env) -> None:
-    s, api, me = env.story, env.api, MARIE.user_id
-    await s.say(MARIE, "Fuite d'eau rue Victor Hugo, appelez-moi au 06 12 34 56 78")
+async def _report_picking_roads(env: Env, text: str) -> None:
+    """Marie overrides the suggestion (water) with roads, then sends."""
+    s, me = env.story, MARIE.user_id
+    await s.say(MARIE, text)
     await s.press(MARIE, me, "d:more:")
     await s.press(MARIE, me, "d:ok:1:roads")
     await s.say(MARIE, "12 rue Victor Hugo")
     await s.press(MARIE, me, "d:nophoto")
     await s.press(MARIE, me, "d:send")
+
+
+async def test_a_residents_pick_is_kept_once_she_agrees(env: Env) -> None:
+    s, api, me = env.story, env.api, MARIE.user_id
+    await _report_picking_roads(env, "Fuite d'eau rue Victor Hugo, appelez-moi au 06 12 34 56 78")
     assert "une seule fois" in api.texts(me)[-1]
     assert await _export(env) == []  # kept, but not used before she answers
     await s.press(MARIE, me, "c:train:y")
@@ -53,14 +59,8 @@ async def test_a_residents_pick_is_kept_once_she_agrees(env: Env) -> None:
 
 
 async def test_export_command_writes_training_lines(env: Env, tmp_path: Path) -> None:
-    s, me = env.story, MARIE.user_id
-    await s.say(MARIE, "Fuite d'eau rue Victor Hugo")
-    await s.press(MARIE, me, "d:more:")
-    await s.press(MARIE, me, "d:ok:1:roads")
-    await s.say(MARIE, "12 rue Victor Hugo")
-    await s.press(MARIE, me, "d:nophoto")
-    await s.press(MARIE, me, "d:send")
-    await s.press(MARIE, me, "c:train:y")
+    await _report_picking_roads(env, "Fuite d'eau rue Victor Hugo")
+    await env.story.press(MARIE, MARIE.user_id, "c:train:y")
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[database]\nurl = "{env.config.database.url}"\n', encoding="utf-8")
     out = tmp_path / "feedback.jsonl"
