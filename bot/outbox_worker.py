@@ -163,8 +163,21 @@ class OutboxWorker(Worker):
         except _NotYet as exc:
             await self._record_retry(row, now + timedelta(seconds=2), str(exc), count=False)
             return
-        await self._record_sent(row, msg.message_id if isinstance(msg, Message) else None)
+        message_id = msg.message_id if isinstance(msg, Message) else None
+        await self._record_sent(row, message_id)
         self.sent += 1
+        if "pin" in row.payload and message_id is not None:
+            await self._pin(row.chat_id, message_id, bool(row.payload["pin"]))
+
+    async def _pin(self, chat_id: int, message_id: int, pin: bool) -> None:
+        """Best effort: the bot may lack the right to pin in that group."""
+        try:
+            if pin:
+                await self.bot.pin_chat_message(chat_id, message_id, disable_notification=False)
+            else:
+                await self.bot.unpin_chat_message(chat_id, message_id)
+        except TelegramError as exc:
+            log.info("could not %s a card: %s", "pin" if pin else "unpin", type(exc).__name__)
 
     async def _after_error(self, row: Claimed, exc: Exception) -> None:
         if row.attempts >= self.cfg.max_attempts:

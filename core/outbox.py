@@ -30,6 +30,7 @@ def enqueue(
     buttons: Buttons | None = None,
     photo: str | None = None,
     reply_to_card: bool = False,
+    pin: bool | None = None,
     kind: OutboxKind = OutboxKind.MESSAGE,
 ) -> OutboxMessage:
     """Add one message to the outbox (the caller's transaction commits it)."""
@@ -40,6 +41,8 @@ def enqueue(
         payload["photo"] = photo
     if reply_to_card:
         payload["reply_to_card"] = True
+    if pin is not None:  # pin (True) or unpin (False) the message once delivered
+        payload["pin"] = pin
     row = OutboxMessage(
         chat_id=chat_id,
         kind=kind,

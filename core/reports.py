@@ -137,6 +137,7 @@ def enqueue_card(
         photo=report.photo_file_id,
         purpose=OutboxPurpose.CARD,
         report_id=report.id,
+        pin=True if report.urgent else None,  # urgent cards stay on top of the agents' chat
         now=now,
     )
 

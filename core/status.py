@@ -159,6 +159,7 @@ async def refresh_card(
         photo=rv.photo_file_id,
         purpose=OutboxPurpose.CARD,
         report_id=rv.id,
+        pin=False if rv.urgent and not (buttons and rv.status.is_open) else None,
         now=now,
     )
 

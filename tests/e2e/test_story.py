@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.simulate import Person
 from storage.enums import ReportStatus
 from storage.models import Photo, Report, ReportEvent
-from tests.conftest import ROADS_CHAT, WATER_CHAT
+from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_CHAT, WATER_CHAT
 from tests.e2e.conftest import JOHN, MARIE, ROADS_AGENT_P, WATER_AGENT_P, Env
 
 
@@ -121,3 +122,16 @@ async def test_agent_marks_a_duplicate(env: Env) -> None:
     async with env.runtime.services.sessions() as db:
         report = await db.get_one(Report, second)
     assert report.status is ReportStatus.DUPLICATE and report.duplicate_of == first
+
+
+async def test_an_urgent_report_is_flagged_and_pinned_until_closed(env: Env) -> None:
+    api, me = env.api, MARIE.user_id
+    rid = await _report(env, MARIE, "Odeur de gaz très forte devant l'école rue Pasteur")
+    assert any("112" in t for t in api.texts(me))  # the emergency numbers, at once
+    (card,) = api.of("sendMessage", DESK_CHAT)  # gas: the town hall desk
+    assert "URGENT" in card.params["text"]
+    (pin,) = api.of("pinChatMessage", DESK_CHAT)
+    assert pin.params["message_id"] == card.result["message_id"]
+    await env.story.press(Person(DESK_AGENT, "Desk"), DESK_CHAT, f"a:res:{rid}")
+    (unpin,) = api.of("unpinChatMessage", DESK_CHAT)
+    assert unpin.params["message_id"] == card.result["message_id"]
