@@ -20,7 +20,7 @@ from telegram.error import TelegramError
 from bot.factory import App
 from bot.worker import Worker
 from core import inbox
-from core.inbox import Pending
+from core.inbox import Claim, Pending
 from core.services import Services
 from core.unit import unit_of_work
 
@@ -64,6 +64,10 @@ class InboxWorker(Worker):
         error: BaseException | None = None
         try:
             async with self.svc.writing() as s:
+                claim = await inbox.claim(s, p)
+                if claim is not Claim.MINE:
+                    # Another worker has this chat now (it waits), or has done this update.
+                    return claim is Claim.DONE
                 with unit_of_work(s) as unit:
                     update = Update.de_json(p.payload, self.app.bot)
                     await self.app.process_update(update)

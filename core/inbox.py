@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -84,6 +85,30 @@ async def pending(s: AsyncSession, limit: int = 200) -> list[Pending]:
         )
     ).all()
     return [Pending(r.id, r.update_id, r.chat_id, dict(r.payload), r.attempts) for r in rows]
+
+
+class Claim(Enum):
+    MINE = "mine"
+    BUSY = "busy"  # another worker is processing this chat
+    DONE = "done"  # another worker processed this update meanwhile
+
+
+#: Namespace of the per-chat advisory locks (PostgreSQL), so they meet no other lock.
+CHAT_LOCKS = 7_270
+
+
+async def claim(s: AsyncSession, p: Pending) -> Claim:
+    """Take the update's chat for this transaction, so that several workers can share one
+    PostgreSQL database and each chat's updates stay in order (a no-op on SQLite, where one
+    process works)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return Claim.MINE
+    # Two int4 keys: a namespace, and the chat (or, for a chat-less update, the update).
+    space, key = (CHAT_LOCKS, p.chat_id) if p.chat_id is not None else (CHAT_LOCKS + 1, p.id)
+    if not await s.scalar(select(func.pg_try_advisory_xact_lock(space, key % 2_147_483_647))):
+        return Claim.BUSY
+    done = await s.scalar(select(InboxUpdate.processed_at).where(InboxUpdate.id == p.id))
+    return Claim.DONE if done is not None else Claim.MINE
 
 
 async def mark_processed(s: AsyncSession, row_id: int, now: datetime, error: str | None) -> None:
