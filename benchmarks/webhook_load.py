@@ -193,7 +193,7 @@ async def measure(
         args.nlp,
     ]
     procs = []
-    roles = ["web", "worker"] if which == "senscommun" and args.split else ["all"]
+    roles = ["web"] + ["worker"] * args.workers if which == "senscommun" and args.split else ["all"]
     try:
         async with aiohttp.ClientSession() as http:
             for role in roles:  # one after the other: the first one migrates the database
@@ -226,7 +226,8 @@ async def measure(
         await engine.dispose()
         assert stored == distinct == n, (stored, distinct, n)
     replies = len(api.of("sendMessage"))
-    report(which if len(roles) == 1 else f"{which} (web+worker)", lat, start, end, replies, stored)
+    label = which if len(roles) == 1 else f"{which} (web+{len(roles) - 1} worker)"
+    report(label, lat, start, end, replies, stored)
     await api.stop()
     return replies / (end - start), lat
 
@@ -266,6 +267,7 @@ def main() -> None:
         action="store_false",
         help="run Sens Commun as one process (default: a web process and a worker process)",
     )
+    p.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
     p.add_argument("--role", default="all", help=argparse.SUPPRESS)
     p.add_argument("--serve", choices=["senscommun", "echo"], help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
