@@ -1,0 +1,67 @@
+"""A database that is briefly locked: the webhook says "try again" (Telegram will), nothing is
+lost, and the update is processed once the lock is gone."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiohttp
+
+from bot.fake_telegram import FakeBotApi
+from bot.runtime import Runtime
+from bot.simulate import Story, UpdateFactory, post_update
+from core import inbox
+from tests.conftest import Clock, make_config
+from tests.e2e.conftest import MARIE
+
+
+async def test_locked_sqlite_gives_503_then_the_redelivery_is_processed(
+    api: FakeBotApi, tmp_path: Path, clock: Clock
+) -> None:
+    db_file = tmp_path / "locked.db"
+    cfg = make_config(
+        f"sqlite+aiosqlite:///{db_file}", tmp_path, api, database={"busy_timeout_ms": 100}
+    )
+    raw = UpdateFactory().text(MARIE, "Fuite d'eau rue Victor Hugo")
+    async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
+        other = sqlite3.connect(db_file, timeout=0)
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        try:
+            assert await post_update(http, url, cfg.webhook.secret_token, raw) == 503
+        finally:
+            other.rollback()
+            other.close()
+        story = Story(http, url, cfg.webhook.secret_token, api, rt.settle)
+        assert await story.post(raw) == 200  # Telegram delivers it again
+        async with rt.services.sessions() as s:
+            assert await inbox.count(s, processed=True) == 1
+    (reply,) = api.of("sendMessage", MARIE.user_id)
+    assert "Eau" in reply.params["text"]
+
+
+async def test_a_lock_during_processing_postpones_without_counting_a_failure(
+    api: FakeBotApi, tmp_path: Path, clock: Clock
+) -> None:
+    db_file = tmp_path / "locked.db"
+    cfg = make_config(
+        f"sqlite+aiosqlite:///{db_file}", tmp_path, api, database={"busy_timeout_ms": 100}
+    )
+    raw = UpdateFactory().text(MARIE, "Fuite d'eau rue Victor Hugo")
+    rt = Runtime(cfg, clock=clock, role="web")  # stores only: the worker is driven by hand
+    async with rt, aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
+        assert await post_update(http, url, cfg.webhook.secret_token, raw) == 200
+        other = sqlite3.connect(db_file, timeout=0)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            assert await rt.inbox.drain_once() == 0  # postponed
+        finally:
+            other.rollback()
+            other.close()
+        async with rt.services.sessions() as s:
+            (p,) = await inbox.pending(s)
+        assert p.attempts == 0  # a locked database is not the update's fault
+        assert await rt.inbox.drain_once() == 1
+    assert len(api.of("sendMessage", MARIE.user_id)) == 1
