@@ -17,7 +17,7 @@ from core.residents import ResidentRef
 from core.views import ReportView, view
 from nlp.types import Classification, Classifier
 from storage.enums import OPEN_STATUSES, ActorKind, OutboxPurpose, ReportStatus
-from storage.models import Photo, Report, ReportEvent, Resident
+from storage.models import CoReporter, Photo, Report, ReportEvent, Resident
 
 
 async def classify(nlp: Classifier, text: str, lang: str | None) -> Classification:
@@ -175,6 +175,20 @@ async def mine(s: AsyncSession, resident_id: int, limit: int = 20) -> list[Repor
         await s.scalars(
             select(Report)
             .where(Report.resident_id == resident_id)
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return [view(r) for r in rows]
+
+
+async def followed(s: AsyncSession, resident_id: int, limit: int = 20) -> list[ReportView]:
+    """Reports the resident joined as a co-reporter ("is it this one?" → yes)."""
+    rows = (
+        await s.scalars(
+            select(Report)
+            .join(CoReporter, CoReporter.report_id == Report.id)
+            .where(CoReporter.resident_id == resident_id)
             .order_by(Report.id.desc())
             .limit(limit)
         )

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 
 from core import reports, residents
 from core.callbacks import CallbackError, LanguageChoice
+from core.views import ReportView
 from handlers.context import Ctx
 from handlers.resident import answer, intake_of, resident_of
 
@@ -84,18 +85,21 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     t = ctx.services.texts.lang(r.language)
     mine = await reports.mine(ctx.session, r.id)
-    if not mine:
+    followed = await reports.followed(ctx.session, r.id)
+    if not mine and not followed:
         _say(ctx, update, t("myreports.none"))
         return
-    lines = [t("myreports.title")]
-    for rv in mine:
-        lines.append(
-            t(
-                "myreports.line",
-                ref=rv.id,
-                service=escape(ctx.services.catalogue.name(rv.service, r.language)),
-                status=t(f"status.{rv.status.value}"),
-                date=ctx.desk.local(rv.created_at).strftime("%d/%m/%Y"),
-            )
+
+    def line(rv: ReportView) -> str:
+        return t(
+            "myreports.line",
+            ref=rv.id,
+            service=escape(ctx.services.catalogue.name(rv.service, r.language)),
+            status=t(f"status.{rv.status.value}"),
+            date=ctx.desk.local(rv.created_at).strftime("%d/%m/%Y"),
         )
-    _say(ctx, update, "\n".join(lines))
+
+    lines = [t("myreports.title"), *map(line, mine)] if mine else []
+    if followed:
+        lines += ["", t("myreports.followed"), *map(line, followed)]
+    _say(ctx, update, "\n".join(lines).strip())

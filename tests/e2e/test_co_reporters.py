@@ -28,6 +28,9 @@ async def test_same_problem_nearby_makes_a_co_reporter_who_hears_of_the_fix(env:
     card_edit = api.of("editMessageText", WATER_CHAT)[-1]
     assert "1 autre(s) habitant(s)" in card_edit.params["text"]
 
+    await s.say(JOHN, "/myreports")
+    assert "Reports you follow" in api.texts(me)[-1] and f"#{rid}" in api.texts(me)[-1]
+
     await s.press(WATER_AGENT_P, WATER_CHAT, f"a:res:{rid}")
     assert "résolu" in api.texts(MARIE.user_id)[-1]
     assert f"#{rid}" in api.texts(me)[-1] and "resolved" in api.texts(me)[-1]
