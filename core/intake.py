@@ -85,6 +85,9 @@ class Intake:
         draft = await self._draft()
         if draft is None:
             return await self._describe({}, text, new=True)
+        if draft.step is Step.FAQ:  # the answer was read and a new message came: start afresh
+            await self._discard()
+            return await self._describe({}, text, new=True)
         data = dict(draft.data)
         if draft.step in (Step.DESCRIBE, Step.SERVICE):
             joined = f"{data['text']}\n{text}" if draft.step is Step.SERVICE else text

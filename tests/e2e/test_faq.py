@@ -53,3 +53,10 @@ async def test_when_the_answer_does_not_help_it_goes_on_as_a_report(faq_env: Env
     assert "Monday to Saturday" in api.texts(me)[-1]
     await s.press(JOHN, me, "d:faqno:")
     assert "right?" in api.texts(me)[-1] or "not sure" in api.texts(me)[-1]
+
+
+async def test_writing_on_after_an_answer_starts_afresh(faq_env: Env) -> None:
+    s, api, me = faq_env.story, faq_env.api, MARIE.user_id
+    await s.say(MARIE, "c'est quoi les horaires de la decheterie svp ?")
+    await s.say(MARIE, "Il y a une fuite d'eau rue Victor Hugo")
+    assert "<b>Eau</b>" in api.texts(me)[-1]
