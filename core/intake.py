@@ -124,6 +124,8 @@ class Intake:
         if draft is None or draft.step is Step.DESCRIBE:
             return await self._prompt(await self._save(Step.DESCRIBE, data))
         if draft.step is Step.PLACE:
+            if data.get("address_hint") and not data.get("address"):
+                data["address"] = data["address_hint"]  # the words name the spot, the pin finds it
             return await self._next(data)
         return await self._prompt(await self._save(draft.step, data))
 
@@ -187,7 +189,7 @@ class Intake:
             redacted=redacted,
         )
         if c.places and not data.get("address"):
-            data["address_hint"] = c.places[0].normalised
+            data["address_hint"] = c.places[0].text  # as written; a shared location keeps it
         replies = []
         if c.urgent:
             replies.append(Reply(self.t("report.urgent")))

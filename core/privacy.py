@@ -1,8 +1,9 @@
 """Residents' data belongs to them: export all of it, or erase it.
 
 Erasure keeps what the town needs to run its services (that a problem of a service was
-reported at a place, and what became of it) and removes everything about the person: their
-Telegram identity, their words, their photos, their drafts and their training examples.
+reported, its point on the map, and what became of it) and removes everything about the
+person: their Telegram identity, their words (the text and a typed address, which may be their
+home), their photos, their drafts and their training examples.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
         await s.execute(
             update(Report)
             .where(Report.id.in_(report_ids))
-            .values(text=ERASED, redacted_text=ERASED, updated_at=now)
+            .values(text=ERASED, redacted_text=ERASED, address=None, updated_at=now)
         )
         await s.execute(
             update(ReportEvent)

@@ -45,6 +45,7 @@ async def test_whole_story_in_french(env: Env) -> None:
     (card,) = api.of("sendMessage", WATER_CHAT)
     assert "#1" in card.params["text"] and "Marie" in card.params["text"]
     assert "openstreetmap.org/?mlat=45.760000" in card.params["text"]
+    assert ">12 rue Victor Hugo</a>" in card.params["text"]  # the words of the text, linked
     assert "26/11/2026 10:00" in card.params["text"]  # 09:00 UTC, shown in the town's time
     assert api.of("sendMessage", ROADS_CHAT) == []
 
