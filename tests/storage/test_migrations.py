@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
@@ -53,3 +55,16 @@ async def test_processes_starting_together_migrate_once(db_url: str) -> None:
     assert await current_revision(engines[0]) == "0003"
     for e in engines:
         await e.dispose()
+
+
+async def test_db_upgrade_command(db_url: str, tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    assert await asyncio.to_thread(main, ["--config", str(cfg), "db", "upgrade"]) == 0
+    engine = create_engine(db_url)
+    assert await current_revision(engine) == "0003"
+    await engine.dispose()
