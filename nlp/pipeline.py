@@ -15,6 +15,7 @@ from .features import LEX_KEY, build_architecture, shared_lexicon
 from .intent import rule_scores
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Classification, Intent
+from .vectors import HEAD_FILE, VECTORS_FILE, VectorHead, VectorTable, blend
 
 #: How much the intent rules ("idée :", a question mark) add to the intent model's log-odds.
 INTENT_RULE_WEIGHT = 1.0
@@ -48,9 +49,11 @@ class SpacyClassifier:
         services: Sequence[str] = DEFAULT_SERVICES,
         streets_csv: Path | None = None,
         langid: LanguageIdentifier | None = None,
+        heads: dict[str, tuple[VectorTable, VectorHead]] | None = None,
     ) -> None:
         self.pipelines = pipelines
         self.calibrations = calibrations
+        self.heads = heads or {}
         self.analyser = Analyser(services, langid, streets_csv)
 
     @classmethod
@@ -70,7 +73,12 @@ class SpacyClassifier:
             lang: Calibration.from_dict(meta["langs"].get(lang, {})) for lang in LANGUAGES
         }
         langid = LanguageIdentifier.load(model_dir / "langid.json")
-        return cls(pipelines, calibrations, services, streets_csv, langid)
+        heads = {
+            lang: (VectorTable.load(model_dir / f"{lang}.{VECTORS_FILE}", lang),
+                   VectorHead.load(model_dir / f"{lang}.{HEAD_FILE}"))
+            for lang in LANGUAGES if (model_dir / f"{lang}.{HEAD_FILE}").is_file()
+        }  # fmt: skip
+        return cls(pipelines, calibrations, services, streets_csv, langid, heads)
 
     def classify(self, text: str, lang: str | None = None) -> Classification:
         return self.classify_many([text], [lang])[0]
@@ -109,6 +117,10 @@ class SpacyClassifier:
             item.user_data[LEX_KEY] = shared_lexicon().scores(item.text, lang)
         # Each textcat separately: both have an "other" label, so one Doc.cats would mix them.
         service = self._scores(lang, "service", items)
+        if lang in self.heads and items:
+            table, head = self.heads[lang]
+            votes = head.predict(table.embed_many([it.text for it in items]))
+            service = [blend(sv, vote) for sv, vote in zip(service, votes, strict=True)]
         intent = self._scores(lang, "intent", items)
         return [self._finish(lang, it, sv, iv)
                 for it, sv, iv in zip(items, service, intent, strict=True)]  # fmt: skip
