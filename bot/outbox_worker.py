@@ -94,7 +94,6 @@ class OutboxWorker(Worker):
         self.poll_interval = cfg.poll_interval_s
         self.sleep = sleep
         self.limits = Limits(cfg, monotonic)
-        self.sent = 0
 
     async def recover(self) -> int:
         async with self.svc.writing() as s:
@@ -165,7 +164,6 @@ class OutboxWorker(Worker):
             return
         message_id = msg.message_id if isinstance(msg, Message) else None
         await self._record_sent(row, message_id)
-        self.sent += 1
         if "pin" in row.payload and message_id is not None:
             await self._pin(row.chat_id, message_id, bool(row.payload["pin"]))
 

@@ -21,6 +21,7 @@ from bot.webhook import READY, create_web_app
 from core import inbox, outbox
 from core.catalogue import sync_catalogue
 from core.services import Clock, Services, utcnow
+from handlers import COMMANDS
 from storage.db import is_sqlite
 from storage.migrate import current_revision, upgrade
 
@@ -138,7 +139,7 @@ class Runtime:
         wh = self.config.webhook
         self.writer.start()
         self.web = create_web_app(
-            self.services, wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store
+            wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store
         )
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()
@@ -181,10 +182,9 @@ class Runtime:
 
     async def _set_commands(self) -> None:
         texts = self.services.texts
-        names = ("start", "help", "myreports", "language", "cancel", "privacy")
         try:
             for lang in texts.languages:
-                cmds = [BotCommand(n, texts.get(lang, f"command.{n}")) for n in names]
+                cmds = [BotCommand(n, texts.get(lang, f"command.{n}")) for n in COMMANDS]
                 code = None if lang == texts.default else lang
                 await self.app.bot.set_my_commands(
                     cmds, scope=BotCommandScopeAllPrivateChats(), language_code=code

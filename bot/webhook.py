@@ -11,17 +11,13 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.services import Services
-
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SERVICES = web.AppKey("services", Services)
 READY = web.AppKey("ready", dict[str, bool])
 
 
 def create_web_app(
-    services: Services,
     path: str,
     secret: str,
     max_body: int,
@@ -30,7 +26,6 @@ def create_web_app(
 ) -> web.Application:
     """``store`` commits one update (the group-committing :class:`InboxWriter` in production)."""
     app = web.Application(client_max_size=max_body)
-    app[SERVICES] = services
     app[READY] = {"ready": False}
     expected = secret.encode()
 

@@ -22,8 +22,9 @@ def card_text(
     desk: Desk,
     set_by: str | None = None,
     co_reporters: int = 0,
-    limit: int = TEXT_LIMIT,
 ) -> str:
+    """The card's text, within Telegram's limit (a photo's caption is shorter than a message)."""
+    limit = CAPTION_LIMIT if report.photo_file_id else TEXT_LIMIT
     catalogue, lang = desk.catalogue, desk.lang
     t = desk.texts.lang(lang)
     head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"

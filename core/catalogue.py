@@ -27,10 +27,6 @@ class Catalogue:
 
     def __init__(self, services: Iterable[ServiceInfo]) -> None:
         self._by_code = {s.code: s for s in services}
-        self._by_chat: dict[int, list[ServiceInfo]] = {}
-        for s in self._by_code.values():
-            if s.agents_chat_id is not None:
-                self._by_chat.setdefault(s.agents_chat_id, []).append(s)
 
     def __iter__(self) -> Iterator[ServiceInfo]:
         return iter(self._by_code.values())
@@ -47,12 +43,6 @@ class Catalogue:
 
     def name(self, code: str, lang: str) -> str:
         return self.get(code).name(lang)
-
-    def for_agents_chat(self, chat_id: int) -> list[ServiceInfo]:
-        return self._by_chat.get(chat_id, [])
-
-    def is_agents_chat(self, chat_id: int) -> bool:
-        return chat_id in self._by_chat
 
     def is_agent(self, user_id: int, code: str) -> bool:
         return user_id in self.get(code).agents

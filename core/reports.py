@@ -128,11 +128,10 @@ def enqueue_card(
     chat = catalogue.get(report.service).agents_chat_id or catalogue.get("other").agents_chat_id
     if chat is None:
         return
-    limit = 1024 if report.photo_file_id else 4096
     outbox.enqueue(
         s,
         chat_id=chat,
-        text=card_text(report, reporter_first_name, desk, limit=limit),
+        text=card_text(report, reporter_first_name, desk),
         buttons=card_buttons(report, desk.texts, desk.lang),
         photo=report.photo_file_id,
         purpose=OutboxPurpose.CARD,

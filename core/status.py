@@ -148,7 +148,6 @@ async def refresh_card(
         desk,
         set_by=set_by or None,
         co_reporters=len(await co_reporter_ids(s, rv.id)),
-        limit=1024 if rv.photo_file_id else 4096,
     )
     outbox.enqueue(
         s,

@@ -9,7 +9,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from core.catalogue import Catalogue
 from handlers import agent, commands, errors, privacy, report
 
-COMMANDS = ("start", "help", "language", "cancel", "myreports", "privacy")
+#: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
+COMMANDS = ("start", "help", "myreports", "language", "cancel", "privacy")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:

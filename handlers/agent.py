@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from core import relay, reports, status
-from core.callbacks import AgentAction, AgentVerb, CallbackError
+from core.callbacks import AgentAction, AgentVerb
 from core.cards import card_buttons, duplicate_picker, service_picker
 from core.enums import ReportStatus
 from core.status import AgentRef, NotAllowed
+from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
 
@@ -31,10 +32,8 @@ async def on_action(update: Update, ctx: Ctx) -> None:
     assert q is not None
     desk, now = ctx.desk, ctx.services.clock()
     t = desk.texts.lang(desk.lang)
-    try:
-        action = AgentAction.decode(q.data or "")
-    except CallbackError:
-        ctx.later(lambda: q.answer(t("agent.stale_button"), show_alert=True))
+    action = decode_or_refuse(ctx, q, AgentAction.decode, t("agent.stale_button"))
+    if action is None:
         return
     by = _agent(update)
     s = ctx.session

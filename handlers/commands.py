@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from core import reports, residents
 from core.callbacks import CallbackError, LanguageChoice
 from core.views import ReportView
+from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.resident import answer, intake_of, resident_of
 
@@ -58,18 +59,18 @@ async def on_language(update: Update, ctx: Ctx) -> None:
 
 async def on_language_choice(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
-    assert q is not None and q.data is not None
+    assert q is not None
     r = await resident_of(update, ctx)
-    try:
-        choice = LanguageChoice.decode(q.data)
-    except CallbackError:
-        choice = None
-    if choice is None or choice.lang not in ctx.services.texts.languages:
-        ctx.later(
-            lambda: q.answer(
-                ctx.services.texts.get(r.language, "report.stale_button"), show_alert=True
-            )
-        )
+    texts = ctx.services.texts
+
+    def supported(data: str) -> LanguageChoice:
+        choice = LanguageChoice.decode(data)
+        if choice.lang not in texts.languages:
+            raise CallbackError(f"unsupported language {choice.lang!r}")
+        return choice
+
+    choice = decode_or_refuse(ctx, q, supported, texts.get(r.language, "report.stale_button"))
+    if choice is None:
         return
     await residents.set_language(ctx.session, r.id, choice.lang)
     ctx.later(lambda: q.answer())

@@ -8,7 +8,8 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
 from core import feedback, privacy
-from core.callbacks import CallbackError, ConsentChoice, PrivacyAction, PrivacyVerb
+from core.callbacks import ConsentChoice, PrivacyAction, PrivacyVerb
+from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
 from handlers.resident import resident_of
@@ -39,10 +40,8 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
     assert q is not None
     r = await resident_of(update, ctx)
     t = ctx.services.texts.lang(r.language)
-    try:
-        action = PrivacyAction.decode(q.data or "")
-    except CallbackError:
-        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
+    action = decode_or_refuse(ctx, q, PrivacyAction.decode, t("report.stale_button"))
+    if action is None:
         return
     chat = r.chat_id
     ctx.later(lambda: q.answer())
@@ -73,10 +72,8 @@ async def on_consent(update: Update, ctx: Ctx) -> None:
     assert q is not None
     r = await resident_of(update, ctx)
     t = ctx.services.texts.lang(r.language)
-    try:
-        choice = ConsentChoice.decode(q.data or "")
-    except CallbackError:
-        ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
+    choice = decode_or_refuse(ctx, q, ConsentChoice.decode, t("report.stale_button"))
+    if choice is None:
         return
     await feedback.set_consent(ctx.session, r.id, choice.yes)
     done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")

@@ -8,8 +8,9 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from core import relay
-from core.callbacks import CallbackError, DraftAction
+from core.callbacks import DraftAction
 from core.intake import Intake, Photo
+from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.resident import answer, intake_of
 
@@ -87,10 +88,8 @@ async def on_draft_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
     intake = await intake_of(update, ctx)
-    try:
-        action = DraftAction.decode(q.data or "")
-    except CallbackError:
-        ctx.later(lambda: q.answer(intake.t("report.stale_button"), show_alert=True))
+    action = decode_or_refuse(ctx, q, DraftAction.decode, intake.t("report.stale_button"))
+    if action is None:
         return
     replies = await intake.press(action)
     if len(replies) == 1 and replies[0].alert:

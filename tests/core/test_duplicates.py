@@ -23,50 +23,23 @@ async def _report(svc: Services, user: int, text: str, lat: float, lon: float) -
     return rv.id
 
 
+async def _found(svc: Services, clock: Clock, service: str, lat: float) -> list[int]:
+    """Open reports offered for a new water leak at (lat, 4.0), as the conversation asks."""
+    async with svc.sessions() as s:
+        found = await duplicates.candidates(
+            s, svc.nlp, service, "fuite d'eau rue Victor Hugo", lat, 4.0, None, clock(),
+            exclude_resident=99,
+        )  # fmt: skip
+    return [r.id for r in found]
+
+
 async def test_candidates_are_near_recent_open_and_alike(svc: Services, clock: Clock) -> None:
     near = await _report(svc, 1, "fuite d'eau rue Victor Hugo", 45.0, 4.0)
     await _report(svc, 2, "fuite d'eau rue Victor Hugo", 45.1, 4.0)  # 11 km away
-    async with svc.sessions() as s:
-        found = await duplicates.candidates(
-            s,
-            svc.nlp,
-            "water",
-            "fuite d'eau rue Victor Hugo",
-            45.0005,
-            4.0,
-            None,
-            clock(),
-            exclude_resident=99,
-        )
-        assert [r.id for r in found] == [near]
-        other_service = await duplicates.candidates(
-            s,
-            svc.nlp,
-            "roads",
-            "fuite d'eau rue Victor Hugo",
-            45.0,
-            4.0,
-            None,
-            clock(),
-            exclude_resident=99,
-        )
-        assert other_service == []
+    assert await _found(svc, clock, "water", 45.0005) == [near]
+    assert await _found(svc, clock, "roads", 45.0) == []  # another service
     clock.advance(days=31)
-    async with svc.sessions() as s:
-        assert (
-            await duplicates.candidates(
-                s,
-                svc.nlp,
-                "water",
-                "fuite d'eau rue Victor Hugo",
-                45.0,
-                4.0,
-                None,
-                clock(),
-                exclude_resident=99,
-            )
-            == []
-        )
+    assert await _found(svc, clock, "water", 45.0) == []  # too old
 
 
 async def test_join_once_and_never_ones_own_report(svc: Services) -> None:

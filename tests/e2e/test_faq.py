@@ -52,7 +52,9 @@ async def test_when_the_answer_does_not_help_it_goes_on_as_a_report(faq_env: Env
     await s.say(JOHN, "what time does the recycling center open on sunday?")
     assert "Monday to Saturday" in api.texts(me)[-1]
     await s.press(JOHN, me, "d:faqno:")
-    assert "right?" in api.texts(me)[-1] or "not sure" in api.texts(me)[-1]
+    # Carried on as a report: the service step, whose buttons confirm or pick a service.
+    assert any(b["callback_data"].startswith("d:ok:") for row in api.last_buttons(me) for b in row)
+    assert "Monday to Saturday" not in api.texts(me)[-1]
 
 
 async def test_writing_on_after_an_answer_starts_afresh(faq_env: Env) -> None:

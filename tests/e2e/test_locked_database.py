@@ -8,6 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.config import Config
 from bot.fake_telegram import FakeBotApi
 from bot.runtime import Runtime
 from bot.simulate import Story, UpdateFactory, post_update
@@ -16,13 +17,17 @@ from tests.conftest import Clock, make_config
 from tests.e2e.conftest import MARIE
 
 
+def _config(api: FakeBotApi, tmp_path: Path) -> tuple[Path, Config]:
+    """A SQLite file whose writers give up after 100 ms, and its config."""
+    db_file = tmp_path / "locked.db"
+    url = f"sqlite+aiosqlite:///{db_file}"
+    return db_file, make_config(url, tmp_path, api, database={"busy_timeout_ms": 100})
+
+
 async def test_locked_sqlite_gives_503_then_the_redelivery_is_processed(
     api: FakeBotApi, tmp_path: Path, clock: Clock
 ) -> None:
-    db_file = tmp_path / "locked.db"
-    cfg = make_config(
-        f"sqlite+aiosqlite:///{db_file}", tmp_path, api, database={"busy_timeout_ms": 100}
-    )
+    db_file, cfg = _config(api, tmp_path)
     raw = UpdateFactory().text(MARIE, "Fuite d'eau rue Victor Hugo")
     async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
         url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
@@ -44,10 +49,7 @@ async def test_locked_sqlite_gives_503_then_the_redelivery_is_processed(
 async def test_a_lock_during_processing_postpones_without_counting_a_failure(
     api: FakeBotApi, tmp_path: Path, clock: Clock
 ) -> None:
-    db_file = tmp_path / "locked.db"
-    cfg = make_config(
-        f"sqlite+aiosqlite:///{db_file}", tmp_path, api, database={"busy_timeout_ms": 100}
-    )
+    db_file, cfg = _config(api, tmp_path)
     raw = UpdateFactory().text(MARIE, "Fuite d'eau rue Victor Hugo")
     rt = Runtime(cfg, clock=clock, role="web")  # stores only: the worker is driven by hand
     async with rt, aiohttp.ClientSession() as http:
