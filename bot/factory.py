@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.config import Config
 from core.catalogue import Catalogue, ServiceInfo
 from core.faq import FaqEntry
@@ -64,10 +65,9 @@ def create_application(
     token = config.telegram.token or "0:demo"
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
     builder = ApplicationBuilder()
-    if request is None:
-        builder = builder.connection_pool_size(16).pool_timeout(10.0)
-    else:
-        builder = builder.request(request)
+    builder = builder.request(request or AiohttpRequest(connection_pool_size=16))
+    # getUpdates long-polls: its own connection, and a read timeout longer than the poll.
+    builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=30))
     app: App = (
         builder.token(token)
         .base_url(config.telegram.api_base_url)

@@ -59,6 +59,7 @@ class InboxWorker(Worker):
 
     async def process(self, p: Pending) -> bool:
         """One update in one transaction; True when it is done with (processed or set aside)."""
+        await self._classify_ahead(p)
         now = self.svc.clock()
         after: list[Any] = []
         error: BaseException | None = None
@@ -91,6 +92,25 @@ class InboxWorker(Worker):
             log.warning("update %s postponed: %s", p.update_id, type(error).__name__)
             return False
         return await self._failed(p, error)
+
+    async def _classify_ahead(self, p: Pending) -> None:
+        """Classify a resident's free text before the unit takes the write gate (see
+        ``core.ahead``): the likely language is Telegram's, as for a resident on first contact."""
+        msg = p.payload.get("message")
+        if not isinstance(msg, dict) or msg.get("reply_to_message") is not None:
+            return
+        text, chat, user = msg.get("text"), msg.get("chat"), msg.get("from")
+        if not isinstance(text, str) or not text.strip() or text.startswith("/"):
+            return
+        if not isinstance(chat, dict) or not isinstance(user, dict):
+            return
+        if chat.get("type") != "private":
+            return
+        lang = self.svc.texts.pick(user.get("language_code"))
+        try:
+            await self.svc.ahead.prefetch(self.svc.nlp, text, lang)
+        except Exception as exc:  # the unit will classify again, and handle a failure there
+            log.warning("classifying ahead failed: %s", type(exc).__name__)
 
     async def _say(self, calls: list[Any]) -> None:
         for call in calls:

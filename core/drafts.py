@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Draft
@@ -34,8 +34,34 @@ class DraftState:
         return str(self.data.get("text", ""))
 
 
+# Prebuilt Core statements: a draft is read and written on nearly every message, and building
+# an ORM statement each time cost more than running it.
+_DRAFTS = cast(Table, Draft.__table__)
+_LOAD = select(_DRAFTS.c.id, _DRAFTS.c.step, _DRAFTS.c.data).where(
+    _DRAFTS.c.chat_id == bindparam("p_chat"), _DRAFTS.c.user_id == bindparam("p_user")
+)
+_UPDATE = (
+    _DRAFTS.update()
+    .where(_DRAFTS.c.id == bindparam("p_id"))
+    .values(step=bindparam("p_step"), data=bindparam("p_data"), updated_at=bindparam("p_now"))
+)
+_INSERT = (
+    _DRAFTS.insert()
+    .values(
+        chat_id=bindparam("p_chat"),
+        user_id=bindparam("p_user"),
+        kind="report",
+        step=bindparam("p_step"),
+        data=bindparam("p_data"),
+        created_at=bindparam("p_now"),
+        updated_at=bindparam("p_now"),
+    )
+    .returning(_DRAFTS.c.id)
+)
+
+
 async def load(s: AsyncSession, chat_id: int, user_id: int) -> DraftState | None:
-    row = await s.scalar(select(Draft).where(Draft.chat_id == chat_id, Draft.user_id == user_id))
+    row = (await s.execute(_LOAD, {"p_chat": chat_id, "p_user": user_id})).first()
     if row is None:
         return None
     return DraftState(row.id, Step(row.step), dict(row.data))
@@ -53,21 +79,16 @@ async def save(
 ) -> DraftState:
     """Create or update the resident's draft (one per chat and user). ``looked``: the caller
     loaded it earlier in this session (``known``, None when there was none), so no query."""
-    row: Draft | None = None
+    if known is None and not looked:
+        known = await load(s, chat_id, user_id)
+    values = {"p_step": step.value, "p_data": dict(data), "p_now": now}
     if known is not None:
-        row = await s.get(Draft, known.id)
-    elif not looked:
-        row = await s.scalar(
-            select(Draft).where(Draft.chat_id == chat_id, Draft.user_id == user_id)
-        )
-    if row is None:
-        row = Draft(
-            chat_id=chat_id, user_id=user_id, kind="report", created_at=now, step=step, data=data
-        )
-        s.add(row)
-    row.step, row.data, row.updated_at = step.value, dict(data), now
-    await s.flush()
-    return DraftState(row.id, step, dict(data))
+        await s.execute(_UPDATE, {"p_id": known.id, **values})
+        return DraftState(known.id, step, dict(data))
+    draft_id = (
+        await s.execute(_INSERT, {"p_chat": chat_id, "p_user": user_id, **values})
+    ).scalar_one()
+    return DraftState(int(draft_id), step, dict(data))
 
 
 async def discard(s: AsyncSession, chat_id: int, user_id: int) -> bool:

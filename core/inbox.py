@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -111,12 +111,16 @@ async def claim(s: AsyncSession, p: Pending) -> Claim:
     return Claim.DONE if done is not None else Claim.MINE
 
 
+_INBOX = cast(Table, InboxUpdate.__table__)
+_MARK_PROCESSED = (
+    _INBOX.update()
+    .where(_INBOX.c.id == bindparam("p_id"))
+    .values(processed_at=bindparam("p_now"), last_error=bindparam("p_error"))
+)
+
+
 async def mark_processed(s: AsyncSession, row_id: int, now: datetime, error: str | None) -> None:
-    await s.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.id == row_id)
-        .values(processed_at=now, last_error=error)
-    )
+    await s.execute(_MARK_PROCESSED, {"p_id": row_id, "p_now": now, "p_error": error})
 
 
 async def mark_failed_attempt(s: AsyncSession, row_id: int, error: str) -> int:

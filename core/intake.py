@@ -14,14 +14,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import drafts, duplicates, faq, feedback, reports, status
+from core.ahead import CLASSIFY_CHARS
 from core.callbacks import DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
 from core.services import Services
 from nlp.types import Intent
-
-CLASSIFY_CHARS = 2_000  # what the classifier reads of a very long message
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ class Intake:
     # --- steps --------------------------------------------------------------------------
 
     async def _describe(self, data: dict[str, Any], text: str, new: bool) -> list[Reply]:
-        c = await reports.classify(self.svc.nlp, text[:CLASSIFY_CHARS], self.lang)
+        c = await self.svc.ahead.classify(self.svc.nlp, text, self.lang)
         if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and not data:
             return self.say("report.small_talk")
         service = c.service if c.service in self.svc.catalogue else "other"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,14 +14,8 @@ from core.cards import card_buttons, card_text
 from core.desk import Desk
 from core.residents import ResidentRef
 from core.views import ReportView, view
-from nlp.types import Classification, Classifier
 from storage.enums import OPEN_STATUSES, ActorKind, OutboxPurpose, ReportStatus
 from storage.models import CoReporter, Photo, Report, ReportEvent, Resident
-
-
-async def classify(nlp: Classifier, text: str, lang: str | None) -> Classification:
-    """Run the classifier off the event loop (spaCy is CPU-bound)."""
-    return await asyncio.to_thread(nlp.classify, text, lang)
 
 
 @dataclass(frozen=True)

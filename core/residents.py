@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import case
+from sqlalchemy import Table, bindparam, case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,36 @@ class ResidentRef:
     chat_id: int
     first_name: str
     language: str
+
+
+_RESIDENTS = cast(Table, Resident.__table__)
+_TOUCH: dict[str, Any] = {}
+
+
+def _touch_statement(dialect: str) -> Any:
+    """The resident upsert, built once per dialect (it runs on every message)."""
+    if dialect not in _TOUCH:
+        t = _RESIDENTS
+        ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(t)
+        stmt = ins.values(
+            telegram_user_id=bindparam("p_uid"),
+            chat_id=bindparam("p_chat"),
+            first_name=bindparam("p_name"),
+            language=bindparam("p_lang"),
+            language_chosen=False,
+            created_at=bindparam("p_now"),
+            last_seen_at=bindparam("p_now"),
+        )
+        _TOUCH[dialect] = stmt.on_conflict_do_update(
+            index_elements=[t.c.telegram_user_id],
+            set_={
+                "chat_id": stmt.excluded.chat_id,
+                "first_name": stmt.excluded.first_name,
+                "last_seen_at": stmt.excluded.last_seen_at,
+                "language": case((t.c.language_chosen, t.c.language), else_=stmt.excluded.language),
+            },
+        ).returning(t.c.id, t.c.language)
+    return _TOUCH[dialect]
 
 
 def _ref(r: Resident) -> ResidentRef:
@@ -40,28 +71,14 @@ async def touch(
     only until the resident picks one with /language.
     """
     # One round trip: insert, or refresh the contact details of the resident we know.
-    ins = (pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert)(Resident)
-    stmt = ins.values(
-        telegram_user_id=user_id,
-        chat_id=chat_id,
-        first_name=first_name[:128],
-        language=language,
-        language_chosen=False,
-        created_at=now,
-        last_seen_at=now,
-    )
-    upsert = stmt.on_conflict_do_update(
-        index_elements=[Resident.telegram_user_id],
-        set_={
-            "chat_id": stmt.excluded.chat_id,
-            "first_name": stmt.excluded.first_name,
-            "last_seen_at": stmt.excluded.last_seen_at,
-            "language": case(
-                (Resident.language_chosen, Resident.language), else_=stmt.excluded.language
-            ),
-        },
-    ).returning(Resident.id, Resident.language)
-    rid, lang = (await s.execute(upsert)).one()
+    params = {
+        "p_uid": user_id,
+        "p_chat": chat_id,
+        "p_name": first_name[:128],
+        "p_lang": language,
+        "p_now": now,
+    }
+    rid, lang = (await s.execute(_touch_statement(s.get_bind().dialect.name), params)).one()
     return ResidentRef(rid, user_id, chat_id, first_name[:128], lang)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.ahead import Ahead
 from core.catalogue import Catalogue
 from core.desk import Desk
 from core.faq import FaqEntry
@@ -46,6 +47,7 @@ class Services:
     #: Held while writing. On SQLite an asyncio.Lock: writers of this process queue here and
     #: wake at once, instead of sleeping in SQLite's busy handler. A no-op on PostgreSQL.
     write_gate: AbstractAsyncContextManager[Any] = field(default_factory=nullcontext)
+    ahead: Ahead = field(default_factory=Ahead)
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
