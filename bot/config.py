@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -148,6 +149,115 @@ class FaqConfig(_Strict):
         return _in_every_language(v, "a text")
 
 
+class QuestionnaireConfig(_Strict):
+    """ "Is it fixed?" after a resolution, and "still a problem?" after weeks open."""
+
+    #: Minutes after a resolution before the question is sent (0: at once).
+    delay_minutes: int = Field(default=1440, ge=0)
+    #: Days a report may stay open before its reporter is asked whether it still matters.
+    still_open_days: int = Field(default=28, ge=1)
+
+
+class AudienceConfig(_Strict):
+    """Who is asked: residents who agreed to surveys, or those among them who reported to a
+    service. Districts will add a kind."""
+
+    kind: Literal["all", "service_reporters"] = "all"
+    service: str | None = None
+
+    @model_validator(mode="after")
+    def _service_given(self) -> AudienceConfig:
+        if self.kind == "service_reporters" and not self.service:
+            raise ValueError("service: required for kind 'service_reporters'")
+        return self
+
+
+class SurveyConfig(_Strict):
+    code: str
+    question: dict[str, str]
+    type: Literal["rating", "yes_no", "choice"] = "rating"
+    #: For ``choice``: each choice in every language.
+    choices: list[dict[str, str]] = Field(default_factory=list)
+    audience: AudienceConfig = AudienceConfig()
+    #: Cron (minute hour day month weekday), in the town's timezone; or ``send_at`` once.
+    schedule: str | None = None
+    send_at: datetime | None = None
+    expires_after_hours: int = Field(default=72, ge=1)
+
+    @field_validator("question")
+    @classmethod
+    def _question_per_language(cls, v: dict[str, str]) -> dict[str, str]:
+        return _in_every_language(v, "a text")
+
+    @field_validator("choices")
+    @classmethod
+    def _choices_per_language(cls, v: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [_in_every_language(c, "a text") for c in v]
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, v: str | None) -> str | None:
+        if v is not None:
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(v)
+            except ValueError as exc:
+                raise ValueError(f"not a cron expression ({exc})") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SurveyConfig:
+        if self.type == "choice" and not 2 <= len(self.choices) <= 8:
+            raise ValueError(f"surveys.items: survey {self.code!r} needs 2 to 8 choices")
+        if self.schedule is None and self.send_at is None:
+            raise ValueError(f"surveys.items: survey {self.code!r} needs a schedule or send_at")
+        return self
+
+
+class SurveysConfig(_Strict):
+    #: A resident is asked at most once in this many days.
+    min_days_between: int = Field(default=7, ge=0)
+    #: No survey, broadcast or questionnaire is sent in these local hours (held until the
+    #: end); empty for none.
+    quiet_hours: str = "21:00-09:00"
+    #: Below this many answers a figure is hidden, so that nobody can be singled out.
+    min_answers: int = Field(default=5, ge=1)
+    items: list[SurveyConfig] = Field(default_factory=list)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        if v.strip():
+            from core.quiet import QuietHours
+
+            QuietHours.parse(v)
+        return v.strip()
+
+
+class TopicConfig(_Strict):
+    """A broadcast topic residents can subscribe to with /subscribe."""
+
+    code: str
+    name: dict[str, str]
+
+    @field_validator("name")
+    @classmethod
+    def _names_per_language(cls, v: dict[str, str]) -> dict[str, str]:
+        return _in_every_language(v, "a name")
+
+
+def default_topics() -> list[TopicConfig]:
+    return [
+        TopicConfig(code="works", name={"fr": "Travaux", "en": "Roadworks and works"}),
+        TopicConfig(
+            code="waste_collection", name={"fr": "Collecte des déchets", "en": "Waste collection"}
+        ),
+        TopicConfig(code="water", name={"fr": "Eau", "en": "Water"}),
+        TopicConfig(code="events", name={"fr": "Sorties et culture", "en": "Events and culture"}),
+    ]
+
+
 _DEFAULT_NAMES: dict[str, tuple[str, str]] = {
     "cleanliness": ("Propreté", "Cleanliness"),
     "waste": ("Déchets", "Waste"),
@@ -182,6 +292,9 @@ class Config(_Strict):
     outbox: OutboxConfig = OutboxConfig()
     services: list[ServiceConfig] = Field(default_factory=default_services)
     faq: list[FaqConfig] = Field(default_factory=list)
+    questionnaire: QuestionnaireConfig = QuestionnaireConfig()
+    surveys: SurveysConfig = SurveysConfig()
+    topics: list[TopicConfig] = Field(default_factory=default_topics)
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -194,6 +307,17 @@ class Config(_Strict):
         for i, f in enumerate(self.faq):
             if f.service not in codes:
                 raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")
+        for i, sv in enumerate(self.surveys.items):
+            aud = sv.audience
+            if aud.kind == "service_reporters" and aud.service not in codes:
+                where = f"surveys.items.{i}.audience.service"
+                raise ValueError(f"{where}: {aud.service!r} is not a configured service")
+        survey_codes = [sv.code for sv in self.surveys.items]
+        if len(set(survey_codes)) != len(survey_codes):
+            raise ValueError("surveys.items: a survey code appears twice")
+        topic_codes = [t.code for t in self.topics]
+        if len(set(topic_codes)) != len(topic_codes):
+            raise ValueError("topics: a topic code appears twice")
         if self.telegram.mode == "webhook" and not self.webhook.secret_token:
             raise ValueError("webhook.secret_token: required in webhook mode")
         return self
@@ -223,7 +347,7 @@ def _describe(err: ValidationError) -> str:
         msg = "unknown key"
     elif first["type"] == "missing":
         msg = "required key is missing"
-    if msg.startswith(("services:", "webhook.", "faq.")):
+    if msg.startswith(("services:", "webhook.", "faq.", "surveys.", "topics:")):
         return msg
     return f"{key}: {msg}"
 

@@ -14,6 +14,7 @@ from bot.config import Config
 from core.catalogue import Catalogue, ServiceInfo
 from core.faq import FaqEntry
 from core.i18n import Texts
+from core.quiet import quiet_hours
 from core.services import Clock, Services, Settings, utcnow
 from handlers import register
 from handlers.context import BotData, Ctx
@@ -51,6 +52,11 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             media_dir=config.bot.media_dir,
             max_text_chars=config.bot.max_text_chars,
             timezone=config.bot.timezone,
+            questionnaire_delay_minutes=config.questionnaire.delay_minutes,
+            still_open_days=config.questionnaire.still_open_days,
+            quiet_hours=quiet_hours(config.surveys.quiet_hours),
+            survey_min_days_between=config.surveys.min_days_between,
+            min_answers=config.surveys.min_answers,
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),

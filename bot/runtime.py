@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.factory import App, create_application, create_services
 from bot.inbox_worker import InboxWorker
 from bot.inbox_writer import InboxWriter
+from bot.jobs import Jobs, default_jobs
 from bot.outbox_worker import OutboxWorker
 from bot.webhook import READY, create_web_app
 from core import inbox, outbox
@@ -56,6 +57,7 @@ class Runtime:
             self.app.bot, self.services, config.outbox, not is_sqlite(config.database.url)
         )
         self.writer = InboxWriter(self.services)
+        self.jobs = Jobs(self.services, default_jobs(), after=self.outbox.kick)
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
@@ -94,6 +96,7 @@ class Runtime:
             await self.outbox.recover()
             self.inbox.start()
             self.outbox.start()
+            self.jobs.schedule(self.app.job_queue)
         if self.role != "worker":
             if self.config.telegram.mode == "webhook":
                 await self._serve_webhook()

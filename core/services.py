@@ -17,6 +17,7 @@ from core.catalogue import Catalogue
 from core.desk import Desk
 from core.faq import FaqEntry
 from core.i18n import Texts
+from core.quiet import QuietHours
 from nlp.types import Classifier
 
 Clock = Callable[[], datetime]
@@ -33,6 +34,22 @@ class Settings:
     media_dir: Path = Path("media")
     max_text_chars: int = 4_000
     timezone: str = "Europe/Paris"
+    #: Minutes after a resolution before "is it fixed?" is asked.
+    questionnaire_delay_minutes: int = 1440
+    still_open_days: int = 28
+    quiet_hours: QuietHours | None = None
+    survey_min_days_between: int = 7
+    min_answers: int = 5
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def not_before(self, now: datetime) -> datetime:
+        """When a push the resident did not ask for may go out: now, or after quiet hours."""
+        if self.quiet_hours is None:
+            return now
+        return self.quiet_hours.next_allowed(now, self.tz)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class ActorKind(StrEnum):
 
 class OutboxState(StrEnum):
     PENDING = "pending"
+    CLAIMED = "claimed"  # reserved by a worker, not on the wire yet: pending again after a crash
     SENDING = "sending"  # claimed; the HTTP call may be under way
     SENT = "sent"
     FAILED = "failed"  # gave up after the maximum attempts, or a permanent error
@@ -56,3 +57,29 @@ class OutboxPurpose(StrEnum):
     AGENT_MESSAGE = "agent_message"  # an agent's words relayed to a resident
     RESIDENT_MESSAGE = "resident_message"  # a resident's words relayed to the card's thread
     NOTICE = "notice"  # any other notice to agents
+    QUESTIONNAIRE = "questionnaire"  # "is it fixed?" and its follow-ups
+    SURVEY = "survey"  # a micro-survey question
+    BROADCAST = "broadcast"  # an information campaign to a topic's subscribers
+    CONSENT = "consent"  # asking a resident for a consent
+
+
+class QuestionnaireKind(StrEnum):
+    FIXED = "fixed"  # after a resolution: is it fixed?
+    STILL_OPEN = "still_open"  # weeks after the report, still open: still a problem?
+
+
+class QuestionnaireState(StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    ANSWERED = "answered"
+    CANCELLED = "cancelled"  # the report was reopened or closed before it was due
+
+
+class CampaignKind(StrEnum):
+    SURVEY = "survey"
+    BROADCAST = "broadcast"
+
+
+class CampaignState(StrEnum):
+    EXPANDING = "expanding"  # outbox rows are being written, in batches
+    SENDING = "sending"  # every row is written; the outbox delivers them

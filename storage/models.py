@@ -22,7 +22,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from storage.enums import ActorKind, OutboxKind, OutboxPurpose, OutboxState, ReportStatus
+from storage.enums import (
+    ActorKind,
+    CampaignKind,
+    CampaignState,
+    OutboxKind,
+    OutboxPurpose,
+    OutboxState,
+    QuestionnaireKind,
+    QuestionnaireState,
+    ReportStatus,
+)
 from storage.types import UTCDateTime
 
 NAMING = {
@@ -64,6 +74,15 @@ class Resident(Base):
     consent_training_asked: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    #: May the bot send them surveys? None: not answered yet (off). /surveys stops or resumes.
+    consent_surveys: Mapped[bool | None] = mapped_column(Boolean)
+    consent_surveys_asked: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    #: When they were last sent a survey (the cap counts from here).
+    last_surveyed_at: Mapped[datetime | None]
+    #: When Telegram said they blocked the bot (403): campaigns skip them until they write again.
+    blocked_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 
@@ -201,14 +220,20 @@ class InboxUpdate(Base):
 
 
 class OutboxMessage(Base):
-    """A message that must reach someone because something changed."""
+    """A message that must reach someone because something changed.
+
+    A campaign's messages carry its id: one row per (campaign, chat), which the unique
+    constraint enforces, so expanding a campaign again after a crash adds no duplicate.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "state", "not_before"),
         Index("ix_outbox_sent_message", "chat_id", "telegram_message_id"),
+        UniqueConstraint("campaign_id", "chat_id", name="uq_outbox_campaign_chat"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[OutboxKind] = mapped_column(_enum(OutboxKind))
     purpose: Mapped[OutboxPurpose] = mapped_column(_enum(OutboxPurpose))
@@ -221,3 +246,86 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Questionnaire(Base):
+    """ "Is it fixed?" after a resolution, or "still a problem?" after weeks open: one per
+    (report, resident, round); answered at most once."""
+
+    __tablename__ = "questionnaires"
+    __table_args__ = (Index("ix_questionnaires_due", "state", "due_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    service_code: Mapped[str] = mapped_column(String(32))  # when asked (the report may move)
+    kind: Mapped[QuestionnaireKind] = mapped_column(_enum(QuestionnaireKind))
+    state: Mapped[QuestionnaireState] = mapped_column(_enum(QuestionnaireState))
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    #: "yes", "no" or "unknown" (for ``still_open``: is it still a problem?).
+    answer: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1 to 5
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Survey(Base):
+    """A micro-survey: a question, its type and choices, who is asked, and when."""
+
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    question: Mapped[dict[str, Any]]  # {"fr": ..., "en": ...}
+    type: Mapped[str] = mapped_column(String(16))  # rating, yes_no, choice
+    choices: Mapped[dict[str, Any]]  # {"items": [{"fr": ..., "en": ...}, ...]}
+    audience: Mapped[dict[str, Any]]  # a typed filter, see core.audience
+    schedule: Mapped[str | None] = mapped_column(String(64))  # cron, in the town's timezone
+    send_at: Mapped[datetime | None]  # a one-off send
+    next_run_at: Mapped[datetime | None] = mapped_column(index=True)
+    expires_after_hours: Mapped[int] = mapped_column(Integer, default=72)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    from_config: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class Campaign(Base):
+    """One push to many residents: a survey round or a broadcast. Expanded into outbox rows
+    in batches (``expanded_upto`` is the last resident id done), so a restart resumes."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[CampaignKind] = mapped_column(_enum(CampaignKind))
+    state: Mapped[CampaignState] = mapped_column(_enum(CampaignState))
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id"), index=True)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[dict[str, Any]]  # {"fr": ..., "en": ...} for a broadcast
+    audience: Mapped[dict[str, Any]]
+    expanded_upto: Mapped[int] = mapped_column(Integer, default=0)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class SurveyAnswer(Base):
+    """A resident's answer to one round of a survey (one per round and resident)."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("campaign_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    value: Mapped[str] = mapped_column(String(32))
+    answered_at: Mapped[datetime]
+
+
+class Subscription(Base):
+    """A resident's subscription to a broadcast topic (``/subscribe``)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("resident_id", "topic"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]

@@ -1,0 +1,69 @@
+"""Scheduled jobs, run by PTB's JobQueue (APScheduler 3) in the worker process.
+
+Each job is a ``core`` use case that reads what is due from the database and writes outbox
+rows, so it can run again after a restart, late, or twice, without sending anything twice.
+Tests travel in time by moving the clock and calling :meth:`Jobs.run_once`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[Services], Awaitable[int]]  # returns how many things it did
+
+
+def default_jobs() -> list[Job]:
+    return []
+
+
+class Jobs:
+    def __init__(
+        self, services: Services, jobs: list[Job], after: Callable[[], None] = lambda: None
+    ) -> None:
+        """``after`` is called when a job did something (it wakes the outbox worker)."""
+        self.svc, self.jobs, self.after = services, jobs, after
+
+    def schedule(self, job_queue: Any) -> None:
+        for i, job in enumerate(self.jobs):
+            job_queue.run_repeating(
+                self._callback(job),
+                interval=job.every,
+                first=timedelta(seconds=5 + i),  # after start-up, not all at once
+                name=job.name,
+            )
+
+    def _callback(self, job: Job) -> Callable[[Any], Awaitable[None]]:
+        async def callback(_context: Any) -> None:
+            await self.run(job)
+
+        return callback
+
+    async def run(self, job: Job) -> int:
+        try:
+            done = await job.run(self.svc)
+        except SQLAlchemyError as exc:  # locked or down: the next run catches up
+            log.warning("job %s: %s; will run again", job.name, type(exc).__name__)
+            return 0
+        if done:
+            log.info("job %s: %s done", job.name, done)
+            self.after()
+        return done
+
+    async def run_once(self) -> dict[str, int]:
+        """Every job once, in order (time-travel tests, ``senscommun`` commands)."""
+        return {job.name: await self.run(job) for job in self.jobs}
