@@ -9,7 +9,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Message, ReplyParameters
@@ -19,8 +19,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import OutboxConfig
 from bot.worker import Worker
-from core import outbox
-from core.outbox import Claimed
+from core import outbox, residents
+from core.outbox import Claimed, Outcome
 from core.services import Services
 from handlers.render import inline
 from storage.enums import OutboxKind, OutboxState
@@ -61,9 +61,12 @@ class Limits:
         self._tokens = min(max(1.0, rate / 10), self._tokens + (now - self._stamp) * rate)
         self._stamp = now
         pause = max(0.0, self.paused_until - now)
-        if self._tokens >= 1.0:
+        if self._tokens >= 1.0 - 1e-6:  # not exactly 1: a float never quite refills
             return pause
         return max(pause, (1.0 - self._tokens) / rate)
+
+    def has_token(self) -> bool:
+        return self.wait_global() == 0
 
     def took(self, chat_id: int) -> None:
         now = self.now()
@@ -78,7 +81,13 @@ class Limits:
 
 
 class OutboxWorker(Worker):
+    """Claims due rows in batches and keeps up to ``max_in_flight`` calls on the wire, paced by
+    :class:`Limits`; one chat's messages go one after the other, in order. Outcomes are
+    recorded in batches (a few statements per flush, not one transaction per message)."""
+
     name = "outbox"
+    flush_every = 0.1  # seconds between two recordings of outcomes
+    flush_size = 200
 
     def __init__(
         self,
@@ -88,50 +97,160 @@ class OutboxWorker(Worker):
         postgres: bool,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_in_flight: int = 32,
     ) -> None:
         super().__init__()
         self.bot, self.svc, self.cfg, self.postgres = bot, services, cfg, postgres
         self.poll_interval = cfg.poll_interval_s
         self.sleep = sleep
+        self.monotonic = monotonic
         self.limits = Limits(cfg, monotonic)
+        self.max_in_flight = max_in_flight
+        self._outcomes: list[Outcome] = []
+        self._blocked: list[int] = []
+        self._flushed_at = monotonic()
+        self._swept_at = monotonic()
 
     async def recover(self) -> int:
+        """At start: calls cut short by a crash are UNKNOWN (never resent); claims that never
+        reached the wire are pending again. Returns how many are UNKNOWN."""
         async with self.svc.writing() as s:
-            n = await outbox.release_interrupted(s)
+            unknown, released = await outbox.release_interrupted(
+                s, self.svc.clock(), everything=not self.postgres
+            )
             await s.commit()
-        if n:
-            log.warning("outbox: %s message(s) interrupted mid-call are not resent", n)
-        return n
+        if unknown:
+            log.warning("outbox: %s message(s) interrupted mid-call are not resent", unknown)
+        if released:
+            log.info("outbox: %s claimed message(s) put back in line", released)
+        return unknown
 
-    async def drain_once(self, batch: int = 100) -> int:
-        """Claim due messages and send those whose chat is ready now; others go back."""
+    def batch_size(self) -> int:
+        """About two seconds of sending at the configured rate."""
+        return max(50, min(2_000, int(self.cfg.messages_per_second * 2)))
+
+    async def drain_once(self, batch: int | None = None) -> int:
+        """Claim due messages and send them within the limits; returns how many went out."""
+        if self.postgres and self.monotonic() - self._swept_at > 60:
+            self._swept_at = self.monotonic()
+            await self.recover()  # claims of workers that died (older than the lease)
         async with self.svc.writing() as s:
-            claimed = await outbox.claim_due(s, self.svc.clock(), batch, self.postgres)
+            claimed = await outbox.claim_due(
+                s, self.svc.clock(), batch or self.batch_size(), self.postgres
+            )
             await s.commit()
         if not claimed:
             return 0
-        sent, later = 0, []
-        for row in claimed:
-            if self._stopping or not self.limits.chat_ready(row.chat_id):
+        queue: deque[Claimed] = deque(claimed)
+        held: list[Claimed] = []  # their chat has a message on the wire: they follow it
+        later: list[tuple[Claimed, float]] = []
+        busy: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        sent = 0
+        try:
+            while (queue or held) and not self._stopping:
+                if not queue or len(tasks) >= self.max_in_flight:
+                    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                    queue.extendleft(reversed(held))
+                    held.clear()
+                    continue
+                wait = self.limits.wait_global()
+                if wait > 0:
+                    await self.sleep(wait)
+                    continue
+                group = self._next_group(queue, held, later, busy, len(tasks))
+                if group:
+                    await self._go(group, tasks, busy)
+                    sent += len(group)
+                await self._flush_if_due()
+        finally:
+            if tasks:
+                await asyncio.gather(*tasks)
+            later.extend((row, 0.0) for row in [*queue, *held])  # stopping: back in line
+            await self._put_back(later)
+            await self.flush()
+        return sent
+
+    def _next_group(
+        self,
+        queue: deque[Claimed],
+        held: list[Claimed],
+        later: list[tuple[Claimed, float]],
+        busy: set[int],
+        in_flight: int,
+    ) -> list[Claimed]:
+        """The rows that may go out now: as many as the rate's burst allows."""
+        group: list[Claimed] = []
+        now = self.svc.clock()
+        while queue and self.limits.has_token() and in_flight + len(group) < self.max_in_flight:
+            row = queue.popleft()
+            if row.chat_id in busy:
+                held.append(row)
+                continue
+            expires = row.payload.get("expires_at")
+            if expires and datetime.fromisoformat(expires) <= now:
+                self._outcomes.append(Outcome(row.id, OutboxState.FAILED, error="expired"))
+                continue
+            if not self.limits.chat_ready(row.chat_id):
                 later.append((row, self.limits.ready_in(row.chat_id)))
                 continue
-            wait = self.limits.wait_global()
-            if wait > 0:
-                await self.sleep(wait)
             self.limits.took(row.chat_id)
-            await self._deliver(row)
-            sent += 1
-        if later:
-            async with self.svc.writing() as s:
-                now = self.svc.clock()
-                for row, wait in later:
-                    # Back in line until its chat's turn: not claimed again and again meanwhile.
-                    at = now + timedelta(seconds=wait)
-                    await outbox.mark_retry(
-                        s, row.id, at, "waiting for its chat's turn", refund=True
-                    )
-                await s.commit()
-        return sent
+            busy.add(row.chat_id)
+            group.append(row)
+        return group
+
+    async def _go(
+        self, group: list[Claimed], tasks: set[asyncio.Task[None]], busy: set[int]
+    ) -> None:
+        if any(_looks_up_a_card(r) for r in group):
+            await self.flush()  # the card it needs may have just been sent
+        async with self.svc.writing() as s:
+            await outbox.mark_sending(s, [r.id for r in group])
+            await s.commit()
+        for row in group:
+            task = asyncio.create_task(self._deliver(row))
+            tasks.add(task)
+
+            def done(t: asyncio.Task[None], chat: int = row.chat_id) -> None:
+                tasks.discard(t)
+                busy.discard(chat)
+
+            task.add_done_callback(done)
+
+    async def _put_back(self, later: list[tuple[Claimed, float]]) -> None:
+        now = self.svc.clock()
+        for row, wait in later:
+            # Back in line until its chat's turn: not claimed again and again meanwhile.
+            self._outcomes.append(
+                Outcome(
+                    row.id,
+                    OutboxState.PENDING,
+                    at=now + timedelta(seconds=wait),
+                    error="waiting for its chat's turn",
+                    refund=True,
+                )
+            )
+
+    async def _flush_if_due(self) -> None:
+        if (
+            len(self._outcomes) >= self.flush_size
+            or self.monotonic() - self._flushed_at >= self.flush_every
+        ):
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Record the outcomes gathered so far, in one transaction."""
+        self._flushed_at = self.monotonic()
+        if not self._outcomes and not self._blocked:
+            return
+        outcomes, self._outcomes = self._outcomes, []
+        blocked, self._blocked = self._blocked, []
+        async with self.svc.writing() as s:
+            now = self.svc.clock()
+            await outbox.record(s, outcomes, now)
+            if blocked:
+                await residents.mark_blocked(s, blocked, now)
+            await s.commit()
 
     async def _deliver(self, row: Claimed) -> None:
         now = self.svc.clock()
@@ -140,30 +259,34 @@ class OutboxWorker(Worker):
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
             self.limits.back_off(row.chat_id, delay)
-            await self._record_retry(
-                row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False
-            )
+            self._retry(row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False)
             return
         except Forbidden as exc:
-            await self._record_final(row, OutboxState.BLOCKED, str(exc))
+            self._final(row, OutboxState.BLOCKED, str(exc))
+            if row.chat_id > 0:
+                self._blocked.append(row.chat_id)
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
-                await self._record_sent(row, None)
+                self._outcomes.append(Outcome(row.id, OutboxState.SENT))
                 return
             if row.kind is OutboxKind.EDIT_CARD and "not found" in str(exc).lower():
-                await self._record_final(row, OutboxState.FAILED, str(exc))
+                self._final(row, OutboxState.FAILED, str(exc))
                 return
-            await self._after_error(row, exc)
+            self._after_error(row, exc)
             return
         except (NetworkError, TelegramError) as exc:
-            await self._after_error(row, exc)
+            self._after_error(row, exc)
             return
         except _NotYet as exc:
-            await self._record_retry(row, now + timedelta(seconds=2), str(exc), count=False)
+            self._retry(row, now + timedelta(seconds=2), str(exc), count=False)
+            return
+        except Exception as exc:  # a bug must not leave the row on the wire forever
+            log.exception("outbox: sending message %s failed", row.id)
+            self._after_error(row, exc)
             return
         message_id = msg.message_id if isinstance(msg, Message) else None
-        await self._record_sent(row, message_id)
+        self._outcomes.append(Outcome(row.id, OutboxState.SENT, message_id))
         if "pin" in row.payload and message_id is not None:
             await self._pin(row.chat_id, message_id, bool(row.payload["pin"]))
 
@@ -177,12 +300,20 @@ class OutboxWorker(Worker):
         except TelegramError as exc:
             log.info("could not %s a card: %s", "pin" if pin else "unpin", type(exc).__name__)
 
-    async def _after_error(self, row: Claimed, exc: Exception) -> None:
+    def _after_error(self, row: Claimed, exc: Exception) -> None:
         if row.attempts >= self.cfg.max_attempts:
-            await self._record_final(row, OutboxState.FAILED, f"{type(exc).__name__}: {exc}")
+            self._final(row, OutboxState.FAILED, f"{type(exc).__name__}: {exc}")
         else:
             at = self.svc.clock() + outbox.backoff(row.attempts)
-            await self._record_retry(row, at, f"{type(exc).__name__}: {exc}", count=True)
+            self._retry(row, at, f"{type(exc).__name__}: {exc}", count=True)
+
+    def _retry(self, row: Claimed, at: datetime, error: str, count: bool) -> None:
+        self._outcomes.append(
+            Outcome(row.id, OutboxState.PENDING, at=at, error=error, refund=not count)
+        )
+
+    def _final(self, row: Claimed, state: OutboxState, error: str) -> None:
+        self._outcomes.append(Outcome(row.id, state, error=error))
 
     async def _send(self, row: Claimed) -> Any:
         p = row.payload
@@ -235,21 +366,6 @@ class OutboxWorker(Worker):
             reply_parameters=reply_to,
         )
 
-    async def _record_sent(self, row: Claimed, message_id: int | None) -> None:
-        async with self.svc.writing() as s:
-            await outbox.mark_sent(s, row.id, message_id, self.svc.clock())
-            await s.commit()
-
-    async def _record_retry(self, row: Claimed, at: Any, error: str, count: bool) -> None:
-        async with self.svc.writing() as s:
-            await outbox.mark_retry(s, row.id, at, error, refund=not count)
-            await s.commit()
-
-    async def _record_final(self, row: Claimed, state: OutboxState, error: str) -> None:
-        async with self.svc.writing() as s:
-            await outbox.mark_final(s, row.id, state, error)
-            await s.commit()
-
 
 def retry_after_seconds(exc: RetryAfter) -> float:
     """``retry_after`` is an int today and a timedelta in PTB's next major version."""
@@ -257,6 +373,10 @@ def retry_after_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         ra: int | timedelta = exc.retry_after
     return ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
+
+
+def _looks_up_a_card(row: Claimed) -> bool:
+    return row.kind is OutboxKind.EDIT_CARD or bool(row.payload.get("reply_to_card"))
 
 
 class _NotYet(Exception):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
@@ -69,35 +69,130 @@ class Claimed:
     attempts: int
 
 
-async def claim_due(s: AsyncSession, now: datetime, limit: int, postgres: bool) -> list[Claimed]:
-    """Claim up to ``limit`` due rows (marked SENDING and committed by the caller).
+#: A worker's claim older than this is taken to be abandoned (its process died).
+CLAIM_LEASE = timedelta(minutes=2)
 
-    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several workers claim side by side.
+
+async def claim_due(s: AsyncSession, now: datetime, limit: int, postgres: bool) -> list[Claimed]:
+    """Reserve up to ``limit`` due rows for this worker (CLAIMED, committed by the caller).
+
+    A claimed row is not on the wire yet: each goes SENDING just before its call
+    (:func:`mark_sending`). On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several workers
+    claim side by side.
     """
     q = (
-        select(OutboxMessage)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.chat_id,
+            OutboxMessage.kind,
+            OutboxMessage.purpose,
+            OutboxMessage.payload,
+            OutboxMessage.report_id,
+            OutboxMessage.attempts,
+        )
         .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.not_before <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
     if postgres:
         q = q.with_for_update(skip_locked=True)
-    rows = (await s.scalars(q)).all()
-    for r in rows:
-        r.state = OutboxState.SENDING
-        r.attempts += 1
+    rows = (await s.execute(q)).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    for chunk in _chunks(ids):
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(chunk))
+            .values(
+                state=OutboxState.CLAIMED,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
     return [
-        Claimed(r.id, r.chat_id, r.kind, r.purpose, dict(r.payload), r.report_id, r.attempts)
+        Claimed(r.id, r.chat_id, r.kind, r.purpose, dict(r.payload), r.report_id, r.attempts + 1)
         for r in rows
     ]
 
 
-async def mark_sent(s: AsyncSession, row_id: int, message_id: int | None, now: datetime) -> None:
-    await s.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(state=OutboxState.SENT, sent_at=now, telegram_message_id=message_id)
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+async def mark_sending(s: AsyncSession, ids: list[int]) -> None:
+    """These rows are about to go on the wire: after a crash they are never resent."""
+    for chunk in _chunks(ids):
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(chunk))
+            .values(state=OutboxState.SENDING)
+            .execution_options(synchronize_session=False)
+        )
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_SENT = (
+    _OUTBOX.update()
+    .where(_OUTBOX.c.id == bindparam("p_id"))
+    .values(
+        state=OutboxState.SENT, sent_at=bindparam("p_now"), telegram_message_id=bindparam("p_mid")
     )
+)
+_RETRY = (
+    _OUTBOX.update()
+    .where(_OUTBOX.c.id == bindparam("p_id"))
+    .values(
+        state=OutboxState.PENDING,
+        not_before=bindparam("p_at"),
+        last_error=bindparam("p_error"),
+        attempts=_OUTBOX.c.attempts - bindparam("p_refund"),
+    )
+)
+_FINAL = (
+    _OUTBOX.update()
+    .where(_OUTBOX.c.id == bindparam("p_id"))
+    .values(state=bindparam("p_state"), last_error=bindparam("p_error"))
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row, recorded in batches by :func:`record`."""
+
+    id: int
+    state: OutboxState  # SENT, PENDING (retry later), FAILED or BLOCKED
+    message_id: int | None = None
+    at: datetime | None = None  # for a retry: not before
+    error: str = ""
+    refund: bool = False  # a retry that was not the message's fault
+
+
+async def record(s: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
+    """Record many outcomes with one statement per kind (executemany)."""
+    sent = [
+        {"p_id": o.id, "p_now": now, "p_mid": o.message_id}
+        for o in outcomes
+        if o.state is OutboxState.SENT
+    ]
+    retry = [
+        {"p_id": o.id, "p_at": o.at or now, "p_error": o.error[:500], "p_refund": int(o.refund)}
+        for o in outcomes
+        if o.state is OutboxState.PENDING
+    ]
+    final = [
+        {"p_id": o.id, "p_state": o.state.value, "p_error": o.error[:500]}
+        for o in outcomes
+        if o.state in (OutboxState.FAILED, OutboxState.BLOCKED)
+    ]
+    for stmt, params in ((_SENT, sent), (_RETRY, retry), (_FINAL, final)):
+        if params:
+            await s.execute(stmt, params)
+
+
+async def mark_sent(s: AsyncSession, row_id: int, message_id: int | None, now: datetime) -> None:
+    await record(s, [Outcome(row_id, OutboxState.SENT, message_id)], now)
 
 
 async def mark_retry(
@@ -105,35 +200,34 @@ async def mark_retry(
 ) -> None:
     """Back to PENDING until ``at``; ``refund`` when the attempt was not the message's fault
     (its chat was not ready, Telegram asked to wait)."""
-    values: dict[str, Any] = {
-        "state": OutboxState.PENDING,
-        "not_before": at,
-        "last_error": error[:500],
-    }
-    if refund:
-        values["attempts"] = OutboxMessage.attempts - 1
-    await s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    await record(s, [Outcome(row_id, OutboxState.PENDING, at=at, error=error, refund=refund)], at)
 
 
 async def mark_final(s: AsyncSession, row_id: int, state: OutboxState, error: str) -> None:
-    await s.execute(
+    await s.execute(_FINAL, {"p_id": row_id, "p_state": state.value, "p_error": error[:500]})
+
+
+async def release_interrupted(s: AsyncSession, now: datetime, everything: bool) -> tuple[int, int]:
+    """After a crash: rows left SENDING may or may not have reached Telegram; they are marked
+    UNKNOWN and not resent (a message is never sent twice). Rows only CLAIMED never left:
+    they are pending again. ``everything``: this is the only worker (SQLite), so every claim
+    is an orphan; otherwise only claims older than :data:`CLAIM_LEASE`.
+
+    Returns (unknown, released)."""
+    stale = OutboxMessage.claimed_at < now - CLAIM_LEASE
+    unknown = await s.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(state=state, last_error=error[:500])
-    )
-
-
-async def release_interrupted(s: AsyncSession) -> int:
-    """After a crash, rows left SENDING may or may not have reached Telegram.
-
-    They are marked UNKNOWN and not resent: a message is never sent twice.
-    """
-    res = await s.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.SENDING)
+        .where(OutboxMessage.state == OutboxState.SENDING, *(() if everything else (stale,)))
         .values(state=OutboxState.UNKNOWN, last_error="interrupted during the call")
+        .execution_options(synchronize_session=False)
     )
-    return int(getattr(res, "rowcount", 0) or 0)
+    released = await s.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.CLAIMED, *(() if everything else (stale,)))
+        .values(state=OutboxState.PENDING, attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(unknown, "rowcount", 0) or 0), int(getattr(released, "rowcount", 0) or 0)
 
 
 async def card_message(s: AsyncSession, report_id: int, chat_id: int) -> int | None:
@@ -158,7 +252,9 @@ async def card_pending(s: AsyncSession, report_id: int, chat_id: int) -> bool:
             OutboxMessage.report_id == report_id,
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.purpose == OutboxPurpose.CARD,
-            OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.SENDING]),
+            OutboxMessage.state.in_(
+                [OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING]
+            ),
         )
     )
     return found is not None
@@ -180,7 +276,7 @@ async def count_due(s: AsyncSession, now: datetime) -> int:
     q = select(func.count()).where(
         or_(
             and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.not_before <= now),
-            OutboxMessage.state == OutboxState.SENDING,
+            OutboxMessage.state.in_([OutboxState.SENDING, OutboxState.CLAIMED]),
         )
     )
     return int(await s.scalar(q) or 0)

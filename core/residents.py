@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case
+from sqlalchemy import Table, bindparam, case, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +47,7 @@ def _touch_statement(dialect: str) -> Any:
                 "chat_id": stmt.excluded.chat_id,
                 "first_name": stmt.excluded.first_name,
                 "last_seen_at": stmt.excluded.last_seen_at,
+                "blocked_at": None,  # they write to us: they no longer block the bot
                 "language": case((t.c.language_chosen, t.c.language), else_=stmt.excluded.language),
             },
         ).returning(t.c.id, t.c.language)
@@ -89,3 +90,13 @@ async def set_language(s: AsyncSession, resident_id: int, language: str) -> None
 
 async def by_id(s: AsyncSession, resident_id: int) -> ResidentRef:
     return _ref(await s.get_one(Resident, resident_id))
+
+
+async def mark_blocked(s: AsyncSession, chat_ids: list[int], now: datetime) -> None:
+    """Telegram said these residents blocked the bot: campaigns skip them from now on."""
+    await s.execute(
+        update(Resident)
+        .where(Resident.chat_id.in_(chat_ids))
+        .values(blocked_at=now)
+        .execution_options(synchronize_session=False)
+    )

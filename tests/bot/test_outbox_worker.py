@@ -151,14 +151,24 @@ async def test_per_chat_spacing_and_order(rig: Rig) -> None:
 
 async def test_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
     await rig.enqueue(9, "maybe delivered")
+    await rig.enqueue(10, "claimed, not on the wire yet")
     async with rig.svc.sessions() as s:
         claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
+        await outbox.mark_sending(s, [claimed[0].id])
         await s.commit()
-    assert len(claimed) == 1  # the process "dies" here, with the row SENDING
+    assert len(claimed) == 2  # the process "dies" here: one row SENDING, one only CLAIMED
+    if rig.worker.postgres:  # other workers may be alive: only claims past the lease are orphans
+        assert await rig.worker.recover() == 0
+        assert await rig.states() == [OutboxState.SENDING, OutboxState.CLAIMED]
+        rig.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
     assert await rig.worker.recover() == 1
-    assert await rig.states() == [OutboxState.UNKNOWN]
-    assert await rig.worker.drain_once() == 0
+    assert await rig.states() == [OutboxState.UNKNOWN, OutboxState.PENDING]
+    assert await rig.worker.drain_once() == 1
     assert rig.api.of("sendMessage", 9) == []
+    assert [c.params["text"] for c in rig.api.of("sendMessage", 10)] == [
+        "claimed, not on the wire yet"
+    ]
+    assert await rig.states() == [OutboxState.UNKNOWN, OutboxState.SENT]
 
 
 def test_limits_group_twenty_per_minute() -> None:

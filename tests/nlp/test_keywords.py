@@ -37,6 +37,27 @@ def test_obvious_reports(kw: KeywordClassifier, text: str, service: str) -> None
     assert kw.classify(text).service == service
 
 
+# One example per boundary of nlp/data/GUIDE.md that the cue words alone must get right.
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("la corbeille de la place du marché déborde", "waste"),
+        ("the litter bin outside the chemist is overflowing", "waste"),
+        ("pigeons nesting under the bridge, droppings everywhere", "other"),
+        ("pigeon droppings all over the benches", "cleanliness"),
+        ("un chat mort sur la chaussée rue Pasteur", "cleanliness"),
+        ("la fontaine à eau du parc ne marche plus", "water"),
+        ("sprinklers in the park running in the rain", "water"),
+        ("someone sprayed tags on the road signs", "cleanliness"),
+        ("delivery van parked in the cycle lane every morning", "parking"),
+        ("nid de frelons sous le toit de l'école", "other"),
+        ("drains overflowing on Station Road, raw sewage", "water"),
+    ],
+)
+def test_guide_boundaries(kw: KeywordClassifier, text: str, service: str) -> None:
+    assert kw.classify(text).service == service
+
+
 def test_fixed_clause_counts_less(kw: KeywordClassifier) -> None:
     c = kw.classify("the leak is fixed, but the bin is still overflowing")
     assert c.service == "waste"

@@ -125,6 +125,15 @@ def test_classify_answers_each_line_of_a_pipe_at_once(tmp_path: Path) -> None:
         assert _more_waiting(reader)
 
 
+def test_every_corpus_line_is_valid() -> None:
+    # read_jsonl skips a line with an unknown label silently: a relabelling typo must not.
+    from nlp.corpus import CORPUS_DIR, read_jsonl
+
+    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert len(list(read_jsonl(path))) == len(lines), path.name
+
+
 def test_probe_set_is_apart_from_the_corpus() -> None:
     from nlp.commands import PROBE_PATH
     from nlp.corpus import load_corpus, read_jsonl
