@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import questionnaire
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,10 @@ class Job:
 
 
 def default_jobs() -> list[Job]:
-    return []
+    return [
+        Job("questionnaires", timedelta(seconds=60), questionnaire.send_due),
+        Job("still_open", timedelta(hours=1), questionnaire.ask_still_open),
+    ]
 
 
 class Jobs:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Message, ReplyParameters
+from telegram import ForceReply, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -361,7 +361,8 @@ class OutboxWorker(Worker):
             row.chat_id,
             p["text"],
             parse_mode=parse,
-            reply_markup=markup,
+            # a prompt to reply to (a questionnaire's comment), or the buttons
+            reply_markup=ForceReply() if p.get("force_reply") else markup,
             disable_web_page_preview=True,
             reply_parameters=reply_to,
         )

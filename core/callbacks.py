@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
+from storage.enums import QuestionnaireAnswer
+
 MAX_BYTES = 64
 
 
@@ -185,3 +187,51 @@ class LanguageChoice:
         if len(parts) != 2 or parts[0] != cls.PREFIX or not parts[1].isalpha():
             raise CallbackError("not a language choice")
         return cls(parts[1])
+
+
+class QuestionnaireVerb(StrEnum):
+    ANSWER = "ans"  # with yes, no or unknown
+    RATE = "rate"  # with 1 to 5
+    SKIP_COMMENT = "skip"
+
+
+RATINGS = ("1", "2", "3", "4", "5")
+
+
+@dataclass(frozen=True)
+class QuestionnaireAction:
+    """``q:<verb>:<questionnaire id>[:<arg>]``, pressed by the resident who was asked.
+
+    The id says which question; the use case checks the presser is the one it was asked of.
+    """
+
+    verb: QuestionnaireVerb
+    questionnaire_id: int
+    arg: str = ""
+
+    PREFIX = "q"
+
+    def encode(self) -> str:
+        parts = [self.PREFIX, self.verb.value, str(self.questionnaire_id)]
+        if self.arg:
+            parts.append(self.arg)
+        return _check(":".join(parts))
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) not in (3, 4) or parts[0] != cls.PREFIX:
+            raise CallbackError("not a questionnaire action")
+        try:
+            verb = QuestionnaireVerb(parts[1])
+        except ValueError as exc:
+            raise CallbackError(f"unknown verb {parts[1]!r}") from exc
+        arg = parts[3] if len(parts) == 4 else ""
+        allowed: tuple[str, ...] = {
+            QuestionnaireVerb.ANSWER: tuple(a.value for a in QuestionnaireAnswer),
+            QuestionnaireVerb.RATE: RATINGS,
+            QuestionnaireVerb.SKIP_COMMENT: ("",),
+        }[verb]
+        if arg not in allowed:
+            raise CallbackError(f"bad argument {arg!r} for {verb.value}")
+        return cls(verb, _int(parts[2]), arg)

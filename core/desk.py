@@ -4,11 +4,12 @@ agents' language and the town's time zone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.catalogue import Catalogue
 from core.i18n import Texts
+from core.quiet import QuietHours
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,17 @@ class Desk:
     texts: Texts
     lang: str  # the language of agents chats
     tz: ZoneInfo
+    #: How long after a resolution "is it fixed?" is asked (``questionnaire.delay_minutes``):
+    #: a status change schedules it, so the status use cases need it.
+    questionnaire_delay: timedelta = timedelta(minutes=1440)
+    #: Pushes nobody asked for wait for the end of these (``surveys.quiet_hours``).
+    quiet_hours: QuietHours | None = None
 
     def local(self, at: datetime) -> datetime:
         return at.astimezone(self.tz)
+
+    def not_before(self, now: datetime) -> datetime:
+        """When a push the resident did not ask for may go out: now, or after quiet hours."""
+        if self.quiet_hours is None:
+            return now
+        return self.quiet_hours.next_allowed(now, self.tz)

@@ -3,7 +3,7 @@
 Erasure keeps what the town needs to run its services (that a problem of a service was
 reported, its point on the map, and what became of it) and removes everything about the
 person: their Telegram identity, their words (the text and a typed address, which may be their
-home), their photos, their drafts and their training examples.
+home), their photos, their drafts, their training examples and their questionnaires.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from storage.models import (
     LabelledExample,
     OutboxMessage,
     Photo,
+    Questionnaire,
     Report,
     ReportEvent,
     Resident,
@@ -80,6 +81,13 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
     examples = (
         await s.scalars(select(LabelledExample).where(LabelledExample.resident_id == resident_id))
     ).all()
+    asked = (
+        await s.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.resident_id == resident_id)
+            .order_by(Questionnaire.id)
+        )
+    ).all()
     return {
         "resident": {
             "first_name": who.first_name,
@@ -91,6 +99,19 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
         "reports": out_reports,
         "following": list(follows),
         "training_examples": [{"text": e.text, "service": e.service} for e in examples],
+        "questionnaires": [
+            {
+                "report": q.report_id,
+                "question": q.kind.value,
+                "state": q.state.value,
+                "asked_at": _iso(q.sent_at),
+                "answered_at": _iso(q.answered_at),
+                "answer": q.answer,
+                "rating": q.rating,
+                "comment": q.comment or None,
+            }
+            for q in asked
+        ],
     }
 
 
@@ -129,6 +150,16 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
             )
             .values(note=None, actor_telegram_id=None)
         )
+    if who.telegram_user_id is not None:  # their words on reports of others (comments)
+        await s.execute(
+            update(ReportEvent)
+            .where(
+                ReportEvent.actor_kind == ActorKind.RESIDENT,
+                ReportEvent.actor_telegram_id == who.telegram_user_id,
+            )
+            .values(note=None, actor_telegram_id=None)
+        )
+    await s.execute(delete(Questionnaire).where(Questionnaire.resident_id == resident_id))
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:

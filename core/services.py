@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,4 +75,11 @@ class Services:
     @property
     def desk(self) -> Desk:
         s = self.settings
-        return Desk(self.catalogue, self.texts, s.default_language, ZoneInfo(s.timezone))
+        return Desk(
+            self.catalogue,
+            self.texts,
+            s.default_language,
+            ZoneInfo(s.timezone),
+            questionnaire_delay=timedelta(minutes=s.questionnaire_delay_minutes),
+            quiet_hours=s.quiet_hours,
+        )

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import feedback, outbox
+from core import feedback, outbox, questionnaire
 from core.cards import card_buttons, card_text
 from core.desk import Desk
 from core.duplicates import co_reporter_ids
@@ -87,6 +87,8 @@ async def _record(
             note=note,
         )
     )
+    if row.status != old_status:
+        await questionnaire.on_status_change(s, desk, row, old_status, now)
     rv = view(row, await first_photo(s, row.id))
     if card_chat is not None:
         await refresh_card(

@@ -7,7 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.catalogue import Catalogue
-from handlers import agent, commands, errors, privacy, report
+from handlers import agent, commands, errors, privacy, questionnaire, report
 
 #: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
 COMMANDS = ("start", "help", "myreports", "language", "cancel", "privacy")
@@ -30,6 +30,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(privacy.on_consent, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(questionnaire.on_press, pattern=r"^q:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
 

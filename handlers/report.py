@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from core import relay
+from core import questionnaire_answers, relay
 from core.callbacks import DraftAction
 from core.intake import Intake, Photo
 from handlers.buttons import decode_or_refuse
@@ -18,10 +18,17 @@ log = logging.getLogger(__name__)
 
 
 async def _relayed(update: Update, ctx: Ctx, intake: Intake, text: str) -> bool:
-    """A reply to one of our notifications goes to the report's agents."""
+    """A reply to one of our notifications goes to the report's agents (a reply to a
+    questionnaire's comment prompt is the comment)."""
     msg = update.effective_message
     if msg is None or msg.reply_to_message is None:
         return False
+    said = await questionnaire_answers.comment(
+        ctx.session, ctx.desk, intake.resident, msg.reply_to_message.message_id, text, intake.now
+    )
+    if said is not None:  # a comment, in reply to a questionnaire's prompt
+        ctx.later(lambda: msg.reply_text(said))
+        return True
     report_id = await relay.report_of_message(
         ctx.session, intake.chat_id, msg.reply_to_message.message_id
     )

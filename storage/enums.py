@@ -14,6 +14,8 @@ class ReportStatus(StrEnum):
     NOT_OURS = "not_ours"
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
+    #: Resolved, then a resident said it is not fixed (the "is it fixed?" questionnaire).
+    REOPENED = "reopened"
 
     @property
     def is_open(self) -> bool:
@@ -26,7 +28,13 @@ class ReportStatus(StrEnum):
 
 
 OPEN_STATUSES = frozenset(
-    {ReportStatus.NEW, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS, ReportStatus.NOT_OURS}
+    {
+        ReportStatus.NEW,
+        ReportStatus.ACKNOWLEDGED,
+        ReportStatus.IN_PROGRESS,
+        ReportStatus.NOT_OURS,
+        ReportStatus.REOPENED,
+    }
 )
 
 
@@ -73,6 +81,15 @@ class QuestionnaireState(StrEnum):
     SENT = "sent"
     ANSWERED = "answered"
     CANCELLED = "cancelled"  # the report was reopened or closed before it was due
+
+
+class QuestionnaireAnswer(StrEnum):
+    """``Questionnaire.answer``. For ``still_open`` the question is "still a problem?": yes, it
+    still is; no, not any more."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
 
 
 class CampaignKind(StrEnum):

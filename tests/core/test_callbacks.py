@@ -10,6 +10,8 @@ from core.callbacks import (
     DraftAction,
     DraftVerb,
     LanguageChoice,
+    QuestionnaireAction,
+    QuestionnaireVerb,
 )
 from nlp.types import DEFAULT_SERVICES
 
@@ -62,3 +64,40 @@ def test_forged_data_is_rejected(data: str) -> None:
 def test_oversized_data_cannot_be_encoded() -> None:
     with pytest.raises(CallbackError):
         AgentAction(AgentVerb.MOVE, 1, "x" * 60).encode()
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        QuestionnaireAction(QuestionnaireVerb.ANSWER, BIG, "unknown"),
+        QuestionnaireAction(QuestionnaireVerb.RATE, BIG, "5"),
+        QuestionnaireAction(QuestionnaireVerb.SKIP_COMMENT, BIG),
+    ],
+)
+def test_questionnaire_actions_round_trip_within_64_bytes(action: QuestionnaireAction) -> None:
+    data = action.encode()
+    assert data.startswith("q:") and len(data.encode()) <= MAX_BYTES
+    assert QuestionnaireAction.decode(data) == action
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "q",
+        "q:ans",
+        "q:ans:1",
+        "q:ans:1:maybe",
+        "q:rate:1:6",
+        "q:rate:1:0",
+        "q:rate:1",
+        "q:skip:1:x",
+        "q:zz:1:yes",
+        "q:ans:-1:yes",
+        "q:ans:x:yes",
+        "a:ans:1:yes",
+        "q:ans:1:yes:2",
+    ],
+)
+def test_forged_questionnaire_data_is_rejected(data: str) -> None:
+    with pytest.raises(CallbackError):
+        QuestionnaireAction.decode(data)
