@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     fb = sub.add_parser("feedback", help="corrections that may teach the classifier")
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
+    from bot.cli_campaigns import register as register_campaigns
+
+    register_campaigns(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

@@ -10,12 +10,15 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.config import Config
+from bot.config import Config, SurveyConfig
+from core.audience import Audience
 from core.catalogue import Catalogue, ServiceInfo
 from core.faq import FaqEntry
 from core.i18n import Texts
 from core.quiet import quiet_hours
 from core.services import Clock, Services, Settings, utcnow
+from core.subscriptions import Topic
+from core.surveys import SurveyDef
 from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
@@ -60,6 +63,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),
+        topics=tuple(Topic(t.code, dict(t.name)) for t in config.topics),
         write_gate=asyncio.Lock() if is_sqlite(config.database.url) else nullcontext(),
     )
 
@@ -71,7 +75,7 @@ def create_application(
     token = config.telegram.token or "0:demo"
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
     builder = ApplicationBuilder()
-    builder = builder.request(request or AiohttpRequest(connection_pool_size=16))
+    builder = builder.request(request or AiohttpRequest(connection_pool_size=64))
     # getUpdates long-polls: its own connection, and a read timeout longer than the poll.
     builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=30))
     app: App = (
@@ -85,3 +89,26 @@ def create_application(
     app.bot_data.services = services
     register(app, services.catalogue)
     return app
+
+
+def survey_def(sv: SurveyConfig) -> SurveyDef:
+    return SurveyDef(
+        code=sv.code,
+        question=dict(sv.question),
+        type=sv.type,
+        choices=tuple(dict(c) for c in sv.choices),
+        audience=Audience(sv.audience.kind, sv.audience.service),
+        schedule=sv.schedule,
+        send_at=sv.send_at,
+        expires_after_hours=sv.expires_after_hours,
+    )
+
+
+async def sync_surveys(svc: Services, cfg: Config) -> None:
+    """The ``[[surveys.items]]`` of the config, in the database (at start and before commands)."""
+    from core import surveys
+
+    async with svc.writing() as s:
+        defs = [survey_def(sv) for sv in cfg.surveys.items]
+        await surveys.sync_config(s, defs, svc.clock(), svc.settings.tz)
+        await s.commit()

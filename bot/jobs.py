@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import questionnaire
+from core import campaigns, questionnaire, surveys
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ def default_jobs() -> list[Job]:
     return [
         Job("questionnaires", timedelta(seconds=60), questionnaire.send_due),
         Job("still_open", timedelta(hours=1), questionnaire.ask_still_open),
+        Job("surveys", timedelta(seconds=60), surveys.start_due),
+        Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
     ]
 
 

@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.config import OutboxConfig
 from bot.worker import Worker
 from core import outbox, residents
@@ -29,12 +30,21 @@ log = logging.getLogger(__name__)
 
 
 class Limits:
-    """Token bucket overall; spacing per chat; a sliding minute per group (negative ids)."""
+    """Overall: a token bucket (smooth pacing) and a sliding second (never more than the limit
+    in any second, which is how Telegram counts: a bucket alone lets its burst spill over and
+    draws 429s); spacing per chat; a sliding minute per group (negative ids)."""
+
+    GUARD = 1.02  # the sliding second is taken 2 % longer: arrival jitter does not cross it
 
     def __init__(self, cfg: OutboxConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.cfg, self.now = cfg, monotonic
         self._tokens = 1.0
         self._stamp = monotonic()
+        rate = cfg.messages_per_second
+        self._per_window = max(1, int(rate))
+        self._window_span = self._per_window / rate * self.GUARD
+        self._window: deque[float] = deque()
+        self._reserved = 0  # taken, not on the wire yet: stamped by ``on_wire``
         self._chat_next: dict[int, float] = {}
         self._group: dict[int, deque[float]] = {}
         self.paused_until = 0.0
@@ -61,6 +71,11 @@ class Limits:
         self._tokens = min(max(1.0, rate / 10), self._tokens + (now - self._stamp) * rate)
         self._stamp = now
         pause = max(0.0, self.paused_until - now)
+        window = self._window
+        while window and now - window[0] >= self._window_span:
+            window.popleft()
+        if len(window) + self._reserved >= self._per_window:
+            pause = max(pause, window[0] + self._window_span - now if window else 0.01)
         if self._tokens >= 1.0 - 1e-6:  # not exactly 1: a float never quite refills
             return pause
         return max(pause, (1.0 - self._tokens) / rate)
@@ -71,9 +86,20 @@ class Limits:
     def took(self, chat_id: int) -> None:
         now = self.now()
         self._tokens -= 1.0
+        self._reserved += 1
+        if len(self._chat_next) > 10_000:  # a campaign's chats: keep memory flat
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
         self._chat_next[chat_id] = now + self.cfg.per_chat_interval_s
         if chat_id < 0:
             self._group.setdefault(chat_id, deque()).append(now)
+
+    def on_wire(self, n: int) -> None:
+        """``n`` messages taken earlier go out now: the sliding second counts them from now
+        (the database write before a send can take a while; counting earlier would let the
+        next second's messages arrive too close behind)."""
+        now = self.now()
+        self._reserved -= n
+        self._window.extend([now] * n)
 
     def back_off(self, chat_id: int, seconds: float) -> None:
         self._chat_next[chat_id] = self.now() + seconds
@@ -204,9 +230,12 @@ class OutboxWorker(Worker):
     ) -> None:
         if any(_looks_up_a_card(r) for r in group):
             await self.flush()  # the card it needs may have just been sent
-        async with self.svc.writing() as s:
-            await outbox.mark_sending(s, [r.id for r in group])
-            await s.commit()
+        try:
+            async with self.svc.writing() as s:
+                await outbox.mark_sending(s, [r.id for r in group])
+                await s.commit()
+        finally:
+            self.limits.on_wire(len(group))
         for row in group:
             task = asyncio.create_task(self._deliver(row))
             tasks.add(task)
@@ -285,7 +314,12 @@ class OutboxWorker(Worker):
             log.exception("outbox: sending message %s failed", row.id)
             self._after_error(row, exc)
             return
-        message_id = msg.message_id if isinstance(msg, Message) else None
+        if isinstance(msg, Message):
+            message_id: int | None = msg.message_id
+        elif isinstance(msg, dict) and isinstance(msg.get("message_id"), int):
+            message_id = msg["message_id"]
+        else:
+            message_id = None
         self._outcomes.append(Outcome(row.id, OutboxState.SENT, message_id))
         if "pin" in row.payload and message_id is not None:
             await self._pin(row.chat_id, message_id, bool(row.payload["pin"]))
@@ -317,6 +351,9 @@ class OutboxWorker(Worker):
 
     async def _send(self, row: Claimed) -> Any:
         p = row.payload
+        request = self.bot.request
+        if isinstance(request, AiohttpRequest) and _plain(row):
+            return await request.post_json(f"{self.bot.base_url}/sendMessage", _plain_params(row))
         markup = inline(p.get("buttons"))
         parse = ParseMode.HTML if p.get("html") else None
         if row.kind is OutboxKind.EDIT_CARD:
@@ -374,6 +411,33 @@ def retry_after_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         ra: int | timedelta = exc.retry_after
     return ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
+
+
+def _plain(row: Claimed) -> bool:
+    """A text message with at most inline buttons: sent without building PTB objects."""
+    p = row.payload
+    return row.kind is OutboxKind.MESSAGE and not (
+        p.get("photo") or p.get("force_reply") or p.get("reply_to_card")
+    )
+
+
+def _plain_params(row: Claimed) -> dict[str, Any]:
+    p = row.payload
+    params: dict[str, Any] = {
+        "chat_id": row.chat_id,
+        "text": p["text"],
+        "link_preview_options": {"is_disabled": True},
+    }
+    if p.get("html"):
+        params["parse_mode"] = ParseMode.HTML.value
+    if p.get("buttons"):
+        params["reply_markup"] = {
+            "inline_keyboard": [
+                [{"text": str(b[0]), "callback_data": str(b[1])} for b in line]
+                for line in p["buttons"]
+            ]
+        }
+    return params
 
 
 def _looks_up_a_card(row: Claimed) -> bool:

@@ -13,7 +13,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
 
 from bot.config import Config
-from bot.factory import App, create_application, create_services
+from bot.factory import App, create_application, create_services, sync_surveys
 from bot.inbox_worker import InboxWorker
 from bot.inbox_writer import InboxWriter
 from bot.jobs import Jobs, default_jobs
@@ -79,6 +79,7 @@ class Runtime:
         async with self.services.sessions() as s:
             await sync_catalogue(s, self.services.catalogue)
             await s.commit()
+        await sync_surveys(self.services, self.config)
 
     async def __aenter__(self) -> Runtime:
         await self.start()

@@ -123,11 +123,11 @@ class DraftAction:
 class ConsentChoice:
     """``c:<topic>:<y|n>``: a resident's answer to a consent question."""
 
-    topic: str  # "train": corrected messages may teach the classifier
+    topic: str  # "train": corrected messages may teach the classifier; "surveys"
     yes: bool
 
     PREFIX = "c"
-    TOPICS = ("train",)
+    TOPICS = ("train", "surveys")
 
     def encode(self) -> str:
         return _check(f"{self.PREFIX}:{self.topic}:{'y' if self.yes else 'n'}")
@@ -235,3 +235,49 @@ class QuestionnaireAction:
         if arg not in allowed:
             raise CallbackError(f"bad argument {arg!r} for {verb.value}")
         return cls(verb, _int(parts[2]), arg)
+
+
+@dataclass(frozen=True)
+class SurveyAnswerChoice:
+    """``sv:<campaign id>:<value>``: an answer to one round of a survey (a rating 1-5, y/n, or
+    ``c<i>`` for the i-th choice). The use case checks the round was sent to this chat."""
+
+    campaign_id: int
+    value: str
+
+    PREFIX = "sv"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.campaign_id}:{self.value}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != cls.PREFIX:
+            raise CallbackError("not a survey answer")
+        value = parts[2]
+        if not (
+            value in ("1", "2", "3", "4", "5", "y", "n")
+            or (value[:1] == "c" and value[1:].isdigit())
+        ):
+            raise CallbackError(f"not an answer: {value!r}")
+        return cls(_int(parts[1]), value)
+
+
+@dataclass(frozen=True)
+class TopicToggle:
+    """``t:<topic>``: subscribe to a broadcast topic, or unsubscribe when subscribed."""
+
+    topic: str
+
+    PREFIX = "t"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.topic}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 2 or parts[0] != cls.PREFIX or not parts[1].replace("_", "").isalnum():
+            raise CallbackError("not a topic")
+        return cls(parts[1])

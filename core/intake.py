@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, duplicates, faq, feedback, reports, status
+from core import drafts, duplicates, faq, feedback, reports, status, surveys
 from core.ahead import CLASSIFY_CHARS
-from core.callbacks import DraftAction, DraftVerb
+from core.callbacks import ConsentChoice, DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
@@ -261,4 +261,17 @@ class Intake:
             if recorded.ask_consent:
                 text, buttons = feedback.consent_question(self.svc.texts, self.lang)
                 replies.append(Reply(text, buttons=buttons))
+                return replies  # one consent question at a time: surveys next report
+        if await surveys.should_ask_consent(self.s, self.resident.id):
+            replies.append(
+                Reply(
+                    self.t("consent.surveys_question"),
+                    buttons=[
+                        [
+                            (self.t("button.consent_yes"), ConsentChoice("surveys", True).encode()),
+                            (self.t("button.consent_no"), ConsentChoice("surveys", False).encode()),
+                        ]
+                    ],
+                )
+            )
         return replies

@@ -13,8 +13,8 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import OutboxKind, OutboxPurpose, OutboxState
-from storage.models import OutboxMessage
+from storage.enums import CampaignState, OutboxKind, OutboxPurpose, OutboxState
+from storage.models import Campaign, OutboxMessage
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
@@ -90,7 +90,18 @@ async def claim_due(s: AsyncSession, now: datetime, limit: int, postgres: bool) 
             OutboxMessage.report_id,
             OutboxMessage.attempts,
         )
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.not_before <= now)
+        .where(
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.not_before <= now,
+            # A campaign goes out once all its rows are written: writing and sending do not
+            # compete for the database, and it starts at full speed.
+            or_(
+                OutboxMessage.campaign_id.is_(None),
+                OutboxMessage.campaign_id.in_(
+                    select(Campaign.id).where(Campaign.state == CampaignState.SENDING)
+                ),
+            ),
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

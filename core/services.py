@@ -18,6 +18,7 @@ from core.desk import Desk
 from core.faq import FaqEntry
 from core.i18n import Texts
 from core.quiet import QuietHours
+from core.subscriptions import Topic
 from nlp.types import Classifier
 
 Clock = Callable[[], datetime]
@@ -61,6 +62,7 @@ class Services:
     settings: Settings
     clock: Clock = utcnow
     faq: tuple[FaqEntry, ...] = ()
+    topics: tuple[Topic, ...] = ()
     #: Held while writing. On SQLite an asyncio.Lock: writers of this process queue here and
     #: wake at once, instead of sleeping in SQLite's busy handler. A no-op on PostgreSQL.
     write_gate: AbstractAsyncContextManager[Any] = field(default_factory=nullcontext)
@@ -71,6 +73,9 @@ class Services:
         """A session for a unit that writes (the caller commits)."""
         async with self.write_gate, self.sessions() as s:
             yield s
+
+    def topic(self, code: str) -> Topic | None:
+        return next((t for t in self.topics if t.code == code), None)
 
     @property
     def desk(self) -> Desk:

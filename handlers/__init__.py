@@ -7,10 +7,19 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.catalogue import Catalogue
-from handlers import agent, commands, errors, privacy, questionnaire, report
+from handlers import agent, commands, engage, errors, privacy, questionnaire, report
 
 #: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
-COMMANDS = ("start", "help", "myreports", "language", "cancel", "privacy")
+COMMANDS = (
+    "start",
+    "help",
+    "myreports",
+    "subscribe",
+    "surveys",
+    "language",
+    "cancel",
+    "privacy",
+)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:
@@ -31,6 +40,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(privacy.on_consent, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(questionnaire.on_press, pattern=r"^q:"))
+    app.add_handler(CommandHandler("subscribe", engage.on_subscribe, filters=private))
+    app.add_handler(CommandHandler("surveys", engage.on_surveys, filters=private))
+    app.add_handler(CallbackQueryHandler(engage.on_topic, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(engage.on_answer, pattern=r"^sv:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
 

@@ -7,7 +7,7 @@ import json
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
-from core import feedback, privacy
+from core import feedback, privacy, surveys
 from core.callbacks import ConsentChoice, PrivacyAction, PrivacyVerb
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
@@ -75,7 +75,11 @@ async def on_consent(update: Update, ctx: Ctx) -> None:
     choice = decode_or_refuse(ctx, q, ConsentChoice.decode, t("report.stale_button"))
     if choice is None:
         return
-    await feedback.set_consent(ctx.session, r.id, choice.yes)
-    done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")
+    if choice.topic == "surveys":
+        await surveys.set_consent(ctx.session, r.id, choice.yes)
+        done = t("consent.surveys_yes" if choice.yes else "consent.surveys_no")
+    else:
+        await feedback.set_consent(ctx.session, r.id, choice.yes)
+        done = t("consent.thanks_yes" if choice.yes else "consent.thanks_no")
     ctx.later(lambda: q.answer())
     ctx.later(lambda: q.edit_message_text(done))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import event
@@ -40,7 +41,13 @@ def create_engine(url: str, busy_timeout_ms: int = 5_000) -> AsyncEngine:
             if not wal["set"]:
                 # WAL is a property of the file: set once. Asking again on every new connection
                 # takes a lock that can wait behind a writer.
-                cur.execute("PRAGMA journal_mode=WAL")
+                try:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:
+                    # Another process holds the lock (migrating, say): if it already made the
+                    # file WAL, there is nothing to do; otherwise say so.
+                    if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                        raise
                 wal["set"] = True
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")

@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 from telegram import InputFile
-from telegram.error import NetworkError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.aiohttp_request import AiohttpRequest
+from bot.outbox_worker import retry_after_seconds
 
 
 @pytest.fixture
@@ -21,12 +22,30 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
     seen: list[dict[str, object]] = []
 
     async def echo(request: web.Request) -> web.Response:
-        form = await request.post()
-        fields = {
-            k: (v.file.read() if isinstance(v, web.FileField) else v) for k, v in form.items()
-        }
-        seen.append({"method": request.method, "agent": request.headers["User-Agent"], **fields})
+        fields: dict[str, object]
+        if request.content_type == "application/json":
+            fields = dict(await request.json())
+        else:
+            form = await request.post()
+            fields = {
+                k: (v.file.read() if isinstance(v, web.FileField) else v) for k, v in form.items()
+            }
+        seen.append(
+            {
+                "method": request.method,
+                "agent": request.headers["User-Agent"],
+                "type": request.content_type,
+                **fields,
+            }
+        )
         return web.json_response({"ok": True, "result": True})
+
+    async def refuse(request: web.Request) -> web.Response:
+        status = int(request.match_info["status"])
+        answer: dict[str, object] = {"ok": False, "error_code": status, "description": "no"}
+        if status == 429:
+            answer["parameters"] = {"retry_after": 3}
+        return web.json_response(answer, status=status)
 
     async def slow(request: web.Request) -> web.Response:
         await asyncio.sleep(0.5)
@@ -35,6 +54,7 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
     app = web.Application()
     app.router.add_post("/echo", echo)
     app.router.add_post("/slow", slow)
+    app.router.add_post("/refuse/{status}", refuse)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -61,6 +81,26 @@ async def test_form_fields_and_files_reach_the_server(
     assert status == 200 and b'"ok": true' in body and plain is True
     assert seen[0]["chat_id"] == "42" and seen[0]["photo"] == b"\x89PNG..."
     assert seen[1]["text"] == "été" and "python-telegram-bot" in str(seen[1]["agent"])
+    assert seen[1]["type"] == "application/json"  # no file: a JSON body
+
+
+async def test_post_json_returns_the_result_or_ptbs_exception(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base, seen = server
+    markup = {"inline_keyboard": [[{"text": "Oui", "callback_data": "sv:1:y"}]]}
+    async with AiohttpRequest() as req:
+        assert await req.post_json(f"{base}/echo", {"chat_id": 7, "reply_markup": markup}) is True
+        with pytest.raises(RetryAfter) as ra:
+            await req.post_json(f"{base}/refuse/429", {"chat_id": 7})
+        with pytest.raises(Forbidden):
+            await req.post_json(f"{base}/refuse/403", {"chat_id": 7})
+        with pytest.raises(BadRequest):
+            await req.post_json(f"{base}/refuse/400", {"chat_id": 7})
+        with pytest.raises(NetworkError):
+            await req.post_json(f"{base}/refuse/500", {"chat_id": 7})
+    assert seen[0]["reply_markup"] == markup and seen[0]["chat_id"] == 7
+    assert retry_after_seconds(ra.value) == 3
 
 
 async def test_a_slow_answer_is_timed_out(server: tuple[str, list[dict[str, object]]]) -> None:

@@ -40,8 +40,11 @@ async def test_confident_suggestion_then_place_photo_summary_submit(svc: Service
         assert any(r.buttons for r in photo)
         (summary,) = await it.photo(Photo("F1", "U1", None), None)
         assert "3 rue des Lilas" in summary.text and "Photo : oui" in summary.text
-        (thanks,) = await it.press(_data(summary, "d:send"))
+        thanks, consent = await it.press(_data(summary, "d:send"))
         assert "#1" in thanks.text
+        # After a first report, and only then, the bot asks once whether surveys are welcome.
+        assert "/surveys" in consent.text and consent.buttons
+        assert [d for row in consent.buttons for _, d in row] == ["c:surveys:y", "c:surveys:n"]
         await s.commit()
         report = await s.scalar(select(Report))
         card = await s.scalar(

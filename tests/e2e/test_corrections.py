@@ -44,10 +44,10 @@ async def test_a_residents_pick_is_kept_once_she_agrees(env: Env) -> None:
 
     # An agent's correction of a later report is kept too, without asking again.
     rid = await _report(env, MARIE, "Fuite d'eau devant la mairie")
-    asked = len([t for t in api.texts(me) if "une seule fois" in t])
+    asked = len([t for t in api.texts(me) if "votre correction" in t])
     await s.press(WATER_AGENT_P, WATER_CHAT, f"a:no:{rid}")
     await s.press(WATER_AGENT_P, WATER_CHAT, f"a:mv:{rid}:cleanliness")
-    assert len([t for t in api.texts(me) if "une seule fois" in t]) == asked == 1
+    assert len([t for t in api.texts(me) if "votre correction" in t]) == asked == 1
     assert [x["service"] for x in await _export(env)] == ["roads", "cleanliness"]
 
     # Changing her mind in /privacy forgets everything that was kept.

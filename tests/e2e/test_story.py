@@ -39,8 +39,9 @@ async def test_whole_story_in_french(env: Env) -> None:
     await s.press(MARIE, MARIE.user_id, "d:nophoto")
     assert "Votre signalement" in api.texts(MARIE.user_id)[-1]
     await s.press(MARIE, MARIE.user_id, "d:send")
-    thanks = api.texts(MARIE.user_id)[-1]
+    thanks, surveys_question = api.texts(MARIE.user_id)[-2:]
     assert "#1" in thanks and "Eau" in thanks
+    assert "enquêtes" not in thanks and "/surveys" in surveys_question
 
     (card,) = api.of("sendMessage", WATER_CHAT)
     assert "#1" in card.params["text"] and "Marie" in card.params["text"]
@@ -87,7 +88,8 @@ async def test_whole_story_in_english_with_a_photo_and_a_move(env: Env) -> None:
     summary = api.texts(me)[-1]
     assert "12 Elm Street" in summary and "Photo: yes" in summary
     await s.press(JOHN, me, "d:send")
-    assert "Thank you! Your report <b>#1</b>" in api.texts(me)[-1]
+    assert "Thank you! Your report <b>#1</b>" in api.texts(me)[-2]
+    assert "/surveys" in api.texts(me)[-1]
     (card,) = api.of("sendPhoto", WATER_CHAT)
     assert card.params["photo"] == "AgACphoto1"
     async with env.runtime.services.sessions() as db:
