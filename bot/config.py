@@ -11,6 +11,7 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -198,11 +199,11 @@ class SurveyConfig(_Strict):
     @classmethod
     def _cron(cls, v: str | None) -> str | None:
         if v is not None:
-            from apscheduler.triggers.cron import CronTrigger
+            from core.surveys import next_run
 
             try:
-                CronTrigger.from_crontab(v)
-            except ValueError as exc:
+                next_run(v, ZoneInfo("UTC"), datetime.now(ZoneInfo("UTC")))
+            except (ValueError, KeyError) as exc:
                 raise ValueError(f"not a cron expression ({exc})") from exc
         return v
 

@@ -9,7 +9,7 @@ outbox (``core.campaigns``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,13 +50,54 @@ class SurveyDef:
 
 
 def next_run(schedule: str, tz: ZoneInfo, after: datetime) -> datetime | None:
-    """The next time ``schedule`` (cron) fires strictly after ``after``, through APScheduler's
-    cron trigger (the JobQueue's own scheduler), in the town's timezone."""
+    """The next time ``schedule`` (standard cron) fires strictly after ``after``, in the town's
+    timezone, through APScheduler's cron trigger (the JobQueue's own scheduler)."""
     from apscheduler.triggers.cron import CronTrigger
 
-    trigger = CronTrigger.from_crontab(schedule, timezone=tz)
+    fields = schedule.split()
+    if len(fields) != 5:
+        raise ValueError(f"{schedule!r}: a cron expression has 5 fields")
+    minute, hour, day, month, dow = fields
+    trigger = CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_apscheduler_dow(dow),
+        timezone=tz,
+    )
     fire: datetime | None = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
-    return fire
+    return fire.astimezone(UTC) if fire else None
+
+
+_DAYS = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+
+
+def _apscheduler_dow(field: str) -> str:
+    """Standard cron counts weekdays from Sunday (0 or 7); APScheduler 3 from Monday (0), even
+    in ``from_crontab``: "1" would mean Tuesday. Expand the field and renumber it."""
+    if field == "*":
+        return "*"
+
+    def day(token: str) -> int:
+        return _DAYS[token] if token in _DAYS else int(token)
+
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step_s = part.partition("/")
+        step = int(step_s) if step_s else 1
+        if span == "*":
+            lo, hi = 0, 6
+        elif "-" in span:
+            a, b = span.split("-", 1)
+            lo, hi = day(a), day(b)
+        else:
+            lo = day(span)
+            hi = 6 if step_s else lo
+        if not (0 <= lo <= 7 and 0 <= hi <= 7):
+            raise ValueError(f"{field!r}: a weekday is 0-7 or sun-sat")
+        days.update(d % 7 for d in range(lo, hi + 1, step))
+    return ",".join(str((d - 1) % 7) for d in sorted(days))
 
 
 def _first_run(d: SurveyDef, tz: ZoneInfo, now: datetime) -> datetime | None:
