@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     fb = sub.add_parser("feedback", help="corrections that may teach the classifier")
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
+    survey = sub.add_parser("survey", help="micro-surveys and the results of the services")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True)
+    from bot.cli_results import add_results_command
+
+    add_results_command(survey_sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built
