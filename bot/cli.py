@@ -102,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
     from bot.cli_campaigns import register as register_campaigns
+    from bot.cli_results import add_results_command
 
-    register_campaigns(sub)
+    add_results_command(register_campaigns(sub))  # `survey results` beside create/list/send
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

@@ -7,13 +7,14 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.catalogue import Catalogue
-from handlers import agent, commands, engage, errors, privacy, questionnaire, report
+from handlers import agent, commands, engage, errors, privacy, questionnaire, report, stats
 
 #: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
 COMMANDS = (
     "start",
     "help",
     "myreports",
+    "stats",
     "subscribe",
     "surveys",
     "language",
@@ -28,6 +29,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     private = filters.ChatType.PRIVATE
 
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
+    app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
 
     app.add_handler(CommandHandler("start", commands.on_start, filters=private))
@@ -36,6 +38,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=private))
     app.add_handler(CommandHandler("myreports", commands.on_my_reports, filters=private))
     app.add_handler(CommandHandler("privacy", privacy.on_privacy, filters=private))
+    app.add_handler(CommandHandler("stats", stats.on_stats, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(privacy.on_consent, pattern=r"^c:"))
