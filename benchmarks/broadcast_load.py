@@ -223,11 +223,10 @@ async def run(args: argparse.Namespace) -> None:
     span = last - first
     gap = 0.0
     if killed_at and restarted_first:
-        # Sending time lost to the restart: from the kill to the first message after it.
-        before = [s for s in stamps if s <= killed_at[0]]
-        after = [s for s in stamps if s > killed_at[0]]
-        if before and after:
-            gap = min(after) - max(before)
+        # Sending time lost to the restart: the longest silence (the kill, the new process
+        # starting, recovering, claiming again).
+        ordered = sorted(stamps)
+        gap = max(b - a for a, b in zip(ordered, ordered[1:], strict=False))
     steady = len(stamps) / (span - gap) if span > gap else float("nan")
     mem = [m for _, m in memory if m > 0]
     print(f"database: {db.split('://')[0]}, limit {args.rate:g} messages/s, 1/s per chat")

@@ -34,7 +34,10 @@ class Limits:
     in any second, which is how Telegram counts: a bucket alone lets its burst spill over and
     draws 429s); spacing per chat; a sliding minute per group (negative ids)."""
 
-    GUARD = 1.02  # the sliding second is taken 2 % longer: arrival jitter does not cross it
+    #: The sliding second is taken a little longer than a second, so that the jitter between
+    #: our clock and the arrivals at Telegram does not cross it. It starts at 2 % and adapts:
+    #: each 429 widens it (each costs a pause of ``retry_after``), quiet minutes narrow it.
+    GUARD_MIN, GUARD_MAX = 1.02, 1.20
 
     def __init__(self, cfg: OutboxConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.cfg, self.now = cfg, monotonic
@@ -42,7 +45,9 @@ class Limits:
         self._stamp = monotonic()
         rate = cfg.messages_per_second
         self._per_window = max(1, int(rate))
-        self._window_span = self._per_window / rate * self.GUARD
+        self.guard = self.GUARD_MIN
+        self._window_span = self._per_window / rate * self.guard
+        self._calm_since = monotonic()
         self._window: deque[float] = deque()
         self._reserved = 0  # taken, not on the wire yet: stamped by ``on_wire``
         self._chat_next: dict[int, float] = {}
@@ -71,6 +76,7 @@ class Limits:
         self._tokens = min(max(1.0, rate / 10), self._tokens + (now - self._stamp) * rate)
         self._stamp = now
         pause = max(0.0, self.paused_until - now)
+        self._relax(now)
         window = self._window
         while window and now - window[0] >= self._window_span:
             window.popleft()
@@ -102,8 +108,22 @@ class Limits:
         self._window.extend([now] * n)
 
     def back_off(self, chat_id: int, seconds: float) -> None:
-        self._chat_next[chat_id] = self.now() + seconds
-        self.paused_until = max(self.paused_until, self.now() + min(seconds, 5.0))
+        """Telegram said 429: this chat waits, and everything pauses (at most 5 s)."""
+        now = self.now()
+        self._chat_next[chat_id] = now + seconds
+        if now >= self.paused_until:  # the first 429 of a burst widens the guard, once
+            self._set_guard(self.guard * 1.03)
+        self.paused_until = max(self.paused_until, now + min(seconds, 5.0))
+        self._calm_since = now
+
+    def _set_guard(self, guard: float) -> None:
+        self.guard = min(self.GUARD_MAX, max(self.GUARD_MIN, guard))
+        self._window_span = self._per_window / self.cfg.messages_per_second * self.guard
+
+    def _relax(self, now: float) -> None:
+        if now - self._calm_since >= 60 and self.guard > self.GUARD_MIN:
+            self._set_guard(self.guard / 1.01)  # a quiet minute: a little closer to the limit
+            self._calm_since = now
 
 
 class OutboxWorker(Worker):
@@ -132,6 +152,9 @@ class OutboxWorker(Worker):
         self.monotonic = monotonic
         self.limits = Limits(cfg, monotonic)
         self.max_in_flight = max_in_flight
+        # Rows marked SENDING together: after a crash, those not on the wire yet are in doubt
+        # (never resent). About 5 ms of sending at the configured rate keeps that set small.
+        self.group_max = max(1, min(max_in_flight, int(cfg.messages_per_second * 0.005)))
         self._outcomes: list[Outcome] = []
         self._blocked: list[int] = []
         self._flushed_at = monotonic()
@@ -208,7 +231,12 @@ class OutboxWorker(Worker):
         """The rows that may go out now: as many as the rate's burst allows."""
         group: list[Claimed] = []
         now = self.svc.clock()
-        while queue and self.limits.has_token() and in_flight + len(group) < self.max_in_flight:
+        while (
+            queue
+            and len(group) < self.group_max
+            and self.limits.has_token()
+            and in_flight + len(group) < self.max_in_flight
+        ):
             row = queue.popleft()
             if row.chat_id in busy:
                 held.append(row)
@@ -230,12 +258,23 @@ class OutboxWorker(Worker):
     ) -> None:
         if any(_looks_up_a_card(r) for r in group):
             await self.flush()  # the card it needs may have just been sent
+        # One transaction: the outcomes gathered so far, and this group going on the wire.
+        outcomes, self._outcomes = self._outcomes, []
+        blocked, self._blocked = self._blocked, []
         try:
             async with self.svc.writing() as s:
+                now = self.svc.clock()
+                await outbox.record(s, outcomes, now)
+                if blocked:
+                    await residents.mark_blocked(s, blocked, now)
                 await outbox.mark_sending(s, [r.id for r in group])
                 await s.commit()
+        except BaseException:
+            self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
+            raise
         finally:
             self.limits.on_wire(len(group))
+        self._flushed_at = self.monotonic()
         for row in group:
             task = asyncio.create_task(self._deliver(row))
             tasks.add(task)
