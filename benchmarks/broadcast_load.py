@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -226,7 +227,7 @@ async def run(args: argparse.Namespace) -> None:
         # Sending time lost to the restart: the longest silence (the kill, the new process
         # starting, recovering, claiming again).
         ordered = sorted(stamps)
-        gap = max(b - a for a, b in zip(ordered, ordered[1:], strict=False))
+        gap = max(b - a for a, b in pairwise(ordered))
     steady = len(stamps) / (span - gap) if span > gap else float("nan")
     mem = [m for _, m in memory if m > 0]
     print(f"database: {db.split('://')[0]}, limit {args.rate:g} messages/s, 1/s per chat")
