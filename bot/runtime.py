@@ -97,7 +97,10 @@ class Runtime:
             await self.outbox.recover()
             self.inbox.start()
             self.outbox.start()
-            self.jobs.schedule(self.app.job_queue)
+            if self.services.clock is utcnow:
+                # With an injected clock (tests travelling in time) nothing fires on real
+                # time: the caller runs the jobs with ``jobs.run_once()``.
+                self.jobs.schedule(self.app.job_queue)
         if self.role != "worker":
             if self.config.telegram.mode == "webhook":
                 await self._serve_webhook()

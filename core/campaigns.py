@@ -165,11 +165,11 @@ async def _write_rows(
             }
         )
     ins = (pg_insert if postgres else sqlite_insert)(_OUTBOX)
-    res = await s.execute(
-        ins.on_conflict_do_nothing(index_elements=["campaign_id", "chat_id"]), rows
+    stmt = ins.on_conflict_do_nothing(index_elements=["campaign_id", "chat_id"]).returning(
+        _OUTBOX.c.id
     )
-    count = getattr(res, "rowcount", -1)
-    return len(rows) if count is None or count < 0 else int(count)
+    # Count what RETURNING gives back: drivers disagree on a many-row insert's rowcount.
+    return len((await s.execute(stmt, rows)).all())
 
 
 async def expand_all(svc: Services, batch: int = EXPAND_BATCH) -> int:

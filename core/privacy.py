@@ -3,7 +3,8 @@
 Erasure keeps what the town needs to run its services (that a problem of a service was
 reported, its point on the map, and what became of it) and removes everything about the
 person: their Telegram identity, their words (the text and a typed address, which may be their
-home), their photos, their drafts, their training examples and their questionnaires.
+home), their photos, their drafts, their training examples, their questionnaires, their survey
+answers and their subscriptions.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from storage.models import (
     Report,
     ReportEvent,
     Resident,
+    Subscription,
+    Survey,
+    SurveyAnswer,
 )
 
 ERASED = "—"
@@ -88,6 +92,17 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
             .order_by(Questionnaire.id)
         )
     ).all()
+    answers = (
+        await s.execute(
+            select(Survey.code, SurveyAnswer.value, SurveyAnswer.answered_at)
+            .join(Survey, Survey.id == SurveyAnswer.survey_id)
+            .where(SurveyAnswer.resident_id == resident_id)
+            .order_by(SurveyAnswer.id)
+        )
+    ).all()
+    topics = (
+        await s.scalars(select(Subscription.topic).where(Subscription.resident_id == resident_id))
+    ).all()
     return {
         "resident": {
             "first_name": who.first_name,
@@ -95,7 +110,14 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
             "first_contact": _iso(who.created_at),
             "last_contact": _iso(who.last_seen_at),
             "training_consent": who.consent_training,
+            "surveys_consent": who.consent_surveys,
+            "last_surveyed": _iso(who.last_surveyed_at),
         },
+        "subscriptions": sorted(topics),
+        "survey_answers": [
+            {"survey": code, "answer": value, "answered_at": _iso(at)}
+            for code, value, at in answers
+        ],
         "reports": out_reports,
         "following": list(follows),
         "training_examples": [{"text": e.text, "service": e.service} for e in examples],
@@ -160,6 +182,8 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
             .values(note=None, actor_telegram_id=None)
         )
     await s.execute(delete(Questionnaire).where(Questionnaire.resident_id == resident_id))
+    await s.execute(delete(SurveyAnswer).where(SurveyAnswer.resident_id == resident_id))
+    await s.execute(delete(Subscription).where(Subscription.resident_id == resident_id))
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:
@@ -172,6 +196,7 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
         )
     who.telegram_user_id, who.chat_id, who.first_name = None, None, ""
     who.consent_training, who.last_seen_at = None, now
+    who.consent_surveys, who.last_surveyed_at = None, None
     await s.flush()
     for rid in report_ids:  # the agents' cards lose the words and the name too
         rv = await reports.get_view(s, rid)
