@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 import warnings
 from collections import deque
@@ -12,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import ForceReply, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -27,6 +30,9 @@ from handlers.render import inline
 from storage.enums import OutboxKind, OutboxState
 
 log = logging.getLogger(__name__)
+
+#: Namespace of the workers' liveness locks (PostgreSQL advisory locks).
+WORKER_LOCKS = 7_280
 
 
 class Limits:
@@ -159,13 +165,22 @@ class OutboxWorker(Worker):
         self._blocked: list[int] = []
         self._flushed_at = monotonic()
         self._swept_at = monotonic()
+        # On PostgreSQL several workers may share the outbox: each holds an advisory lock on
+        # its own id while it lives, so the claims of a worker that died are found at once.
+        self.worker_id = secrets.randbelow(2**31 - 2) + 1 if postgres else None
+        self._alive: AsyncConnection | None = None
 
     async def recover(self) -> int:
-        """At start: calls cut short by a crash are UNKNOWN (never resent); claims that never
-        reached the wire are pending again. Returns how many are UNKNOWN."""
+        """At start (and now and then on PostgreSQL): calls cut short by a crash are UNKNOWN
+        (never resent); claims that never reached the wire are pending again. Returns how
+        many are UNKNOWN."""
+        dead = None
+        if self.postgres:
+            await self._hold_liveness()
+            dead = await self._dead_workers()
         async with self.svc.writing() as s:
             unknown, released = await outbox.release_interrupted(
-                s, self.svc.clock(), everything=not self.postgres
+                s, self.svc.clock(), everything=not self.postgres, dead=dead
             )
             await s.commit()
         if unknown:
@@ -173,6 +188,35 @@ class OutboxWorker(Worker):
         if released:
             log.info("outbox: %s claimed message(s) put back in line", released)
         return unknown
+
+    async def _hold_liveness(self) -> None:
+        if self._alive is not None:
+            return
+        engine = self.svc.sessions.kw["bind"]
+        conn = await engine.connect()
+        await conn.execute(select(func.pg_advisory_lock(WORKER_LOCKS, self.worker_id)))
+        await conn.commit()  # a session lock: it outlives the transaction, not the connection
+        self._alive = conn
+
+    async def _dead_workers(self) -> list[int]:
+        """Workers holding claims whose liveness lock is free: their process is gone."""
+        async with self.svc.sessions() as s:
+            owners = [w for w in await outbox.claim_owners(s) if w != self.worker_id]
+        dead = []
+        if owners:
+            async with self.svc.sessions.kw["bind"].connect() as conn:
+                for w in owners:
+                    if await conn.scalar(select(func.pg_try_advisory_lock(WORKER_LOCKS, w))):
+                        dead.append(w)
+                        await conn.scalar(select(func.pg_advisory_unlock(WORKER_LOCKS, w)))
+                await conn.commit()
+        return dead
+
+    async def stop(self) -> None:
+        await super().stop()
+        if self._alive is not None:
+            await self._alive.close()
+            self._alive = None
 
     def batch_size(self) -> int:
         """About two seconds of sending at the configured rate."""
@@ -185,7 +229,7 @@ class OutboxWorker(Worker):
             await self.recover()  # claims of workers that died (older than the lease)
         async with self.svc.writing() as s:
             claimed = await outbox.claim_due(
-                s, self.svc.clock(), batch or self.batch_size(), self.postgres
+                s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
             )
             await s.commit()
         if not claimed:

@@ -73,7 +73,9 @@ class Claimed:
 CLAIM_LEASE = timedelta(minutes=2)
 
 
-async def claim_due(s: AsyncSession, now: datetime, limit: int, postgres: bool) -> list[Claimed]:
+async def claim_due(
+    s: AsyncSession, now: datetime, limit: int, postgres: bool, worker: int | None = None
+) -> list[Claimed]:
     """Reserve up to ``limit`` due rows for this worker (CLAIMED, committed by the caller).
 
     A claimed row is not on the wire yet: each goes SENDING just before its call
@@ -118,6 +120,7 @@ async def claim_due(s: AsyncSession, now: datetime, limit: int, postgres: bool) 
             .values(
                 state=OutboxState.CLAIMED,
                 claimed_at=now,
+                claimed_by=worker,
                 attempts=OutboxMessage.attempts + 1,
             )
             .execution_options(synchronize_session=False)
@@ -218,27 +221,47 @@ async def mark_final(s: AsyncSession, row_id: int, state: OutboxState, error: st
     await s.execute(_FINAL, {"p_id": row_id, "p_state": state.value, "p_error": error[:500]})
 
 
-async def release_interrupted(s: AsyncSession, now: datetime, everything: bool) -> tuple[int, int]:
+async def release_interrupted(
+    s: AsyncSession, now: datetime, everything: bool, dead: list[int] | None = None
+) -> tuple[int, int]:
     """After a crash: rows left SENDING may or may not have reached Telegram; they are marked
     UNKNOWN and not resent (a message is never sent twice). Rows only CLAIMED never left:
-    they are pending again. ``everything``: this is the only worker (SQLite), so every claim
-    is an orphan; otherwise only claims older than :data:`CLAIM_LEASE`.
+    they are pending again.
 
-    Returns (unknown, released)."""
-    stale = OutboxMessage.claimed_at < now - CLAIM_LEASE
+    ``everything``: this is the only worker (SQLite), so every claim is an orphan. Otherwise
+    the claims of the ``dead`` workers (see ``bot.outbox_worker``), and any claim older than
+    :data:`CLAIM_LEASE`. Returns (unknown, released)."""
+    orphan: Any = True
+    if not everything:
+        orphan = OutboxMessage.claimed_at < now - CLAIM_LEASE
+        if dead:
+            orphan = or_(orphan, OutboxMessage.claimed_by.in_(dead))
     unknown = await s.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.SENDING, *(() if everything else (stale,)))
+        .where(OutboxMessage.state == OutboxState.SENDING, orphan)
         .values(state=OutboxState.UNKNOWN, last_error="interrupted during the call")
         .execution_options(synchronize_session=False)
     )
     released = await s.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.CLAIMED, *(() if everything else (stale,)))
-        .values(state=OutboxState.PENDING, attempts=OutboxMessage.attempts - 1)
+        .where(OutboxMessage.state == OutboxState.CLAIMED, orphan)
+        .values(state=OutboxState.PENDING, attempts=OutboxMessage.attempts - 1, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(unknown, "rowcount", 0) or 0), int(getattr(released, "rowcount", 0) or 0)
+
+
+async def claim_owners(s: AsyncSession) -> list[int]:
+    """The workers holding claims now."""
+    rows = await s.scalars(
+        select(OutboxMessage.claimed_by)
+        .where(
+            OutboxMessage.state.in_([OutboxState.CLAIMED, OutboxState.SENDING]),
+            OutboxMessage.claimed_by.is_not(None),
+        )
+        .distinct()
+    )
+    return [int(r) for r in rows.all() if r is not None]
 
 
 async def card_message(s: AsyncSession, report_id: int, chat_id: int) -> int | None:

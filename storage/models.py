@@ -244,6 +244,7 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]  # when a worker reserved it (CLAIMED, SENDING)
+    claimed_by: Mapped[int | None] = mapped_column(Integer)  # which worker (PostgreSQL)
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -78,6 +78,7 @@ async def _rig(
         app.bot, svc, cfg, postgres="postgresql" in db_url, monotonic=t, sleep=t.sleep
     )
     yield Rig(api, svc, worker, clock, t)
+    await worker.stop()
     await app.bot.shutdown()
     await svc.sessions.kw["bind"].dispose()
     await api.stop()
@@ -196,3 +197,25 @@ def test_limits_global_rate() -> None:
         waited += w
         limits.took(i)
     assert 3.5 <= waited <= 4.1  # 100 messages at 25/s take about 4 s
+
+
+async def test_a_dead_workers_claims_are_taken_back_at_once_a_live_ones_never(
+    rig: Rig,
+) -> None:
+    if not rig.worker.postgres:
+        pytest.skip("several workers share one outbox only on PostgreSQL")
+    other = OutboxWorker(rig.worker.bot, rig.svc, rig.worker.cfg, postgres=True)
+    await other.recover()  # it is alive: holds its liveness lock
+    await rig.enqueue(9, "claimed by the other worker")
+    async with rig.svc.sessions() as s:
+        assert len(await outbox.claim_due(s, rig.clock(), 10, True, other.worker_id)) == 1
+        await s.commit()
+    await rig.worker.recover()
+    assert await rig.states() == [OutboxState.CLAIMED]  # alive: its claim stays its own
+    await other.stop()  # its process dies: the lock goes with its connection
+    await rig.worker.recover()
+    assert await rig.states() == [OutboxState.PENDING]
+    assert await rig.worker.drain_once() == 1
+    assert [c.params["text"] for c in rig.api.of("sendMessage", 9)] == [
+        "claimed by the other worker"
+    ]

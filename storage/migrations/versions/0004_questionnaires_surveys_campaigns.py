@@ -114,6 +114,7 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('campaign_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('claimed_at', storage.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('claimed_by', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint('uq_outbox_campaign_chat', ['campaign_id', 'chat_id'])
         batch_op.create_foreign_key(batch_op.f('fk_outbox_campaign_id_campaigns'), 'campaigns', ['campaign_id'], ['id'])
 
@@ -135,6 +136,7 @@ def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_outbox_campaign_id_campaigns'), type_='foreignkey')
         batch_op.drop_constraint('uq_outbox_campaign_chat', type_='unique')
+        batch_op.drop_column('claimed_by')
         batch_op.drop_column('claimed_at')
         batch_op.drop_column('campaign_id')
 
