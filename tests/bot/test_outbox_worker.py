@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.config import OutboxConfig
 from bot.factory import create_application, create_services
 from bot.fake_telegram import FakeBotApi, RateLimit
-from bot.outbox_worker import Limits, OutboxWorker
+from bot.limits import Limits
+from bot.outbox_worker import OutboxWorker
 from core import outbox
 from core.services import Services
 from storage.enums import OutboxPurpose, OutboxState
