@@ -69,6 +69,7 @@ class OutboxPurpose(StrEnum):
     SURVEY = "survey"  # a micro-survey question
     BROADCAST = "broadcast"  # an information campaign to a topic's subscribers
     CONSENT = "consent"  # asking a resident for a consent
+    IDEA = "idea"  # news of an idea: review, answer, milestone, on the agenda
 
 
 class QuestionnaireKind(StrEnum):
@@ -100,3 +101,19 @@ class CampaignKind(StrEnum):
 class CampaignState(StrEnum):
     EXPANDING = "expanding"  # outbox rows are being written, in batches
     SENDING = "sending"  # every row is written; the outbox delivers them
+
+
+class IdeaState(StrEnum):
+    PENDING_REVIEW = "pending_review"  # submitted, waiting for the town's review
+    PUBLISHED = "published"  # visible to all, open to support
+    DECLINED = "declined"  # refused at review, with a reason told to the author
+
+
+class IdeaAnswerKind(StrEnum):
+    """The town's official answer to a published idea."""
+
+    UNDER_STUDY = "under_study"
+    PLANNED = "planned"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DONE = "done"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Enum,
     Float,
     ForeignKey,
@@ -26,6 +27,8 @@ from storage.enums import (
     ActorKind,
     CampaignKind,
     CampaignState,
+    IdeaAnswerKind,
+    IdeaState,
     OutboxKind,
     OutboxPurpose,
     OutboxState,
@@ -330,4 +333,60 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
     topic: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]
+
+
+class Idea(Base):
+    """A suggestion by a resident: reviewed, published, supported, answered by the town."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (Index("ix_ideas_service_state", "service_code", "state"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    text: Mapped[str] = mapped_column(Text)  # as written, seen by reviewers only
+    redacted_text: Mapped[str] = mapped_column(Text)  # what is published
+    lang: Mapped[str] = mapped_column(String(8))
+    state: Mapped[IdeaState] = mapped_column(_enum(IdeaState))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    #: How many residents support it (a cache of ``idea_supports``, kept by core.ideas).
+    supports: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    #: When its supports first reached the service's threshold (its agents were told).
+    on_agenda_at: Mapped[datetime | None]
+
+
+class IdeaSupport(Base):
+    """A resident's support of an idea: at most one per (idea, resident)."""
+
+    __tablename__ = "idea_supports"
+    __table_args__ = (UniqueConstraint("idea_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class IdeaAnswer(Base):
+    """An official answer of the town to an idea (the latest one is its current answer)."""
+
+    __tablename__ = "idea_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    kind: Mapped[IdeaAnswerKind] = mapped_column(_enum(IdeaAnswerKind))
+    text: Mapped[str] = mapped_column(Text)
+    agent_name: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime]
+
+
+class IdeaMilestone(Base):
+    """A step the town commits to for an idea, with a due date, marked done when reached."""
+
+    __tablename__ = "idea_milestones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

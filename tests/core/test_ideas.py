@@ -1,0 +1,187 @@
+"""Ideas: review, supports once per resident, the agenda threshold, answers to every follower."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from core import ideas
+from core.ideas import IdeaOrder, Thresholds
+from core.services import Services
+from core.status import AgentRef, NotAllowed
+from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
+from storage.models import Idea, OutboxMessage, Resident
+from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_AGENT, WATER_AGENT, WATER_CHAT, Clock
+
+WATER = AgentRef(WATER_AGENT, "Paul")
+DESK = AgentRef(DESK_AGENT, "Zoé")
+ROADS = AgentRef(ROADS_AGENT, "Rita")
+
+
+async def _residents(svc: Services, n: int, base: int = 80_000) -> list[int]:
+    ids = []
+    async with svc.sessions() as s:
+        for i in range(n):
+            r = Resident(
+                telegram_user_id=base + i,
+                chat_id=base + i,
+                first_name=f"R{i}",
+                language="fr" if i % 2 == 0 else "en",
+                created_at=svc.clock(),
+                last_seen_at=svc.clock(),
+            )
+            s.add(r)
+            await s.flush()
+            ids.append(r.id)
+        await s.commit()
+    return ids
+
+
+async def _rows(svc: Services, after: int = 0) -> list[OutboxMessage]:
+    async with svc.sessions() as s:
+        q = select(OutboxMessage).where(OutboxMessage.id > after).order_by(OutboxMessage.id)
+        return list((await s.scalars(q)).all())
+
+
+async def _submit(svc: Services, author: int, text: str, service: str = "water") -> int:
+    async with svc.sessions() as s:
+        idea = await ideas.submit(s, author, text, service, "fr", svc.clock())
+        await s.commit()
+    assert idea.state is IdeaState.PENDING_REVIEW
+    return idea.id
+
+
+async def _published(svc: Services, author: int, text: str, service: str = "water") -> int:
+    idea_id = await _submit(svc, author, text, service)
+    async with svc.sessions() as s:
+        await ideas.approve(s, svc.desk, DESK, idea_id, svc.clock())
+        await s.commit()
+    return idea_id
+
+
+async def _toggle(
+    svc: Services, resident: int, idea_id: int, thresholds: Thresholds | None = None
+) -> ideas.Supported:
+    async with svc.sessions() as s:
+        done = await ideas.toggle_support(s, svc.desk, resident, idea_id, svc.clock(), thresholds)
+        await s.commit()
+    return done
+
+
+async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
+    author, *others = await _residents(svc, 4)
+    idea_id = await _submit(svc, author, "Une fontaine place du marché, appelez-moi 0612345678")
+    with pytest.raises(NotAllowed) as refused:
+        await _toggle(svc, others[0], idea_id)  # not published yet
+    assert refused.value.key == "idea.not_published"
+
+    async with svc.sessions() as s:
+        with pytest.raises(NotAllowed):  # roads agents do not review water ideas
+            await ideas.approve(s, svc.desk, ROADS, idea_id, clock())
+        shown = await ideas.approve(
+            s, svc.desk, WATER, idea_id, clock(), text="Une fontaine place du marché"
+        )
+        await s.commit()
+    assert shown.state is IdeaState.PUBLISHED and shown.text == "Une fontaine place du marché"
+    (told,) = await _rows(svc)
+    assert told.chat_id == 80_000 and f"#{idea_id}" in told.payload["text"]
+
+    with pytest.raises(NotAllowed) as refused:
+        await _toggle(svc, author, idea_id)
+    assert refused.value.key == "idea.own"
+
+    three = Thresholds(default=3)
+    counts = [(await _toggle(svc, r, idea_id, three)).count for r in others]
+    assert counts == [1, 2, 3]
+    again = await _toggle(svc, others[2], idea_id, three)  # pressed twice: withdrawn
+    assert (again.supporting, again.count, again.on_agenda) == (False, 2, False)
+    back = await _toggle(svc, others[2], idea_id, three)
+    assert (back.supporting, back.count, back.on_agenda) == (True, 3, False)  # told once only
+    notices = [r for r in await _rows(svc) if r.purpose is OutboxPurpose.NOTICE]
+    assert [n.chat_id for n in notices] == [WATER_CHAT]
+    assert "fontaine" in notices[0].payload["text"]
+    assert "0612345678" not in notices[0].payload["text"]
+    async with svc.sessions() as s:
+        row = await s.get_one(Idea, idea_id)
+    assert row.supports == 3 and row.on_agenda_at is not None
+
+    last = (await _rows(svc))[-1].id
+    clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris: quiet
+    async with svc.sessions() as s:
+        with pytest.raises(NotAllowed):
+            await ideas.answer(s, svc.desk, ROADS, idea_id, IdeaAnswerKind.PLANNED, "x", clock())
+        told_n = await ideas.answer(
+            s, svc.desk, WATER, idea_id, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
+        )
+        told_m = await ideas.add_milestone(
+            s, svc.desk, WATER, idea_id, "Étude", date(2027, 3, 1), clock()
+        )
+        await s.commit()
+    assert told_n == told_m == 4
+    rows = await _rows(svc, last)
+    assert sorted(r.chat_id for r in rows) == sorted([80_000, 80_001, 80_002, 80_003] * 2)
+    morning = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+    assert all(r.not_before == morning and r.purpose is OutboxPurpose.IDEA for r in rows)
+    by_chat = {r.chat_id: r.payload["text"] for r in rows[:4]}
+    assert "prévue" in by_chat[80_000] and "planned" in by_chat[80_001]
+    assert "Budget 2027" in by_chat[80_002]
+    assert "2027-03-01" in rows[-1].payload["text"]
+
+
+async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
+    author, other = await _residents(svc, 2)
+    idea_id = await _submit(svc, author, "Un casino sur le parking")
+    async with svc.sessions() as s:
+        done = await ideas.decline(s, svc.desk, DESK, idea_id, "Hors <compétence>", svc.clock())
+        await s.commit()
+    assert done.state is IdeaState.DECLINED and done.decline_reason == "Hors <compétence>"
+    (told,) = await _rows(svc)
+    assert told.chat_id == 80_000 and "Hors &lt;compétence&gt;" in told.payload["text"]
+    with pytest.raises(NotAllowed):
+        await _toggle(svc, other, idea_id)
+    async with svc.sessions() as s:
+        with pytest.raises(NotAllowed) as refused:
+            await ideas.approve(s, svc.desk, DESK, idea_id, svc.clock())
+    assert refused.value.key == "idea.already_reviewed"
+    async with svc.sessions() as s:
+        assert await ideas.published(s) == []
+
+
+async def test_an_idea_whose_service_has_no_chat_goes_on_the_desk_agenda(svc: Services) -> None:
+    author, fan = await _residents(svc, 2)
+    idea_id = await _published(svc, author, "Un concert au parc", "culture")
+    done = await _toggle(svc, fan, idea_id, Thresholds(per_service={"culture": 1}))
+    assert done.on_agenda and done.count == 1
+    notices = [r for r in await _rows(svc) if r.purpose is OutboxPurpose.NOTICE]
+    assert [n.chat_id for n in notices] == [DESK_CHAT]
+
+
+async def test_similar_ideas_and_pages_of_published_ones(svc: Services, clock: Clock) -> None:
+    a, b, c = await _residents(svc, 3)
+    fountain = await _published(svc, a, "Installer une fontaine à eau au parc des Tilleuls")
+    clock.advance(minutes=1)
+    bottles = await _published(svc, b, "Des points de recharge pour gourdes en ville")
+    clock.advance(minutes=1)
+    await _submit(svc, c, "Une fontaine à eau au parc des Tilleuls svp")  # pending: not shown
+    await _published(svc, c, "Une fontaine à eau au parc des Tilleuls", "roads")  # elsewhere
+    await _toggle(svc, c, fountain)
+
+    async with svc.sessions() as s:
+        found = await ideas.similar(s, "une fontaine au parc des Tilleuls", "water")
+        exact = await ideas.similar(
+            s, "Des points de recharge pour gourdes en ville", "water", svc.nlp.similarity
+        )
+        newest = await ideas.published(s, "water")
+        most = await ideas.published(s, "water", IdeaOrder.SUPPORTED)
+        second = await ideas.published(s, "water", offset=1, limit=1)
+        everywhere = await ideas.published(s)
+    assert [i.id for i in found] == [fountain]
+    assert [i.id for i in exact] == [bottles]
+    assert [i.id for i in newest] == [bottles, fountain]
+    assert [i.id for i in most] == [fountain, bottles] and most[0].supports == 1
+    assert [i.id for i in second] == [fountain]
+    assert len(everywhere) == 3
+    assert ideas.word_overlap("fontaine parc", "parc fontaine") == 1.0
+    assert ideas.word_overlap("", "parc") == 0.0
