@@ -281,3 +281,50 @@ class TopicToggle:
         if len(parts) != 2 or parts[0] != cls.PREFIX or not parts[1].replace("_", "").isalnum():
             raise CallbackError("not a topic")
         return cls(parts[1])
+
+
+class IdeaVerb(StrEnum):
+    APPROVE = "ok"  # agents: publish the idea
+    DECLINE = "no"  # agents: refuse it
+    SUPPORT = "sup"  # residents: support it, or withdraw the support (with the list's page)
+    PAGE = "pg"  # residents: a page of /ideas
+
+
+@dataclass(frozen=True)
+class IdeaAction:
+    """``i:ok|no:<idea>`` on a review card, ``i:sup:<idea>:<page>`` and ``i:pg:<page>`` in
+    /ideas. Every press is authorised again by the use case."""
+
+    verb: IdeaVerb
+    idea_id: int = 0  # 0 for a page
+    page: int = 0
+
+    PREFIX = "i"
+
+    def encode(self) -> str:
+        if self.verb is IdeaVerb.PAGE:
+            return _check(f"{self.PREFIX}:{self.verb.value}:{self.page}")
+        if self.verb is IdeaVerb.SUPPORT:
+            return _check(f"{self.PREFIX}:{self.verb.value}:{self.idea_id}:{self.page}")
+        return _check(f"{self.PREFIX}:{self.verb.value}:{self.idea_id}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) not in (3, 4) or parts[0] != cls.PREFIX:
+            raise CallbackError("not an idea action")
+        try:
+            verb = IdeaVerb(parts[1])
+        except ValueError as exc:
+            raise CallbackError(f"unknown verb {parts[1]!r}") from exc
+        if verb is IdeaVerb.PAGE:
+            if len(parts) != 3:
+                raise CallbackError("a page takes one number")
+            return cls(verb, page=_int(parts[2]))
+        if verb is IdeaVerb.SUPPORT:
+            if len(parts) != 4:
+                raise CallbackError("a support takes an idea and a page")
+            return cls(verb, _int(parts[2]), _int(parts[3]))
+        if len(parts) != 3:
+            raise CallbackError("a review takes one idea")
+        return cls(verb, _int(parts[2]))

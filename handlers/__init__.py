@@ -7,13 +7,25 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.catalogue import Catalogue
-from handlers import agent, commands, engage, errors, privacy, questionnaire, report, stats
+from handlers import (
+    agent,
+    commands,
+    engage,
+    errors,
+    ideas,
+    privacy,
+    questionnaire,
+    report,
+    stats,
+)
 
 #: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
 COMMANDS = (
     "start",
     "help",
     "myreports",
+    "idea",
+    "ideas",
     "stats",
     "subscribe",
     "surveys",
@@ -47,6 +59,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("surveys", engage.on_surveys, filters=private))
     app.add_handler(CallbackQueryHandler(engage.on_topic, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(engage.on_answer, pattern=r"^sv:"))
+    app.add_handler(CommandHandler("idea", ideas.on_idea, filters=private))
+    app.add_handler(CommandHandler("ideas", ideas.on_ideas, filters=private))
+    app.add_handler(CallbackQueryHandler(ideas.on_press, pattern=r"^i:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
 

@@ -9,6 +9,8 @@ from core.callbacks import (
     CallbackError,
     DraftAction,
     DraftVerb,
+    IdeaAction,
+    IdeaVerb,
     LanguageChoice,
     QuestionnaireAction,
     QuestionnaireVerb,
@@ -101,3 +103,27 @@ def test_questionnaire_actions_round_trip_within_64_bytes(action: QuestionnaireA
 def test_forged_questionnaire_data_is_rejected(data: str) -> None:
     with pytest.raises(CallbackError):
         QuestionnaireAction.decode(data)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        IdeaAction(IdeaVerb.APPROVE, BIG),
+        IdeaAction(IdeaVerb.DECLINE, BIG),
+        IdeaAction(IdeaVerb.SUPPORT, BIG, BIG),
+        IdeaAction(IdeaVerb.PAGE, page=BIG),
+    ],
+)
+def test_idea_actions_round_trip_within_64_bytes(action: IdeaAction) -> None:
+    data = action.encode()
+    assert len(data.encode()) <= MAX_BYTES
+    assert IdeaAction.decode(data) == action
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["i", "i:ok", "i:zap:1", "i:ok:x", "i:ok:1:2", "i:sup:1", "i:pg:1:2", "a:ok:1", "i:ok:-1"],
+)
+def test_forged_idea_data_is_rejected(data: str) -> None:
+    with pytest.raises(CallbackError):
+        IdeaAction.decode(data)
