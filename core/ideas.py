@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.callbacks import IdeaAction, IdeaVerb
 from core.desk import Desk
 from core.status import AgentRef, NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
@@ -188,6 +189,35 @@ async def decline(
     idea.state, idea.decline_reason = IdeaState.DECLINED, reason.strip()
     await _tell_author(s, desk, idea, "idea.declined", now, reason=escape(idea.decline_reason))
     return view(idea)
+
+
+def send_review_card(
+    s: AsyncSession, desk: Desk, idea: IdeaView, author: str, now: datetime
+) -> None:
+    """The idea's card, with Approve / Decline, to its service's agents chat (or the desk's)."""
+    chat = agents_chat(desk, idea.service)
+    if chat is None:
+        return
+    da = desk.texts.lang(desk.lang)
+    outbox.enqueue(
+        s,
+        chat_id=chat,
+        text=da(
+            "idea.card",
+            ref=idea.id,
+            service=escape(desk.catalogue.name(idea.service, desk.lang)),
+            name=escape(author),
+            text=escape(idea.text),
+        ),
+        purpose=OutboxPurpose.IDEA,
+        now=now,
+        buttons=[
+            [
+                (da("button.idea_approve"), IdeaAction(IdeaVerb.APPROVE, idea.id).encode()),
+                (da("button.idea_decline"), IdeaAction(IdeaVerb.DECLINE, idea.id).encode()),
+            ]
+        ],
+    )
 
 
 def agents_chat(desk: Desk, service: str) -> int | None:

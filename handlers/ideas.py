@@ -8,7 +8,7 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from core import ideas, outbox
+from core import ideas
 from core.callbacks import IdeaAction, IdeaVerb
 from core.i18n import Translate
 from core.outbox import Buttons
@@ -17,7 +17,6 @@ from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
 from handlers.resident import resident_of
-from storage.enums import OutboxPurpose
 
 #: Ideas shown per page of /ideas.
 PAGE_SIZE = 5
@@ -44,28 +43,7 @@ async def on_idea(update: Update, ctx: Ctx) -> None:
     service = c.service if c.service in svc.catalogue else ideas.DESK
     lang = c.lang if c.lang in svc.texts.languages else r.language
     idea = await ideas.submit(ctx.session, r.id, text, service, lang, now, redacted=c.redacted)
-    chat = ideas.agents_chat(desk, service)
-    if chat is not None:
-        da = desk.texts.lang(desk.lang)
-        outbox.enqueue(
-            ctx.session,
-            chat_id=chat,
-            text=da(
-                "idea.card",
-                ref=idea.id,
-                service=escape(desk.catalogue.name(service, desk.lang)),
-                name=escape(r.first_name or ""),
-                text=escape(idea.text),
-            ),
-            purpose=OutboxPurpose.IDEA,
-            now=now,
-            buttons=[
-                [
-                    (da("button.idea_approve"), IdeaAction(IdeaVerb.APPROVE, idea.id).encode()),
-                    (da("button.idea_decline"), IdeaAction(IdeaVerb.DECLINE, idea.id).encode()),
-                ]
-            ],
-        )
+    ideas.send_review_card(ctx.session, desk, idea, r.first_name or "", now)
     thanks = t("idea.thanks", ref=idea.id, service=escape(svc.catalogue.name(service, r.language)))
     ctx.later(lambda: msg.reply_text(thanks, parse_mode=ParseMode.HTML))
 
