@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -200,8 +200,6 @@ class Delivery:
 
 
 async def delivery(s: AsyncSession, campaign_id: int) -> Delivery:
-    from sqlalchemy import func
-
     rows = (
         await s.execute(
             select(OutboxMessage.state, func.count())

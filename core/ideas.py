@@ -352,10 +352,14 @@ async def _tell_followers(
     for who in await followers(s, idea):
         if not who.chat_id:
             continue
-        row = outbox.enqueue(
-            s, chat_id=who.chat_id, text=render(who.language), purpose=OutboxPurpose.IDEA, now=now
+        outbox.enqueue(
+            s,
+            chat_id=who.chat_id,
+            text=render(who.language),
+            purpose=OutboxPurpose.IDEA,
+            now=now,
+            not_before=not_before,
         )
-        row.not_before = not_before
         n += 1
     return n
 

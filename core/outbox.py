@@ -32,8 +32,10 @@ def enqueue(
     reply_to_card: bool = False,
     pin: bool | None = None,
     kind: OutboxKind = OutboxKind.MESSAGE,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Add one message to the outbox (the caller's transaction commits it)."""
+    """Add one message to the outbox (the caller's transaction commits it); ``not_before``
+    holds it (quiet hours), else it is due at once."""
     payload: dict[str, Any] = {"text": text, "html": True}
     if buttons is not None:
         payload["buttons"] = [[list(b) for b in row] for row in buttons]
@@ -51,7 +53,7 @@ def enqueue(
         report_id=report_id,
         state=OutboxState.PENDING,
         attempts=0,
-        not_before=now,
+        not_before=not_before or now,
         created_at=now,
     )
     s.add(row)

@@ -179,8 +179,8 @@ def ask(
         purpose=OutboxPurpose.QUESTIONNAIRE,
         report_id=report.id,
         now=now,
+        not_before=not_before,
     )
-    row.not_before = not_before
     tag(row, q.id)
     q.state, q.sent_at = QuestionnaireState.SENT, now
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.stats import Period
+from core.surveys import answer_values
 from storage.enums import CampaignKind
 from storage.models import Campaign, OutboxMessage, Survey, SurveyAnswer
 
@@ -49,14 +50,6 @@ class SurveyStats:
     rounds: tuple[RoundStats, ...]  # oldest first
 
 
-def expected_values(type_: str, choices: int) -> tuple[str, ...]:
-    if type_ == "rating":
-        return ("1", "2", "3", "4", "5")
-    if type_ == "yes_no":
-        return ("y", "n")
-    return tuple(f"c{i}" for i in range(choices))
-
-
 def concerns(audience: dict[str, Any], service: str) -> bool:
     """A survey concerns a service's agents when it asks that service's reporters, or the whole
     town (its answers speak of every service); not when it asks another service's."""
@@ -71,7 +64,7 @@ def figures(
     n = sum(values.values())
     if n < min_answers:
         return AnswerFigures(recipients, n, None, None, None)
-    order = expected_values(type_, choices)
+    order = answer_values(type_, choices)
     dist = {v: values.get(v, 0) for v in order}
     dist.update({v: c for v, c in sorted(values.items()) if v not in dist})
     mean = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -167,14 +168,8 @@ def content(sv: Survey, campaign_id: int, texts: Texts) -> dict[str, Content]:
                 for i, c in enumerate(items)
             ]
         question = str(sv.question.get(lang) or next(iter(sv.question.values())))
-        out[lang] = Content(t("survey.intro", question=_html(question)), rows)
+        out[lang] = Content(t("survey.intro", question=escape(question)), rows)
     return out
-
-
-def _html(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 async def start_round(svc: Services, s: AsyncSession, sv: Survey, now: datetime) -> Campaign:
@@ -267,12 +262,17 @@ async def answer(
     return sv
 
 
-def allowed_values(sv: Survey) -> tuple[str, ...]:
-    if sv.type == "rating":
+def answer_values(type_: str, choices: int) -> tuple[str, ...]:
+    """The values an answer may take, in display order (results use the same)."""
+    if type_ == "rating":
         return ("1", "2", "3", "4", "5")
-    if sv.type == "yes_no":
+    if type_ == "yes_no":
         return ("y", "n")
-    return tuple(f"c{i}" for i in range(len(sv.choices.get("items", []))))
+    return tuple(f"c{i}" for i in range(choices))
+
+
+def allowed_values(sv: Survey) -> tuple[str, ...]:
+    return answer_values(sv.type, len(sv.choices.get("items", [])))
 
 
 # --- consent -------------------------------------------------------------------------------
