@@ -102,9 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
     from bot.cli_campaigns import register as register_campaigns
+    from bot.cli_ideas import register as register_ideas
     from bot.cli_results import add_results_command
 
     add_results_command(register_campaigns(sub))  # `survey results` beside create/list/send
+    register_ideas(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

@@ -123,6 +123,8 @@ class ServiceConfig(_Strict):
     name: dict[str, str]
     agents_chat_id: int | None = None
     agents: list[int] = Field(default_factory=list)
+    #: Supports that put an idea on this service's agenda (default: ``ideas.support_threshold``).
+    idea_threshold: int | None = Field(default=None, ge=1)
 
     @field_validator("code")
     @classmethod
@@ -216,6 +218,15 @@ class SurveyConfig(_Strict):
         return self
 
 
+class IdeasConfig(_Strict):
+    """Residents' ideas: when they reach the agents' agenda, and how often agents are reminded."""
+
+    #: Supports that put a published idea on its service's agenda (agents asked to answer).
+    support_threshold: int = Field(default=25, ge=1)
+    #: Days between reminders to the agents chat while an idea on its agenda has no answer.
+    remind_days: int = Field(default=3, ge=1)
+
+
 class SurveysConfig(_Strict):
     #: A resident is asked at most once in this many days.
     min_days_between: int = Field(default=7, ge=0)
@@ -296,6 +307,7 @@ class Config(_Strict):
     questionnaire: QuestionnaireConfig = QuestionnaireConfig()
     surveys: SurveysConfig = SurveysConfig()
     topics: list[TopicConfig] = Field(default_factory=default_topics)
+    ideas: IdeasConfig = IdeasConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:

@@ -60,6 +60,11 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             quiet_hours=quiet_hours(config.surveys.quiet_hours),
             survey_min_days_between=config.surveys.min_days_between,
             min_answers=config.surveys.min_answers,
+            idea_threshold=config.ideas.support_threshold,
+            idea_thresholds=tuple(
+                (s.code, s.idea_threshold) for s in config.services if s.idea_threshold
+            ),
+            idea_remind_days=config.ideas.remind_days,
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),

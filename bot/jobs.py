@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import campaigns, questionnaire, surveys
+from core import campaigns, idea_answers, questionnaire, surveys
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def default_jobs() -> list[Job]:
         Job("still_open", timedelta(hours=1), questionnaire.ask_still_open),
         Job("surveys", timedelta(seconds=60), surveys.start_due),
         Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
+        Job("idea_reminders", timedelta(hours=1), idea_answers.remind_job),
     ]
 
 

@@ -344,11 +344,12 @@ class OutboxWorker(Worker):
         markup = inline(p.get("buttons"))
         parse = ParseMode.HTML if p.get("html") else None
         if row.kind is OutboxKind.EDIT_CARD:
-            assert row.report_id is not None
+            idea = p.get(outbox.IDEA_CARD)
+            assert row.report_id is not None or idea is not None
             async with self.svc.sessions() as s:
-                target = await outbox.card_message(s, row.report_id, row.chat_id)
+                target = await outbox.card_message(s, row.report_id, row.chat_id, idea)
                 pending = target is None and await outbox.card_pending(
-                    s, row.report_id, row.chat_id
+                    s, row.report_id, row.chat_id, idea
                 )
             if target is None:
                 if pending:

@@ -3,7 +3,8 @@ agents' language and the town's time zone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,14 @@ class Desk:
     questionnaire_delay: timedelta = timedelta(minutes=1440)
     #: Pushes nobody asked for wait for the end of these (``surveys.quiet_hours``).
     quiet_hours: QuietHours | None = None
+    #: Supports that put an idea on its service's agenda, and the services' own figures.
+    idea_threshold: int = 25
+    idea_thresholds: Mapping[str, int] = field(default_factory=dict)
+    #: How often agents are reminded of an idea on their agenda still without an answer.
+    idea_remind: timedelta = timedelta(days=3)
+
+    def threshold(self, service: str) -> int:
+        return self.idea_thresholds.get(service, self.idea_threshold)
 
     def local(self, at: datetime) -> datetime:
         return at.astimezone(self.tz)

@@ -21,6 +21,8 @@ class Step(StrEnum):
     DUPLICATE = "duplicate"  # "is it this one?": similar open reports nearby
     PHOTO = "photo"
     CONFIRM = "confirm"
+    IDEA_TEXT = "idea_text"  # /idea alone: waiting for the idea's text
+    IDEA = "idea"  # an idea, with similar published ones offered: propose it or support one?
 
 
 @dataclass

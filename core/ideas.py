@@ -12,44 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import outbox
-from core.callbacks import IdeaAction, IdeaVerb
+from core import idea_cards, outbox
+from core.callbacks import IdeaOrder
 from core.desk import Desk
 from core.status import AgentRef, NotAllowed
-from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
-from storage.models import Idea, IdeaAnswer, IdeaMilestone, IdeaSupport, Resident
+from storage.enums import IdeaState, OutboxPurpose
+from storage.models import Idea, IdeaSupport, Resident
 
-#: Supports that put an idea on its service's agenda, unless configured per service.
-DEFAULT_THRESHOLD = 25
-#: The desk that reviews ideas of any service, and hears of those whose service has no chat.
-DESK = "other"
+DESK = idea_cards.DESK
 
 Score = Callable[[str, str], float]
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How many supports put an idea on the agenda, per service."""
-
-    default: int = DEFAULT_THRESHOLD
-    per_service: Mapping[str, int] = field(default_factory=dict)
-
-    def of(self, service: str) -> int:
-        return self.per_service.get(service, self.default)
-
-
-class IdeaOrder(StrEnum):
-    NEWEST = "newest"
-    SUPPORTED = "supported"
 
 
 @dataclass(frozen=True)
@@ -73,6 +53,7 @@ class Supported:
     supporting: bool  # whether the resident supports it now (False: withdrawn)
     count: int
     on_agenda: bool  # this support put the idea on the agenda
+    changed: bool = True  # False: the resident already supported it (``only_add``)
 
 
 def view(i: Idea) -> IdeaView:
@@ -91,7 +72,7 @@ def view(i: Idea) -> IdeaView:
     )
 
 
-async def _load(s: AsyncSession, idea_id: int, for_update: bool = False) -> Idea:
+async def load(s: AsyncSession, idea_id: int, for_update: bool = False) -> Idea:
     q = select(Idea).where(Idea.id == idea_id)
     if for_update:
         q = q.with_for_update()
@@ -101,9 +82,9 @@ async def _load(s: AsyncSession, idea_id: int, for_update: bool = False) -> Idea
     return idea
 
 
-async def _authorised(s: AsyncSession, desk: Desk, by: AgentRef, idea_id: int) -> Idea:
+async def authorised(s: AsyncSession, desk: Desk, by: AgentRef, idea_id: int) -> Idea:
     """Agents of the idea's service, or of the general desk, may act on it."""
-    idea = await _load(s, idea_id, for_update=True)
+    idea = await load(s, idea_id, for_update=True)
     cat = desk.catalogue
     if not (
         cat.is_agent(by.telegram_user_id, idea.service_code)
@@ -138,6 +119,24 @@ async def submit(
     return view(idea)
 
 
+async def propose(
+    s: AsyncSession,
+    desk: Desk,
+    resident_id: int,
+    author: str,
+    text: str,
+    service: str,
+    lang: str,
+    now: datetime,
+    redacted: str | None = None,
+) -> IdeaView:
+    """Submit an idea and send its review card to the agents (the service's, else the desk's)."""
+    idea = await submit(s, resident_id, text, service, lang, now, redacted)
+    row = await load(s, idea.id)
+    idea_cards.send_review_card(s, desk, row, author, now)
+    return idea
+
+
 async def _tell_author(
     s: AsyncSession, desk: Desk, idea: Idea, key: str, now: datetime, **params: object
 ) -> None:
@@ -164,11 +163,12 @@ async def approve(
 ) -> IdeaView:
     """Publish a pending idea, with ``text`` in place of its own when the reviewer edited it
     (personal data removed); its author is told."""
-    idea = await _authorised(s, desk, by, idea_id)
+    idea = await authorised(s, desk, by, idea_id)
     if idea.state is not IdeaState.PENDING_REVIEW:
         raise NotAllowed("idea.already_reviewed")
     if text is not None and text.strip():
         idea.redacted_text = text.strip()
+    idea.pending = idea.pending_by = None
     publish(idea, now)
     await _tell_author(s, desk, idea, "idea.published", now)
     return view(idea)
@@ -183,46 +183,13 @@ async def decline(
     s: AsyncSession, desk: Desk, by: AgentRef, idea_id: int, reason: str, now: datetime
 ) -> IdeaView:
     """Refuse a pending idea; its author is told why."""
-    idea = await _authorised(s, desk, by, idea_id)
+    idea = await authorised(s, desk, by, idea_id)
     if idea.state is not IdeaState.PENDING_REVIEW:
         raise NotAllowed("idea.already_reviewed")
     idea.state, idea.decline_reason = IdeaState.DECLINED, reason.strip()
+    idea.pending = idea.pending_by = None
     await _tell_author(s, desk, idea, "idea.declined", now, reason=escape(idea.decline_reason))
     return view(idea)
-
-
-def send_review_card(
-    s: AsyncSession, desk: Desk, idea: IdeaView, author: str, now: datetime
-) -> None:
-    """The idea's card, with Approve / Decline, to its service's agents chat (or the desk's)."""
-    chat = agents_chat(desk, idea.service)
-    if chat is None:
-        return
-    da = desk.texts.lang(desk.lang)
-    outbox.enqueue(
-        s,
-        chat_id=chat,
-        text=da(
-            "idea.card",
-            ref=idea.id,
-            service=escape(desk.catalogue.name(idea.service, desk.lang)),
-            name=escape(author),
-            text=escape(idea.text),
-        ),
-        purpose=OutboxPurpose.IDEA,
-        now=now,
-        buttons=[
-            [
-                (da("button.idea_approve"), IdeaAction(IdeaVerb.APPROVE, idea.id).encode()),
-                (da("button.idea_decline"), IdeaAction(IdeaVerb.DECLINE, idea.id).encode()),
-            ]
-        ],
-    )
-
-
-def agents_chat(desk: Desk, service: str) -> int | None:
-    """The service's agents chat, else the general desk's."""
-    return desk.catalogue.get(service).agents_chat_id or desk.catalogue.get(DESK).agents_chat_id
 
 
 async def toggle_support(
@@ -231,11 +198,12 @@ async def toggle_support(
     resident_id: int,
     idea_id: int,
     now: datetime,
-    thresholds: Thresholds | None = None,
+    only_add: bool = False,
 ) -> Supported:
-    """Support a published idea, or withdraw the support when pressed again. Its author may not
-    support it. The first time the count reaches the threshold, the agents are told."""
-    idea = await _load(s, idea_id, for_update=True)
+    """Support a published idea, or withdraw the support when pressed again (``only_add``: a
+    second press changes nothing). Its author may not support it. The first time the count
+    reaches the service's threshold, the idea goes on the agenda of its agents."""
+    idea = await load(s, idea_id, for_update=True)
     if idea.state is not IdeaState.PUBLISHED:
         raise NotAllowed("idea.not_published")
     if idea.resident_id == resident_id:
@@ -245,32 +213,18 @@ async def toggle_support(
             IdeaSupport.idea_id == idea_id, IdeaSupport.resident_id == resident_id
         )
     )
+    if mine is not None and only_add:
+        return Supported(idea.id, True, idea.supports, False, changed=False)
     if mine is None:
         s.add(IdeaSupport(idea_id=idea_id, resident_id=resident_id, created_at=now))
     else:
         await s.delete(mine)
     await s.flush()
     idea.supports = await support_count(s, idea_id)
-    limit = (thresholds or Thresholds()).of(idea.service_code)
-    on_agenda = idea.on_agenda_at is None and idea.supports >= limit
+    on_agenda = idea.on_agenda_at is None and idea.supports >= desk.threshold(idea.service_code)
     if on_agenda:
-        idea.on_agenda_at = now
-        chat = agents_chat(desk, idea.service_code)
-        if chat is not None:
-            outbox.enqueue(
-                s,
-                chat_id=chat,
-                text=desk.texts.get(
-                    desk.lang,
-                    "idea.on_agenda",
-                    ref=idea.id,
-                    count=idea.supports,
-                    service=desk.catalogue.name(idea.service_code, desk.lang),
-                    text=escape(idea.redacted_text),
-                ),
-                purpose=OutboxPurpose.NOTICE,
-                now=now,
-            )
+        idea.on_agenda_at = idea.reminded_at = now
+        idea_cards.send_agenda_notice(s, desk, idea, now)
     return Supported(idea.id, mine is None, idea.supports, on_agenda)
 
 
@@ -295,13 +249,18 @@ async def similar(
     score: Score = word_overlap,
     min_score: float = 0.3,
     limit: int = 5,
+    exclude_resident: int | None = None,
 ) -> list[IdeaView]:
     """Published ideas of ``service`` like ``text``, most alike first. ``score`` is pluggable:
     callers pass the NLP's ``svc.nlp.similarity``."""
     rows = (
         await s.scalars(
             select(Idea)
-            .where(Idea.service_code == service, Idea.state == IdeaState.PUBLISHED)
+            .where(
+                Idea.service_code == service,
+                Idea.state == IdeaState.PUBLISHED,
+                Idea.resident_id != (exclude_resident or 0),
+            )
             .order_by(Idea.id.desc())
             .limit(200)
         )
@@ -343,7 +302,7 @@ async def followers(s: AsyncSession, idea: Idea) -> list[Resident]:
     return sorted(rows, key=lambda r: (r.id != idea.resident_id, r.id))
 
 
-async def _tell_followers(
+async def tell_followers(
     s: AsyncSession, desk: Desk, idea: Idea, now: datetime, render: Callable[[str], str]
 ) -> int:
     """One message per follower, in their language, held by quiet hours; returns how many."""
@@ -362,56 +321,3 @@ async def _tell_followers(
         )
         n += 1
     return n
-
-
-async def answer(
-    s: AsyncSession,
-    desk: Desk,
-    by: AgentRef,
-    idea_id: int,
-    kind: IdeaAnswerKind,
-    text: str,
-    now: datetime,
-) -> int:
-    """The town's official answer; returns how many residents will be told."""
-    idea = await _authorised(s, desk, by, idea_id)
-    if idea.state is not IdeaState.PUBLISHED:
-        raise NotAllowed("idea.not_published")
-    s.add(
-        IdeaAnswer(idea_id=idea.id, kind=kind, text=text, agent_name=by.name[:128], created_at=now)
-    )
-
-    def render(lang: str) -> str:
-        t = desk.texts.lang(lang)
-        return t(
-            "idea.answer",
-            ref=idea.id,
-            idea=escape(idea.redacted_text),
-            kind=t(f"idea.kind.{kind.value}"),
-            text=escape(text),
-        )
-
-    return await _tell_followers(s, desk, idea, now, render)
-
-
-async def add_milestone(
-    s: AsyncSession,
-    desk: Desk,
-    by: AgentRef,
-    idea_id: int,
-    title: str,
-    due_on: date | None,
-    now: datetime,
-) -> int:
-    """A step the town commits to; returns how many residents will be told."""
-    idea = await _authorised(s, desk, by, idea_id)
-    if idea.state is not IdeaState.PUBLISHED:
-        raise NotAllowed("idea.not_published")
-    s.add(IdeaMilestone(idea_id=idea.id, title=title, due_on=due_on, created_at=now))
-
-    def render(lang: str) -> str:
-        t = desk.texts.lang(lang)
-        due = t("idea.due", date=due_on.isoformat()) if due_on else ""
-        return t("idea.milestone", ref=idea.id, title=escape(title), due=due)
-
-    return await _tell_followers(s, desk, idea, now, render)

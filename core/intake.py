@@ -13,14 +13,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, duplicates, faq, feedback, reports, status, surveys
+from core import drafts, duplicates, faq, feedback, ideas, reports, status, surveys
 from core.ahead import CLASSIFY_CHARS
 from core.callbacks import ConsentChoice, DraftAction, DraftVerb
 from core.drafts import DraftState, Step
 from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
 from core.services import Services
-from nlp.types import Intent
+from nlp.types import Classification, Intent
+
+#: How alike a published idea must be (``nlp.similarity``, 0..1) to be offered instead.
+IDEA_SIMILARITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,11 @@ class Intake:
         draft = await self._draft()
         if draft is None:
             return await self._describe({}, text, new=True)
-        if draft.step is Step.FAQ:  # the answer was read and a new message came: start afresh
+        if draft.step in (Step.FAQ, Step.IDEA):  # a new message instead of a button: afresh
             await self._discard()
             return await self._describe({}, text, new=True)
+        if draft.step is Step.IDEA_TEXT:
+            return await self._idea(await self._classified({}, text), explicit=True)
         data = dict(draft.data)
         if draft.step in (Step.DESCRIBE, Step.SERVICE):
             joined = f"{data['text']}\n{text}" if draft.step is Step.SERVICE else text
@@ -156,6 +161,12 @@ class Intake:
                 return await self._next(data)
             case DraftVerb.SUBMIT if draft.step is Step.CONFIRM:
                 return await self._submit(data)
+            case DraftVerb.IDEA_SUBMIT if draft.step is Step.IDEA:
+                return await self._propose(data)
+            case DraftVerb.IDEA_AS_REPORT if draft.step is Step.IDEA:
+                return await self._prompt(await self._save(Step.SERVICE, data))
+            case DraftVerb.IDEA_SUPPORT if draft.step is Step.IDEA:
+                return await self._support_instead(data, action.arg)
             case DraftVerb.CANCEL:
                 await self._discard()
                 return self.say("cancel.done", remove_keyboard=True)
@@ -169,10 +180,41 @@ class Intake:
 
     # --- steps --------------------------------------------------------------------------
 
+    async def idea(self, text: str) -> list[Reply]:
+        """/idea: with a text, propose it (similar published ideas offered first); alone, ask
+        for the text."""
+        if not any(c.isalnum() for c in text):
+            await self._draft()
+            return await self._prompt(await self._save(Step.IDEA_TEXT, {}))
+        await self._draft()
+        return await self._idea(await self._classified({}, text.strip()), explicit=True)
+
     async def _describe(self, data: dict[str, Any], text: str, new: bool) -> list[Reply]:
-        c = await self.svc.ahead.classify(self.svc.nlp, text, self.lang)
+        c = await self._classify(text)
         if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and not data:
             return self.say("report.small_talk")
+        self._fill(data, text, c)
+        replies = []
+        if c.urgent:
+            replies.append(Reply(self.t("report.urgent")))
+        elif c.intent is Intent.IDEA and new and not data.get("photo_file_id"):
+            return await self._idea(data, explicit=False)
+        elif c.intent is Intent.QUESTION and new:
+            match = await faq.best_match(self.svc.nlp, self.svc.faq, text, c.lang)
+            if match is not None:
+                data["faq"] = match[0]
+                return await self._prompt(await self._save(Step.FAQ, data))
+        return replies + await self._prompt(await self._save(Step.SERVICE, data))
+
+    async def _classify(self, text: str) -> Classification:
+        return await self.svc.ahead.classify(self.svc.nlp, text, self.lang)
+
+    async def _classified(self, data: dict[str, Any], text: str) -> dict[str, Any]:
+        self._fill(data, text, await self._classify(text))
+        return data
+
+    def _fill(self, data: dict[str, Any], text: str, c: Classification) -> None:
+        """What the classification tells, kept in the draft."""
         service = c.service if c.service in self.svc.catalogue else "other"
         redacted = c.redacted or text
         if len(text) > CLASSIFY_CHARS:
@@ -189,15 +231,58 @@ class Intake:
         )
         if c.places and not data.get("address"):
             data["address_hint"] = c.places[0].text  # as written; a shared location keeps it
-        replies = []
-        if c.urgent:
-            replies.append(Reply(self.t("report.urgent")))
-        elif c.intent is Intent.QUESTION and new:
-            match = await faq.best_match(self.svc.nlp, self.svc.faq, text, c.lang)
-            if match is not None:
-                data["faq"] = match[0]
-                return await self._prompt(await self._save(Step.FAQ, data))
-        return replies + await self._prompt(await self._save(Step.SERVICE, data))
+
+    # --- ideas --------------------------------------------------------------------------
+
+    async def _idea(self, data: dict[str, Any], explicit: bool) -> list[Reply]:
+        """Offer similar published ideas to support instead; an idea the NLP spotted is also
+        confirmed (it may be a problem to report). /idea with nothing similar goes at once."""
+        found = await ideas.similar(
+            self.s,
+            str(data["redacted"]),
+            str(data["suggested"]),
+            score=self.svc.nlp.similarity,
+            min_score=IDEA_SIMILARITY,
+            limit=3,
+            exclude_resident=self.resident.id,
+        )
+        data["idea_offers"] = [{"id": i.id, "text": i.text[:160], "n": i.supports} for i in found]
+        data["explicit"] = explicit
+        if explicit and not found:
+            return await self._propose(data)
+        return await self._prompt(await self._save(Step.IDEA, data))
+
+    async def _propose(self, data: dict[str, Any]) -> list[Reply]:
+        service = str(data["suggested"])
+        lang = str(data.get("lang") or self.lang)
+        idea = await ideas.propose(
+            self.s,
+            self.svc.desk,
+            self.resident.id,
+            self.resident.first_name,
+            str(data["text"]),
+            service,
+            lang if lang in self.svc.texts.languages else self.lang,
+            self.now,
+            redacted=str(data.get("redacted") or data["text"]),
+        )
+        await self._discard()
+        name = escape(self.svc.catalogue.name(service, self.lang))
+        return self.say("idea.thanks", ref=idea.id, service=name, remove_keyboard=True)
+
+    async def _support_instead(self, data: dict[str, Any], idea_id: str) -> list[Reply]:
+        offered = {int(o["id"]) for o in data.get("idea_offers", [])}
+        if not idea_id.isdigit() or int(idea_id) not in offered:
+            return [Reply(self.t("report.stale_button"), alert=True)]
+        try:
+            done = await ideas.toggle_support(
+                self.s, self.svc.desk, self.resident.id, int(idea_id), self.now, only_add=True
+            )
+        except status.NotAllowed as exc:
+            return [Reply(self.t(exc.key), alert=True)]
+        await self._discard()
+        key = "idea.supported_instead" if done.changed else "idea.already_supporting"
+        return self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
 
     async def _next(self, data: dict[str, Any]) -> list[Reply]:
         """The first step still missing something: service, place, duplicates, photo."""

@@ -33,6 +33,8 @@ def enqueue(
     pin: bool | None = None,
     kind: OutboxKind = OutboxKind.MESSAGE,
     not_before: datetime | None = None,
+    idea_id: int | None = None,
+    force_reply: bool = False,
 ) -> OutboxMessage:
     """Add one message to the outbox (the caller's transaction commits it); ``not_before``
     holds it (quiet hours), else it is due at once."""
@@ -43,6 +45,10 @@ def enqueue(
         payload["photo"] = photo
     if reply_to_card:
         payload["reply_to_card"] = True
+    if force_reply:  # a prompt whose answer is the reply to it
+        payload["force_reply"] = True
+    if kind is OutboxKind.EDIT_CARD and idea_id is not None:
+        payload[IDEA_CARD] = idea_id
     if pin is not None:  # pin (True) or unpin (False) the message once delivered
         payload["pin"] = pin
     row = OutboxMessage(
@@ -51,6 +57,7 @@ def enqueue(
         purpose=purpose,
         payload=payload,
         report_id=report_id,
+        idea_id=idea_id,
         state=OutboxState.PENDING,
         attempts=0,
         not_before=not_before or now,
@@ -266,14 +273,27 @@ async def claim_owners(s: AsyncSession) -> list[int]:
     return [int(r) for r in rows.all() if r is not None]
 
 
-async def card_message(s: AsyncSession, report_id: int, chat_id: int) -> int | None:
-    """The Telegram message id of the latest card of ``report_id`` sent to ``chat_id``."""
+#: In an EDIT_CARD row's payload: the id of the idea whose review card it edits (a report's
+#: card is found by the row's ``report_id``).
+IDEA_CARD = "idea_card"
+
+
+def _card_of(report_id: int | None, idea_id: int | None) -> Any:
+    if idea_id is not None:
+        return and_(OutboxMessage.idea_id == idea_id, OutboxMessage.purpose == OutboxPurpose.IDEA)
+    return and_(OutboxMessage.report_id == report_id, OutboxMessage.purpose == OutboxPurpose.CARD)
+
+
+async def card_message(
+    s: AsyncSession, report_id: int | None, chat_id: int, idea_id: int | None = None
+) -> int | None:
+    """The Telegram message id of the latest card of ``report_id`` (or of the idea
+    ``idea_id``) sent to ``chat_id``."""
     return await s.scalar(
         select(OutboxMessage.telegram_message_id)
         .where(
-            OutboxMessage.report_id == report_id,
+            _card_of(report_id, idea_id),
             OutboxMessage.chat_id == chat_id,
-            OutboxMessage.purpose == OutboxPurpose.CARD,
             OutboxMessage.state == OutboxState.SENT,
         )
         .order_by(OutboxMessage.id.desc())
@@ -281,13 +301,14 @@ async def card_message(s: AsyncSession, report_id: int, chat_id: int) -> int | N
     )
 
 
-async def card_pending(s: AsyncSession, report_id: int, chat_id: int) -> bool:
-    """Whether a card for ``report_id`` is still on its way to ``chat_id``."""
+async def card_pending(
+    s: AsyncSession, report_id: int | None, chat_id: int, idea_id: int | None = None
+) -> bool:
+    """Whether a card for ``report_id`` (or the idea ``idea_id``) is on its way to ``chat_id``."""
     found = await s.scalar(
         select(OutboxMessage.id).where(
-            OutboxMessage.report_id == report_id,
+            _card_of(report_id, idea_id),
             OutboxMessage.chat_id == chat_id,
-            OutboxMessage.purpose == OutboxPurpose.CARD,
             OutboxMessage.state.in_(
                 [OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING]
             ),
@@ -303,6 +324,17 @@ async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> i
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.telegram_message_id == message_id,
             OutboxMessage.report_id.is_not(None),
+        )
+    )
+
+
+async def idea_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    """Which idea a message we sent to an agents chat (its card, a notice) is about."""
+    return await s.scalar(
+        select(OutboxMessage.idea_id).where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.telegram_message_id == message_id,
+            OutboxMessage.idea_id.is_not(None),
         )
     )
 

@@ -4,7 +4,9 @@ Erasure keeps what the town needs to run its services (that a problem of a servi
 reported, its point on the map, and what became of it) and removes everything about the
 person: their Telegram identity, their words (the text and a typed address, which may be their
 home), their photos, their drafts, their training examples, their questionnaires, their survey
-answers and their subscriptions.
+answers and their subscriptions. Their ideas keep only what was published (reviewed free of
+personal data: others support it and the town answers it); unpublished ones lose their words,
+and their supports are withdrawn.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import reports, status
+from core import ideas, reports, status
 from core.desk import Desk
-from storage.enums import ActorKind, OutboxState
+from storage.enums import ActorKind, IdeaState, OutboxState
 from storage.models import (
     CoReporter,
     Draft,
+    Idea,
+    IdeaAnswer,
+    IdeaSupport,
     LabelledExample,
     OutboxMessage,
     Photo,
@@ -134,6 +139,48 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
             }
             for q in asked
         ],
+        **(await _export_ideas(s, resident_id)),
+    }
+
+
+async def _export_ideas(s: AsyncSession, resident_id: int) -> dict[str, Any]:
+    mine = (
+        await s.scalars(select(Idea).where(Idea.resident_id == resident_id).order_by(Idea.id))
+    ).all()
+    answers = (
+        await s.scalars(
+            select(IdeaAnswer)
+            .where(IdeaAnswer.idea_id.in_([i.id for i in mine]))
+            .order_by(IdeaAnswer.id)
+        )
+    ).all()
+    supported = (
+        await s.scalars(
+            select(IdeaSupport.idea_id)
+            .where(IdeaSupport.resident_id == resident_id)
+            .order_by(IdeaSupport.idea_id)
+        )
+    ).all()
+    return {
+        "ideas": [
+            {
+                "reference": i.id,
+                "service": i.service_code,
+                "state": i.state.value,
+                "text": i.text,
+                "published_text": i.redacted_text if i.state is IdeaState.PUBLISHED else None,
+                "decline_reason": i.decline_reason,
+                "supports": i.supports,
+                "created_at": _iso(i.created_at),
+                "answers": [
+                    {"answer": a.kind.value, "text": a.text, "at": _iso(a.created_at)}
+                    for a in answers
+                    if a.idea_id == i.id
+                ],
+            }
+            for i in mine
+        ],
+        "ideas_supported": list(supported),
     }
 
 
@@ -185,6 +232,7 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
     await s.execute(delete(SurveyAnswer).where(SurveyAnswer.resident_id == resident_id))
     await s.execute(delete(Subscription).where(Subscription.resident_id == resident_id))
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
+    await _erase_ideas(s, resident_id)
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:
         await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
@@ -204,6 +252,36 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
         if rv is not None and chat_id is not None:
             await status.refresh_card(s, desk, rv, chat_id, now, buttons=rv.status.is_open)
     return Erased(len(report_ids), paths)
+
+
+async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
+    """Published ideas keep their reviewed text only; the others lose their words and leave
+    the review queue; supports given are withdrawn (and the counts follow)."""
+    await s.execute(
+        update(Idea)
+        .where(Idea.resident_id == resident_id, Idea.state == IdeaState.PUBLISHED)
+        .values(text=Idea.redacted_text)
+    )
+    await s.execute(
+        update(Idea)
+        .where(Idea.resident_id == resident_id, Idea.state != IdeaState.PUBLISHED)
+        .values(
+            text=ERASED,
+            redacted_text=ERASED,
+            state=IdeaState.DECLINED,
+            decline_reason=None,
+            pending=None,
+            pending_by=None,
+        )
+    )
+    supported = (
+        await s.scalars(select(IdeaSupport.idea_id).where(IdeaSupport.resident_id == resident_id))
+    ).all()
+    await s.execute(delete(IdeaSupport).where(IdeaSupport.resident_id == resident_id))
+    for idea_id in supported:
+        idea = await s.get(Idea, idea_id)
+        if idea is not None:
+            idea.supports = await ideas.support_count(s, idea_id)
 
 
 def remove_files(paths: list[str]) -> None:

@@ -53,6 +53,35 @@ class Prompts:
                 ]
             case Step.CONFIRM:
                 return [self._summary(d)]
+            case Step.IDEA_TEXT:
+                return self.say("idea.ask_text")
+            case Step.IDEA:
+                return [self._idea_offer(d)]
+
+    def _idea_offer(self, d: DraftState) -> Reply:
+        """Similar published ideas to support instead, and (when the NLP took the message for
+        an idea) the choice between proposing it and reporting a problem."""
+        offers = d.data.get("idea_offers", [])
+        text = str(d.data["text"])
+        shown = escape(text if len(text) <= 400 else text[:400] + "…")
+        service = escape(self._name(str(d.data["suggested"])))
+        said = [self.t("idea.confirm", service=service, text=shown)]
+        rows: Buttons = []
+        if offers:
+            said.append(self.t("idea.similar_intro"))
+            for o in offers:
+                said.append(
+                    self.t("idea.similar_line", ref=o["id"], count=o["n"], text=escape(o["text"]))
+                )
+                verb = DraftAction(DraftVerb.IDEA_SUPPORT, d.id, str(o["id"]))
+                rows.append([(self.t("button.support_instead", ref=o["id"]), verb.encode())])
+        propose = DraftAction(DraftVerb.IDEA_SUBMIT, d.id).encode()
+        rows.append([(self.t("button.propose_idea"), propose)])
+        if not d.data.get("explicit"):
+            report = DraftAction(DraftVerb.IDEA_AS_REPORT, d.id).encode()
+            rows.append([(self.t("button.idea_is_report"), report)])
+        rows.append([(self.t("button.cancel"), DraftAction(DraftVerb.CANCEL, d.id).encode())])
+        return Reply("\n\n".join(said), buttons=rows)
 
     def _faq_answer(self, d: DraftState) -> Reply:
         entry = self.svc.faq[int(d.data["faq"])]

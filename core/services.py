@@ -41,6 +41,9 @@ class Settings:
     quiet_hours: QuietHours | None = None
     survey_min_days_between: int = 7
     min_answers: int = 5
+    idea_threshold: int = 25
+    idea_thresholds: tuple[tuple[str, int], ...] = ()
+    idea_remind_days: int = 3
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,4 +90,7 @@ class Services:
             ZoneInfo(s.timezone),
             questionnaire_delay=timedelta(minutes=s.questionnaire_delay_minutes),
             quiet_hours=s.quiet_hours,
+            idea_threshold=s.idea_threshold,
+            idea_thresholds=dict(s.idea_thresholds),
+            idea_remind=timedelta(days=s.idea_remind_days),
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core import relay, reports, status
+from core import outbox, relay, reports, status
 from core.callbacks import AgentAction, AgentVerb
 from core.cards import card_buttons, duplicate_picker, service_picker
 from core.enums import ReportStatus
 from core.status import AgentRef, NotAllowed
+from handlers import ideas
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -78,10 +79,12 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
     if msg is None or msg.reply_to_message is None or not msg.text:
         return
     desk = ctx.desk
-    report_id = await relay.report_of_message(
-        ctx.session, msg.chat_id, msg.reply_to_message.message_id
-    )
+    replied_to = msg.reply_to_message.message_id
+    report_id = await relay.report_of_message(ctx.session, msg.chat_id, replied_to)
     if report_id is None:
+        idea_id = await outbox.idea_of_message(ctx.session, msg.chat_id, replied_to)
+        if idea_id is not None:
+            await ideas.on_agent_reply(update, ctx, idea_id, msg.text)
         return
     try:
         await relay.agent_to_resident(

@@ -1,5 +1,6 @@
-"""Ideas: /idea proposes one for review, the agents approve or decline it on its card, /ideas
-lists the published ones, where residents support them."""
+"""Ideas: /idea proposes one, /ideas browses the published ones (by service, newest or most
+supported) where residents support them, and the agents review and answer them on their cards.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from core import ideas
-from core.callbacks import IdeaAction, IdeaVerb
+from core import idea_answers, idea_cards, ideas
+from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb
 from core.i18n import Translate
 from core.outbox import Buttons
 from core.status import AgentRef, NotAllowed
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
-from handlers.resident import resident_of
+from handlers.resident import answer, intake_of, resident_of
 
 #: Ideas shown per page of /ideas.
 PAGE_SIZE = 5
@@ -31,36 +32,25 @@ def _idea_text(msg: Message) -> str:
 async def on_idea(update: Update, ctx: Ctx) -> None:
     msg = update.effective_message
     assert msg is not None
-    r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
-    text = _idea_text(msg)
-    if not text:
-        usage = t("idea.usage")
-        ctx.later(lambda: msg.reply_text(usage, parse_mode=ParseMode.HTML))
-        return
-    svc, desk, now = ctx.services, ctx.desk, ctx.services.clock()
-    c = await svc.ahead.classify(svc.nlp, text, r.language)
-    service = c.service if c.service in svc.catalogue else ideas.DESK
-    lang = c.lang if c.lang in svc.texts.languages else r.language
-    idea = await ideas.submit(ctx.session, r.id, text, service, lang, now, redacted=c.redacted)
-    ideas.send_review_card(ctx.session, desk, idea, r.first_name or "", now)
-    thanks = t("idea.thanks", ref=idea.id, service=escape(svc.catalogue.name(service, r.language)))
-    ctx.later(lambda: msg.reply_text(thanks, parse_mode=ParseMode.HTML))
+    intake = await intake_of(update, ctx)
+    await answer(ctx, intake, await intake.idea(_idea_text(msg)))
 
 
-async def _page(ctx: Ctx, t: Translate, lang: str, page: int) -> tuple[str, Buttons]:
-    """One page of published ideas, most supported first, with their buttons."""
+async def _page(ctx: Ctx, t: Translate, lang: str, view: IdeaAction) -> tuple[str, Buttons]:
+    """One page of published ideas for ``view`` (page, order, service), with its buttons."""
+    cat = ctx.services.catalogue
+    service = view.service if view.service in cat else ""
     found = await ideas.published(
         ctx.session,
-        order=ideas.IdeaOrder.SUPPORTED,
-        offset=page * PAGE_SIZE,
+        service or None,
+        order=view.order,
+        offset=view.page * PAGE_SIZE,
         limit=PAGE_SIZE + 1,  # one more tells whether there is a next page
     )
     shown = found[:PAGE_SIZE]
-    if not shown:
-        return t("ideas.none"), []
-    cat = ctx.services.catalogue
-    lines = [t("ideas.title")] + [
+    scope = escape(cat.name(service, lang)) if service else t("ideas.all_services")
+    title = t(f"ideas.title.{view.order.value}", scope=scope)
+    lines = [title] + [
         t(
             "ideas.line",
             ref=i.id,
@@ -70,23 +60,46 @@ async def _page(ctx: Ctx, t: Translate, lang: str, page: int) -> tuple[str, Butt
         )
         for i in shown
     ]
+    if not shown:
+        lines.append(t("ideas.none"))
+
+    def at(verb: IdeaVerb, page: int, order: IdeaOrder, idea_id: int = 0) -> str:
+        return IdeaAction(verb, idea_id, page, order, service).encode()
+
     buttons: Buttons = [
         [
             (
                 t("button.idea_support", ref=i.id, count=i.supports),
-                IdeaAction(IdeaVerb.SUPPORT, i.id, page).encode(),
+                at(IdeaVerb.SUPPORT, view.page, view.order, i.id),
             )
         ]
         for i in shown
     ]
     paging = []
-    if page > 0:
-        paging.append((t("button.previous"), IdeaAction(IdeaVerb.PAGE, page=page - 1).encode()))
+    if view.page > 0:
+        paging.append((t("button.previous"), at(IdeaVerb.PAGE, view.page - 1, view.order)))
     if len(found) > PAGE_SIZE:
-        paging.append((t("button.more"), IdeaAction(IdeaVerb.PAGE, page=page + 1).encode()))
+        paging.append((t("button.more"), at(IdeaVerb.PAGE, view.page + 1, view.order)))
     if paging:
         buttons.append(paging)
+    other = IdeaOrder.NEWEST if view.order is IdeaOrder.SUPPORTED else IdeaOrder.SUPPORTED
+    buttons.append(
+        [
+            (t(f"button.ideas_order.{other.value}"), at(IdeaVerb.PAGE, 0, other)),
+            (t("button.ideas_by_service"), IdeaAction(IdeaVerb.FILTER, order=view.order).encode()),
+        ]
+    )
     return "\n\n".join(lines), buttons
+
+
+def _services(ctx: Ctx, t: Translate, lang: str, order: IdeaOrder) -> tuple[str, Buttons]:
+    """Pick the service whose ideas to show (or all)."""
+    cat = ctx.services.catalogue
+    picks = [(t("ideas.all_services"), IdeaAction(IdeaVerb.PAGE, order=order).encode())] + [
+        (cat.name(c, lang), IdeaAction(IdeaVerb.PAGE, order=order, service=c).encode())
+        for c in cat.codes
+    ]
+    return t("ideas.pick_service"), [picks[i : i + 2] for i in range(0, len(picks), 2)]
 
 
 async def on_ideas(update: Update, ctx: Ctx) -> None:
@@ -94,7 +107,7 @@ async def on_ideas(update: Update, ctx: Ctx) -> None:
     assert msg is not None
     r = await resident_of(update, ctx)
     t = ctx.services.texts.lang(r.language)
-    text, buttons = await _page(ctx, t, r.language, 0)
+    text, buttons = await _page(ctx, t, r.language, IdeaAction(IdeaVerb.PAGE))
     markup = inline(buttons)
     ctx.later(
         lambda: msg.reply_text(
@@ -104,7 +117,7 @@ async def on_ideas(update: Update, ctx: Ctx) -> None:
 
 
 async def on_press(update: Update, ctx: Ctx) -> None:
-    """Every ``i:`` button: review verbs for agents, support and pages for residents."""
+    """Every ``i:`` button: the agents' verbs on cards, support, pages and filters for residents."""
     q = update.callback_query
     assert q is not None
     desk, chat = ctx.desk, update.effective_chat
@@ -114,25 +127,28 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     action = decode_or_refuse(ctx, q, IdeaAction.decode, t("idea.stale_button"))
     if action is None:
         return
-    if action.verb in (IdeaVerb.APPROVE, IdeaVerb.DECLINE):
-        await _review(update, ctx, q, action)
+    if action.verb in AGENT_IDEA_VERBS:
+        await _agent_press(update, ctx, q, action)
         return
     if r is None:  # a resident's button, pressed anywhere but the private chat
         refusal = t("idea.stale_button")
         ctx.later(lambda: q.answer(refusal, show_alert=True))
         return
     note = ""
-    if action.verb is IdeaVerb.SUPPORT:
-        try:
-            done = await ideas.toggle_support(
-                ctx.session, desk, r.id, action.idea_id, ctx.services.clock()
-            )
-        except NotAllowed as exc:
-            refusal = t(exc.key)
-            ctx.later(lambda: q.answer(refusal, show_alert=True))
-            return
-        note = t("idea.supported" if done.supporting else "idea.withdrawn", count=done.count)
-    text, buttons = await _page(ctx, t, r.language, action.page)
+    if action.verb is IdeaVerb.FILTER:
+        text, buttons = _services(ctx, t, r.language, action.order)
+    else:
+        if action.verb is IdeaVerb.SUPPORT:
+            try:
+                done = await ideas.toggle_support(
+                    ctx.session, desk, r.id, action.idea_id, ctx.services.clock()
+                )
+            except NotAllowed as exc:
+                refusal = t(exc.key)
+                ctx.later(lambda: q.answer(refusal, show_alert=True))
+                return
+            note = t("idea.supported" if done.supporting else "idea.withdrawn", count=done.count)
+        text, buttons = await _page(ctx, t, r.language, action)
     markup = inline(buttons)
     ctx.later(lambda: q.answer(note or None))
     ctx.later(
@@ -142,29 +158,83 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     )
 
 
-async def _review(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaAction) -> None:
-    """An agent's Approve or Decline on a review card; core says who may."""
+def _agent(update: Update) -> AgentRef:
     user = update.effective_user
     assert user is not None
-    desk, now = ctx.desk, ctx.services.clock()
+    return AgentRef(user.id, user.full_name or user.first_name or str(user.id))
+
+
+async def _agent_press(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaAction) -> None:
+    """Approve publishes at once; the other verbs ask the chat for a text (see
+    ``core.idea_answers``); a milestone is marked reached. Core says who may."""
+    desk, now, by = ctx.desk, ctx.services.clock(), _agent(update)
     t = desk.texts.lang(desk.lang)
-    by = AgentRef(user.id, user.full_name or user.first_name or str(user.id))
+    s = ctx.session
+    card = q.message.text_html if isinstance(q.message, Message) and q.message.text else ""
     try:
-        if action.verb is IdeaVerb.APPROVE:
-            await ideas.approve(ctx.session, desk, by, action.idea_id, now)
-            verdict = t("idea.approved_by", name=escape(by.name))
-        else:
-            reason = t("idea.default_decline_reason")
-            await ideas.decline(ctx.session, desk, by, action.idea_id, reason, now)
-            verdict = t("idea.declined_by", name=escape(by.name), reason=escape(reason))
+        match action.verb:
+            case IdeaVerb.APPROVE:
+                await ideas.approve(s, desk, by, action.idea_id, now)
+                verdict = t("idea.approved_by", name=escape(by.name))
+                markup = inline(idea_cards.answer_buttons(t, action.idea_id))
+                ctx.later(lambda: q.answer())
+                ctx.later(
+                    lambda: q.edit_message_text(
+                        f"{card}\n\n{verdict}".strip(),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
+                )
+                return
+            case IdeaVerb.MILESTONE_DONE:
+                told = await idea_answers.milestone_done(
+                    s, desk, by, action.idea_id, _int(action.arg), now
+                )
+                verdict = t("idea.milestone_done_by", name=escape(by.name), count=told)
+                ctx.later(lambda: q.answer())
+                ctx.later(
+                    lambda: q.edit_message_text(
+                        f"{card}\n\n{verdict}".strip(), parse_mode=ParseMode.HTML
+                    )
+                )
+                return
+            case IdeaVerb.ANSWER:
+                await idea_answers.ask(
+                    s, desk, by, action.idea_id, idea_answers.ANSWER, now, action.arg
+                )
+            case IdeaVerb.EDIT:
+                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.EDIT, now)
+            case IdeaVerb.DECLINE:
+                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.DECLINE, now)
+            case IdeaVerb.MILESTONE:
+                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.MILESTONE, now)
     except NotAllowed as exc:
         refusal = t("idea.not_allowed" if exc.key == "agent.not_allowed" else exc.key)
         ctx.later(lambda: q.answer(refusal, show_alert=True))
         return
-    card = q.message.text_html if isinstance(q.message, Message) and q.message.text else ""
-    ctx.later(lambda: q.answer())
-    ctx.later(
-        lambda: q.edit_message_text(
-            f"{card}\n\n{verdict}".strip(), parse_mode=ParseMode.HTML, reply_markup=None
+    asked = t("idea.asked")
+    ctx.later(lambda: q.answer(asked))
+
+
+def _int(arg: str) -> int:
+    if not arg.isdigit():
+        raise NotAllowed("idea.stale_button")
+    return int(arg)
+
+
+async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> None:
+    """An agent replied to one of an idea's messages: the text its last button asked for."""
+    msg = update.effective_message
+    assert msg is not None
+    desk = ctx.desk
+    t = desk.texts.lang(desk.lang)
+    try:
+        done = await idea_answers.on_reply(
+            ctx.session, desk, _agent(update), idea_id, text, ctx.services.clock()
         )
-    )
+    except NotAllowed as exc:
+        refusal = t("idea.not_allowed" if exc.key == "agent.not_allowed" else exc.key)
+        ctx.later(lambda: msg.reply_text(refusal, parse_mode=ParseMode.HTML))
+        return
+    said = t(f"idea.replied.{done.what}", ref=idea_id, count=done.told)
+    ctx.later(lambda: msg.reply_text(said, parse_mode=ParseMode.HTML))

@@ -242,6 +242,8 @@ class OutboxMessage(Base):
     purpose: Mapped[OutboxPurpose] = mapped_column(_enum(OutboxPurpose))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    #: The idea an agents chat's card or notice is about: a reply to it acts on the idea.
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)
     state: Mapped[OutboxState] = mapped_column(_enum(OutboxState), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime]
@@ -355,6 +357,12 @@ class Idea(Base):
     published_at: Mapped[datetime | None]
     #: When its supports first reached the service's threshold (its agents were told).
     on_agenda_at: Mapped[datetime | None]
+    #: When its agents were last reminded that it waits for an official answer.
+    reminded_at: Mapped[datetime | None]
+    #: What an agent's next reply to its card does (``core.idea_replies.Pending``), and who
+    #: pressed the button that asked for it.
+    pending: Mapped[str | None] = mapped_column(String(32))
+    pending_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class IdeaSupport(Base):

@@ -10,6 +10,7 @@ from core.callbacks import (
     DraftAction,
     DraftVerb,
     IdeaAction,
+    IdeaOrder,
     IdeaVerb,
     LanguageChoice,
     QuestionnaireAction,
@@ -110,8 +111,13 @@ def test_forged_questionnaire_data_is_rejected(data: str) -> None:
     [
         IdeaAction(IdeaVerb.APPROVE, BIG),
         IdeaAction(IdeaVerb.DECLINE, BIG),
-        IdeaAction(IdeaVerb.SUPPORT, BIG, BIG),
-        IdeaAction(IdeaVerb.PAGE, page=BIG),
+        IdeaAction(IdeaVerb.SUPPORT, BIG, BIG, service="green_spaces"),
+        IdeaAction(IdeaVerb.PAGE, page=BIG, order=IdeaOrder.NEWEST, service="green_spaces"),
+        IdeaAction(IdeaVerb.FILTER, order=IdeaOrder.NEWEST),
+        IdeaAction(IdeaVerb.EDIT, BIG),
+        IdeaAction(IdeaVerb.MILESTONE, BIG),
+        IdeaAction(IdeaVerb.ANSWER, BIG, arg="under_study"),
+        IdeaAction(IdeaVerb.MILESTONE_DONE, BIG, arg=str(BIG)),
     ],
 )
 def test_idea_actions_round_trip_within_64_bytes(action: IdeaAction) -> None:
@@ -120,9 +126,29 @@ def test_idea_actions_round_trip_within_64_bytes(action: IdeaAction) -> None:
     assert IdeaAction.decode(data) == action
 
 
+def test_idea_buttons_of_the_older_shape_still_decode() -> None:
+    assert IdeaAction.decode("i:pg:2") == IdeaAction(IdeaVerb.PAGE, page=2)
+    assert IdeaAction.decode("i:sup:7:1") == IdeaAction(IdeaVerb.SUPPORT, 7, 1)
+
+
 @pytest.mark.parametrize(
     "data",
-    ["i", "i:ok", "i:zap:1", "i:ok:x", "i:ok:1:2", "i:sup:1", "i:pg:1:2", "a:ok:1", "i:ok:-1"],
+    [
+        "i",
+        "i:ok",
+        "i:zap:1",
+        "i:ok:x",
+        "i:ok:1:2",
+        "i:sup:1",
+        "i:pg:1:2",
+        "a:ok:1",
+        "i:ok:-1",
+        "i:pg:1:z:water",  # no such order
+        "i:pg:1:s:wa-ter",  # not a service code
+        "i:ans:1:",  # an answer without its kind
+        "i:msd:1",  # a milestone without its id
+        "i:flt:s:water",
+    ],
 )
 def test_forged_idea_data_is_rejected(data: str) -> None:
     with pytest.raises(CallbackError):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from core import ideas
-from core.ideas import IdeaOrder, Thresholds
+from core import idea_answers, ideas, privacy
+from core.callbacks import IdeaOrder
+from core.desk import Desk
 from core.services import Services
 from core.status import AgentRef, NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
@@ -62,10 +64,10 @@ async def _published(svc: Services, author: int, text: str, service: str = "wate
 
 
 async def _toggle(
-    svc: Services, resident: int, idea_id: int, thresholds: Thresholds | None = None
+    svc: Services, resident: int, idea_id: int, desk: Desk | None = None
 ) -> ideas.Supported:
     async with svc.sessions() as s:
-        done = await ideas.toggle_support(s, svc.desk, resident, idea_id, svc.clock(), thresholds)
+        done = await ideas.toggle_support(s, desk or svc.desk, resident, idea_id, svc.clock())
         await s.commit()
     return done
 
@@ -92,7 +94,7 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
         await _toggle(svc, author, idea_id)
     assert refused.value.key == "idea.own"
 
-    three = Thresholds(default=3)
+    three = replace(svc.desk, idea_threshold=3)
     counts = [(await _toggle(svc, r, idea_id, three)).count for r in others]
     assert counts == [1, 2, 3]
     again = await _toggle(svc, others[2], idea_id, three)  # pressed twice: withdrawn
@@ -102,6 +104,9 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
     notices = [r for r in await _rows(svc) if r.purpose is OutboxPurpose.NOTICE]
     assert [n.chat_id for n in notices] == [WATER_CHAT]
     assert "fontaine" in notices[0].payload["text"]
+    answers = [b[1] for row in notices[0].payload["buttons"] for b in row]
+    assert f"i:ans:{idea_id}:planned" in answers and f"i:ms:{idea_id}" in answers
+    assert notices[0].idea_id == idea_id  # a reply to it acts on the idea
     assert "0612345678" not in notices[0].payload["text"]
     async with svc.sessions() as s:
         row = await s.get_one(Idea, idea_id)
@@ -111,23 +116,28 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
     clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris: quiet
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed):
-            await ideas.answer(s, svc.desk, ROADS, idea_id, IdeaAnswerKind.PLANNED, "x", clock())
-        told_n = await ideas.answer(
+            await idea_answers.answer(
+                s, svc.desk, ROADS, idea_id, IdeaAnswerKind.PLANNED, "x", clock()
+            )
+        told_n = await idea_answers.answer(
             s, svc.desk, WATER, idea_id, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
         )
-        told_m = await ideas.add_milestone(
+        told_m = await idea_answers.add_milestone(
             s, svc.desk, WATER, idea_id, "Étude", date(2027, 3, 1), clock()
         )
         await s.commit()
     assert told_n == told_m == 4
     rows = await _rows(svc, last)
+    (card,) = [r for r in rows if r.chat_id == WATER_CHAT]  # the milestone, to mark reached
+    assert card.idea_id == idea_id and card.payload["buttons"][0][0][1].startswith("i:msd:")
+    rows = [r for r in rows if r is not card]
     assert sorted(r.chat_id for r in rows) == sorted([80_000, 80_001, 80_002, 80_003] * 2)
     morning = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Paris
     assert all(r.not_before == morning and r.purpose is OutboxPurpose.IDEA for r in rows)
     by_chat = {r.chat_id: r.payload["text"] for r in rows[:4]}
     assert "prévue" in by_chat[80_000] and "planned" in by_chat[80_001]
     assert "Budget 2027" in by_chat[80_002]
-    assert "2027-03-01" in rows[-1].payload["text"]
+    assert "March 1, 2027" in rows[-1].payload["text"]  # the last follower reads English
 
 
 async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
@@ -152,7 +162,7 @@ async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
 async def test_an_idea_whose_service_has_no_chat_goes_on_the_desk_agenda(svc: Services) -> None:
     author, fan = await _residents(svc, 2)
     idea_id = await _published(svc, author, "Un concert au parc", "culture")
-    done = await _toggle(svc, fan, idea_id, Thresholds(per_service={"culture": 1}))
+    done = await _toggle(svc, fan, idea_id, replace(svc.desk, idea_thresholds={"culture": 1}))
     assert done.on_agenda and done.count == 1
     notices = [r for r in await _rows(svc) if r.purpose is OutboxPurpose.NOTICE]
     assert [n.chat_id for n in notices] == [DESK_CHAT]
@@ -185,3 +195,37 @@ async def test_similar_ideas_and_pages_of_published_ones(svc: Services, clock: C
     assert len(everywhere) == 3
     assert ideas.word_overlap("fontaine parc", "parc fontaine") == 1.0
     assert ideas.word_overlap("", "parc") == 0.0
+
+
+async def test_export_and_erasure_of_a_residents_ideas(svc: Services, clock: Clock) -> None:
+    author, fan = await _residents(svc, 2)
+    shown = await _submit(svc, author, "Des bancs au parc, mon 06 12 34 56 78")
+    async with svc.sessions() as s:
+        await ideas.approve(s, svc.desk, WATER, shown, clock(), text="Des bancs au parc")
+        await s.commit()
+    hidden = await _submit(svc, author, "Un parking sous ma maison, 3 rue Haute")
+    theirs = await _published(svc, fan, "Une fontaine place du marché")
+    await _toggle(svc, author, theirs)
+    async with svc.sessions() as s:
+        await idea_answers.answer(
+            s, svc.desk, WATER, shown, IdeaAnswerKind.UNDER_STUDY, "On regarde", clock()
+        )
+        doc = await privacy.export(s, author)
+        await s.commit()
+    assert [i["reference"] for i in doc["ideas"]] == [shown, hidden]
+    assert "06 12 34 56 78" in doc["ideas"][0]["text"]
+    assert doc["ideas"][0]["published_text"] == "Des bancs au parc"
+    assert doc["ideas"][0]["answers"][0]["answer"] == "under_study"
+    assert doc["ideas_supported"] == [theirs]
+
+    async with svc.sessions() as s:
+        await privacy.erase(s, svc.desk, author, clock())
+        await s.commit()
+    async with svc.sessions() as s:
+        kept = await s.get_one(Idea, shown)
+        gone = await s.get_one(Idea, hidden)
+        other = await s.get_one(Idea, theirs)
+    assert kept.text == kept.redacted_text == "Des bancs au parc"  # what was published stays
+    assert kept.state is IdeaState.PUBLISHED
+    assert (gone.text, gone.redacted_text, gone.state) == ("—", "—", IdeaState.DECLINED)
+    assert other.supports == 0  # the support is withdrawn

@@ -1,16 +1,38 @@
-"""Ideas end to end: /idea → review card in the agents chat → approve or decline → /ideas, where
-other residents support them; strangers, forged buttons and one's own idea are refused."""
+"""Ideas end to end, over the webhook and a fake Bot API: a resident proposes, an agent edits
+and publishes, others support it up to the threshold, the agents answer and add milestones by
+replying in their chat, and the author and every supporter hear of each step, in their language.
+Strangers, forged buttons, one's own idea and unpublished ideas are refused."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
 from sqlalchemy import select
 
-from bot.simulate import Person
+from bot.fake_telegram import FakeBotApi
+from bot.runtime import Runtime
+from bot.simulate import Person, Story
 from core import ideas
 from storage.enums import IdeaState
 from storage.models import Idea, Resident
-from tests.conftest import WATER_CHAT
+from tests.conftest import DESK_AGENT, DESK_CHAT, WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, STRANGER, WATER_AGENT_P, Env
+
+LUCIE = Person(1003, "Lucie", "fr")
+DESK_P = Person(DESK_AGENT, "Zoé")
+AMY = Person(1004, "Amy", "en")
+
+
+@pytest.fixture
+async def env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Env]:
+    """Two supports put an idea on the agenda here (25 by default)."""
+    cfg = make_config(db_url, tmp_path, api, ideas={"support_threshold": 2})
+    async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
+        yield Env(api, rt, Story(http, url, cfg.webhook.secret_token, api, rt.settle), cfg, url)
 
 
 async def _state(env: Env, idea_id: int) -> IdeaState:
@@ -31,84 +53,165 @@ async def _forge(env: Env, who: Person, chat_id: int, data: str) -> None:
     await s.post(s.updates.press(who, chat, env.api.last_message_id(chat_id), data))
 
 
-async def test_idea_story_submit_review_publish_and_support(env: Env) -> None:
+async def _answer_by_reply(env: Env, prefix: str, text: str) -> str:
+    """An agent presses a button on the idea, then replies to the prompt; what the bot says."""
+    api, s = env.api, env.story
+    await s.press(WATER_AGENT_P, WATER_CHAT, prefix)
+    prompt = api.of("sendMessage", WATER_CHAT)[-1]
+    assert prompt.params["reply_markup"] == {"force_reply": True}
+    before = len(api.texts(WATER_CHAT))
+    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, int(prompt.result["message_id"]), text)
+    return "\n".join(api.texts(WATER_CHAT)[before:])
+
+
+async def test_the_whole_story_of_an_idea_in_both_languages(env: Env) -> None:
     api, s = env.api, env.story
     await s.say(MARIE, "/idea")
-    assert "<code>/idea" in api.texts(MARIE.user_id)[-1]  # how to use it
-
-    await s.say(MARIE, "/idea Installer une fontaine d'eau potable place Bellecour")
+    assert "Écrivez votre idée" in api.texts(MARIE.user_id)[-1]
+    await s.say(MARIE, "Une fontaine d'eau potable place Bellecour, appelez-moi au 0612345678")
     thanks = api.texts(MARIE.user_id)[-1]
     assert "#1" in thanks and "Eau" in thanks and "relecture" in thanks
     (card,) = api.of("sendMessage", WATER_CHAT)
     assert "Idée #1" in card.params["text"] and "Marie" in card.params["text"]
-    assert "fontaine" in card.params["text"]
-    assert [b["callback_data"] for b in api.last_buttons(WATER_CHAT)[0]] == ["i:ok:1", "i:no:1"]
+    assert [b["callback_data"] for row in api.last_buttons(WATER_CHAT) for b in row] == [
+        "i:ok:1",
+        "i:edit:1",
+        "i:no:1",
+    ]
 
-    # A stranger in the agents chat cannot approve: a polite alert, nothing changes.
-    await s.press(STRANGER, WATER_CHAT, "i:ok:1")
-    text, alert = _last_alert(env)
-    assert alert and "seuls les agents" in text
-    assert await _state(env, 1) is IdeaState.PENDING_REVIEW
-    await s.say(JOHN, "/ideas")
-    assert "No published idea yet" in api.texts(JOHN.user_id)[-1]
-
-    await s.press(WATER_AGENT_P, WATER_CHAT, "i:ok:1")
+    # A stranger cannot review it; an agent edits the phone number out by replying.
+    await s.press(STRANGER, WATER_CHAT, "i:edit:1")
+    assert _last_alert(env)[1] and await _state(env, 1) is IdeaState.PENDING_REVIEW
+    said = await _answer_by_reply(env, "i:edit:1", "Une fontaine d'eau potable place Bellecour")
+    assert "publiée avec ce texte" in said
     assert await _state(env, 1) is IdeaState.PUBLISHED
-    assert "Publiée par Paul" in api.of("editMessageText", WATER_CHAT)[-1].params["text"]
+    edited = api.of("editMessageText", WATER_CHAT)[-1]  # the card: verdict and answer buttons
+    assert edited.params["message_id"] == card.result["message_id"]
+    assert "Publiée par Paul avec ce texte" in edited.params["text"]
+    assert "i:ans:1:planned" in str(edited.params["reply_markup"])
     assert "est publiée" in api.texts(MARIE.user_id)[-1]
 
-    # Another resident sees it and supports it; pressing again withdraws the support.
+    # Others find it in /ideas and support it; the second support puts it on the agenda.
     await s.say(JOHN, "/ideas")
     listing = api.texts(JOHN.user_id)[-1]
-    assert "most supported first" in listing and "fontaine" in listing
+    assert "most supported first" in listing and "Bellecour" in listing
+    assert "0612345678" not in listing
     await s.press(JOHN, JOHN.user_id, "i:sup:1:")
     assert _last_alert(env) == ("👍 Thank you for your support (1).", False)
-    assert api.last_buttons(JOHN.user_id)[0][0]["text"] == "👍 Support #1 (1)"
-    await s.press(JOHN, JOHN.user_id, "i:sup:1:")
-    assert _last_alert(env) == ("Support withdrawn (0).", False)
-    assert api.last_buttons(JOHN.user_id)[0][0]["text"] == "👍 Support #1 (0)"
+    await s.say(LUCIE, "/ideas")
+    await s.press(LUCIE, LUCIE.user_id, "i:sup:1:")
+    agenda = api.texts(WATER_CHAT)[-1]
+    assert "2 soutiens" in agenda and "ordre du jour" in agenda
+    kinds = [b["callback_data"] for row in api.last_buttons(WATER_CHAT) for b in row]
+    assert "i:ans:1:planned" in kinds and "i:ms:1" in kinds
 
-    # Its author may not support her own idea.
-    await s.say(MARIE, "/ideas")
-    await s.press(MARIE, MARIE.user_id, "i:sup:1:")
-    assert _last_alert(env) == ("Vous ne pouvez pas soutenir votre propre idée.", True)
+    # The agents answer, add a milestone, mark it reached, then say it is done.
+    said = await _answer_by_reply(env, "i:ans:1:planned", "Au budget 2027")
+    assert "3 habitant(s)" in said
+    assert (
+        "prévue" in api.texts(MARIE.user_id)[-1]
+        and "Au budget 2027" in api.texts(LUCIE.user_id)[-1]
+    )
+    assert "planned" in api.texts(JOHN.user_id)[-1]
+    said = await _answer_by_reply(env, "i:ms:1", "Pose de la fontaine, 15/04/2027")
+    assert "Étape ajoutée" in said
+    assert "Pose de la fontaine (due on April 15, 2027)" in api.texts(JOHN.user_id)[-1]
+    await s.press(WATER_AGENT_P, WATER_CHAT, "i:msd:1:")
+    assert "Atteinte, marquée par Paul" in api.texts(WATER_CHAT)[-1]
+    assert "Step reached" in api.texts(JOHN.user_id)[-1]
+    await s.press(WATER_AGENT_P, WATER_CHAT, "i:msd:1:")  # the same button again
+    assert _last_alert(env) == ("Cette étape est déjà marquée comme atteinte.", True)
+    await _answer_by_reply(env, "i:ans:1:done", "La fontaine coule !")
+    for who, words in ((MARIE, "grâce à vous"), (LUCIE, "grâce à vous"), (JOHN, "helped")):
+        last = api.texts(who.user_id)[-1]
+        assert "La fontaine coule" in last and words in last
+
+    # A reply to the idea with no button pressed first gets a hint, and nothing is sent.
+    before = len(api.texts(MARIE.user_id))
+    agenda_id, _ = api.button(WATER_CHAT, "i:ans:1:planned")
+    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, agenda_id, "hello")
+    assert "appuyez d'abord sur un bouton" in api.texts(WATER_CHAT)[-1]
+    assert len(api.texts(MARIE.user_id)) == before
 
 
-async def test_decline_forged_buttons_and_unpublished_ideas(env: Env) -> None:
+async def test_an_idea_spotted_in_a_message_and_a_similar_one_supported_instead(
+    env: Env,
+) -> None:
+    api, s = env.api, env.story
+    await s.say(JOHN, "It would be great to have more benches in the park")
+    offer = api.texts(JOHN.user_id)[-1]
+    assert "sounds like an idea" in offer
+    verbs = [
+        b["callback_data"].split(":")[1] for row in api.last_buttons(JOHN.user_id) for b in row
+    ]
+    assert verbs == ["idea", "asreport", "cancel"]
+    await s.press(JOHN, JOHN.user_id, "d:idea:")
+    assert "#1" in api.texts(JOHN.user_id)[-1]
+    # Green spaces have no agents chat here: the town hall desk reviews it.
+    await s.press(DESK_P, DESK_CHAT, "i:ok:1")
+    assert await _state(env, 1) is IdeaState.PUBLISHED
+
+    # Amy has the same idea: she is offered to support John's instead, and does.
+    await s.say(AMY, "/idea more benches in the park")
+    offer = api.texts(AMY.user_id)[-1]
+    assert "Similar ideas" in offer and "#1" in offer
+    await s.press(AMY, AMY.user_id, "d:isup:")
+    assert "You support idea <b>#1</b> (1 supports)" in api.texts(AMY.user_id)[-1]
+    async with env.runtime.services.sessions() as ses:
+        assert len((await ses.scalars(select(Idea))).all()) == 1
+
+
+async def test_decline_by_reply_forged_buttons_and_unpublished_ideas(env: Env) -> None:
     api, s = env.api, env.story
     await s.say(MARIE, "/idea Une fontaine d'eau au parc")
     await s.say(JOHN, "/ideas")
-    await _forge(env, JOHN, JOHN.user_id, "i:sup:1:0")  # not published yet
+    await _forge(env, JOHN, JOHN.user_id, "i:sup:1:0:s:")  # not published yet
     assert _last_alert(env) == ("This idea is not open to support.", True)
     await _forge(env, JOHN, JOHN.user_id, "i:zap:1")  # not one of ours
     assert _last_alert(env) == ("This button is no longer valid.", True)
     await _forge(env, JOHN, JOHN.user_id, "i:ok:1")  # a resident forging an agent's button
     assert _last_alert(env)[1] is True
+    await _forge(env, JOHN, JOHN.user_id, "i:ans:1:planned")
+    assert _last_alert(env)[1] is True
     assert await _state(env, 1) is IdeaState.PENDING_REVIEW
 
-    await s.press(WATER_AGENT_P, WATER_CHAT, "i:no:1")
+    said = await _answer_by_reply(env, "i:no:1", "Un projet de fontaine est déjà voté.")
+    assert "refusée" in said
     assert await _state(env, 1) is IdeaState.DECLINED
-    assert "compétences de la commune" in api.texts(MARIE.user_id)[-1]
+    edited = api.of("editMessageText", WATER_CHAT)[-1]
+    assert "Refusée par Paul : Un projet de fontaine" in edited.params["text"]
+    assert "inline_keyboard" not in str(edited.params.get("reply_markup"))
+    assert "déjà voté" in api.texts(MARIE.user_id)[-1]
     await _forge(env, WATER_AGENT_P, WATER_CHAT, "i:ok:1")  # reviewed already
     assert _last_alert(env) == ("Cette idée a déjà été examinée.", True)
+    await _forge(env, WATER_AGENT_P, WATER_CHAT, "i:ans:1:planned")  # never published
+    assert _last_alert(env) == ("Cette idée n'est pas ouverte au soutien.", True)
 
 
-async def test_ideas_are_paged_five_at_a_time(env: Env) -> None:
+async def test_ideas_are_paged_sorted_and_filtered_by_service(env: Env) -> None:
     api, s, svc = env.api, env.story, env.runtime.services
     await s.say(MARIE, "/start")
     async with svc.writing() as ses:
         marie = await ses.scalar(select(Resident.id))
         assert marie is not None
         for n in range(7):
-            v = await ideas.submit(ses, marie, f"Idée numéro {n}", "water", "fr", svc.clock())
-            idea = await ses.get(Idea, v.id)
-            assert idea is not None
+            service = "water" if n < 6 else "culture"
+            v = await ideas.submit(ses, marie, f"Idée numéro {n}", service, "fr", svc.clock())
+            idea = await ses.get_one(Idea, v.id)
             ideas.publish(idea, svc.clock())
         await ses.commit()
     await s.say(JOHN, "/ideas")
     rows = api.last_buttons(JOHN.user_id)
-    assert len(rows) == 6 and [b["callback_data"] for b in rows[-1]] == ["i:pg:1"]
-    await s.press(JOHN, JOHN.user_id, "i:pg:1")
+    assert len(rows) == 7 and [b["callback_data"] for b in rows[-2]] == ["i:pg:1:s:"]
+    assert [b["callback_data"] for b in rows[-1]] == ["i:pg:0:n:", "i:flt:s"]
+    await s.press(JOHN, JOHN.user_id, "i:pg:1:s:")
     rows = api.last_buttons(JOHN.user_id)
-    assert len(rows) == 3 and [b["callback_data"] for b in rows[-1]] == ["i:pg:0"]
-    assert "numéro 0" in api.texts(JOHN.user_id)[-1]  # oldest last (all at 0 supports)
+    assert len(rows) == 4 and [b["callback_data"] for b in rows[-2]] == ["i:pg:0:s:"]
+
+    await s.press(JOHN, JOHN.user_id, "i:flt:s")
+    assert "Ideas for which service?" in api.texts(JOHN.user_id)[-1]
+    await s.press(JOHN, JOHN.user_id, "i:pg:0:s:culture")
+    page = api.texts(JOHN.user_id)[-1]
+    assert "Culture" in page and "numéro 6" in page and "numéro 5" not in page
+    await s.press(JOHN, JOHN.user_id, "i:pg:0:n:culture")
+    assert "newest first" in api.texts(JOHN.user_id)[-1]
