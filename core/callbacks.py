@@ -328,3 +328,23 @@ class IdeaAction:
         if len(parts) != 3:
             raise CallbackError("a review takes one idea")
         return cls(verb, _int(parts[2]))
+
+
+@dataclass(frozen=True)
+class MeTooAction:
+    """``m:<report>``: "me too" under a report opened from its shared link. The use case
+    checks the report is open, not the presser's own, and not already followed by them."""
+
+    report_id: int
+
+    PREFIX = "m"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.report_id}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 2 or parts[0] != cls.PREFIX:
+            raise CallbackError("not a me-too press")
+        return cls(_int(parts[1]))
