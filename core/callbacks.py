@@ -384,3 +384,23 @@ def _view(parts: list[str]) -> dict[str, Any]:
     if service and not service.replace("_", "").isalnum():
         raise CallbackError("bad service code")
     return {"order": order, "service": service}
+
+
+@dataclass(frozen=True)
+class MeTooAction:
+    """``m:<report>``: "me too" under a report opened from its shared link. The use case
+    checks the report is open, not the presser's own, and not already followed by them."""
+
+    report_id: int
+
+    PREFIX = "m"
+
+    def encode(self) -> str:
+        return _check(f"{self.PREFIX}:{self.report_id}")
+
+    @classmethod
+    def decode(cls, data: str) -> Self:
+        parts = data.split(":")
+        if len(parts) != 2 or parts[0] != cls.PREFIX:
+            raise CallbackError("not a me-too press")
+        return cls(_int(parts[1]))

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import drafts, duplicates, faq, feedback, ideas, reports, status, surveys
+from core import drafts, duplicates, faq, feedback, ideas, metoo, reports, status, surveys
 from core.ahead import CLASSIFY_CHARS
 from core.callbacks import ConsentChoice, DraftAction, DraftVerb
 from core.drafts import DraftState, Step
@@ -42,6 +42,7 @@ class Intake:
     resident: ResidentRef
     chat_id: int
     now: datetime
+    bot_username: str = ""  # for the link neighbours open to say "me too"
     _known: DraftState | None = field(default=None, init=False)
     _looked: bool = field(default=False, init=False)
 
@@ -321,15 +322,12 @@ class Intake:
         if not report_id.isdigit() or int(report_id) not in offered:
             return [Reply(self.t("report.stale_button"), alert=True)]
         rid = int(report_id)
-        joined = await duplicates.join(self.s, rid, self.resident.id, self.now)
+        joined = await metoo.join_and_refresh(
+            self.s, self.svc.desk, rid, self.resident.id, self.now
+        )
         await self._discard()
         if not joined:
             return self.say("report.already_following", ref=rid, remove_keyboard=True)
-        rv = await reports.get_view(self.s, rid)
-        chat = self.svc.catalogue.get(rv.service).agents_chat_id if rv else None
-        chat = chat or self.svc.catalogue.get("other").agents_chat_id
-        if rv is not None and chat is not None:
-            await status.refresh_card(self.s, self.svc.desk, rv, chat, self.now)
         return self.say("report.joined", ref=rid, remove_keyboard=True)
 
     async def _prompt(self, d: DraftState) -> list[Reply]:
@@ -341,6 +339,9 @@ class Intake:
         await self._discard()
         name = self.svc.catalogue.name(rv.service, self.lang)
         replies = self.say("report.thanks", ref=rv.id, service=escape(name))
+        if self.bot_username:
+            share = self.t("report.share", link=metoo.link(self.bot_username, rv.id))
+            replies = [Reply(f"{replies[0].text}\n\n{share}")]
         if data.get("corrected"):
             recorded = await feedback.record(self.s, rv.id, rv.service, "resident", self.now)
             if recorded.ask_consent:

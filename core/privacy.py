@@ -84,8 +84,13 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
                 ],
             }
         )
-    follows = (
-        await s.scalars(select(CoReporter.report_id).where(CoReporter.resident_id == resident_id))
+    joined = (
+        await s.execute(
+            select(CoReporter.created_at, Report)
+            .join(Report, Report.id == CoReporter.report_id)
+            .where(CoReporter.resident_id == resident_id)
+            .order_by(CoReporter.id)
+        )
     ).all()
     examples = (
         await s.scalars(select(LabelledExample).where(LabelledExample.resident_id == resident_id))
@@ -124,7 +129,15 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
             for code, value, at in answers
         ],
         "reports": out_reports,
-        "following": list(follows),
+        "co_reports": [  # reports of others they joined: "same problem", "me too"
+            {
+                "reference": r.id,
+                "service": r.service_code,
+                "status": r.status.value,
+                "joined_at": _iso(at),
+            }
+            for at, r in joined
+        ],
         "training_examples": [{"text": e.text, "service": e.service} for e in examples],
         "questionnaires": [
             {
@@ -231,6 +244,13 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
     await s.execute(delete(Questionnaire).where(Questionnaire.resident_id == resident_id))
     await s.execute(delete(SurveyAnswer).where(SurveyAnswer.resident_id == resident_id))
     await s.execute(delete(Subscription).where(Subscription.resident_id == resident_id))
+    joined = list(
+        (
+            await s.scalars(
+                select(CoReporter.report_id).where(CoReporter.resident_id == resident_id)
+            )
+        ).all()
+    )
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
     await _erase_ideas(s, resident_id)
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
@@ -246,7 +266,8 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
     who.consent_training, who.last_seen_at = None, now
     who.consent_surveys, who.last_surveyed_at = None, None
     await s.flush()
-    for rid in report_ids:  # the agents' cards lose the words and the name too
+    # The agents' cards lose the words and the name too, and the count of co-reporters.
+    for rid in [*report_ids, *(r for r in joined if r not in report_ids)]:
         rv = await reports.get_view(s, rid)
         chat_id = desk.catalogue.get(rv.service).agents_chat_id if rv else None
         if rv is not None and chat_id is not None:

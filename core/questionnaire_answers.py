@@ -189,16 +189,10 @@ async def _resident_sets(
     for other in await status.followers(s, report.id):
         if other.id == who.id or not other.chat_id:
             continue
-        ot = desk.texts.lang(other.language)
         outbox.enqueue(
             s,
             chat_id=other.chat_id,
-            text=ot(
-                "notify.status",
-                ref=report.id,
-                status=ot(f"status.{to.value}"),
-                service=desk.catalogue.name(report.service_code, other.language),
-            ),
+            text=status.follower_notice(desk, other.language, "notify.status", report),
             purpose=OutboxPurpose.STATUS,
             report_id=report.id,
             now=now,

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import outbox
+from core import outbox, priority
 from core.cards import card_buttons, card_text
 from core.desk import Desk
 from core.residents import ResidentRef
 from core.views import ReportView, view
-from storage.enums import OPEN_STATUSES, ActorKind, OutboxPurpose, ReportStatus
+from storage.enums import ActorKind, OutboxPurpose, ReportStatus
 from storage.models import CoReporter, Photo, Report, ReportEvent, Resident
 
 
@@ -191,17 +191,6 @@ async def followed(s: AsyncSession, resident_id: int, limit: int = 20) -> list[R
 async def open_in_service(
     s: AsyncSession, service: str, exclude: int, limit: int = 6
 ) -> list[ReportView]:
-    """Recent open reports of a service: candidates for "duplicate of"."""
-    rows = (
-        await s.scalars(
-            select(Report)
-            .where(
-                Report.service_code == service,
-                Report.id != exclude,
-                Report.status.in_(OPEN_STATUSES),
-            )
-            .order_by(Report.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    return [view(r) for r in rows]
+    """Open reports of a service, most pressing first: candidates for "duplicate of"."""
+    ranked = await priority.open_reports(s, [service], limit=limit, exclude=exclude)
+    return [r.report for r in ranked]

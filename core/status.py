@@ -97,22 +97,31 @@ async def _record(
     for who in await followers(s, row.id):
         if not who.chat_id:
             continue
-        t = desk.texts.lang(who.language)
         outbox.enqueue(
             s,
             chat_id=who.chat_id,
-            text=t(
-                resident_key,
-                ref=row.id,
-                status=t(f"status.{row.status.value}"),
-                service=desk.catalogue.name(row.service_code, who.language),
-                original=row.duplicate_of or "",
-            ),
+            text=follower_notice(desk, who.language, resident_key, row),
             purpose=OutboxPurpose.STATUS,
             report_id=row.id,
             now=now,
         )
     return rv
+
+
+def follower_notice(desk: Desk, lang: str, key: str, row: Report) -> str:
+    """What a follower (reporter or co-reporter) is told of a change to the report; when it is
+    resolved, they are thanked for their part."""
+    t = desk.texts.lang(lang)
+    text = t(
+        key,
+        ref=row.id,
+        status=t(f"status.{row.status.value}"),
+        service=desk.catalogue.name(row.service_code, lang),
+        original=row.duplicate_of or "",
+    )
+    if key == "notify.status" and row.status is ReportStatus.RESOLVED:
+        text = f"{text}\n\n{t('notify.thanks')}"
+    return text
 
 
 async def followers(s: AsyncSession, report_id: int) -> list[Resident]:

@@ -13,6 +13,7 @@ from handlers import (
     engage,
     errors,
     ideas,
+    metoo,
     privacy,
     questionnaire,
     report,
@@ -24,6 +25,7 @@ COMMANDS = (
     "start",
     "help",
     "myreports",
+    "me",
     "idea",
     "ideas",
     "stats",
@@ -42,6 +44,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
 
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
+    app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))
     app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
 
     app.add_handler(CommandHandler("start", commands.on_start, filters=private))
@@ -49,6 +52,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("language", commands.on_language, filters=private))
     app.add_handler(CommandHandler("cancel", commands.on_cancel, filters=private))
     app.add_handler(CommandHandler("myreports", commands.on_my_reports, filters=private))
+    app.add_handler(CommandHandler("me", commands.on_me, filters=private))
+    app.add_handler(CallbackQueryHandler(metoo.on_press, pattern=r"^m:"))
     app.add_handler(CommandHandler("privacy", privacy.on_privacy, filters=private))
     app.add_handler(CommandHandler("stats", stats.on_stats, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))

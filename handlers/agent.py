@@ -1,10 +1,12 @@
-"""The agents' side: buttons on ticket cards, and replies to cards relayed to residents."""
+"""The agents' side: buttons on ticket cards, replies to cards relayed to residents, and
+/queue (their open reports, most pressing first)."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
 
-from core import outbox, relay, reports, status
+from core import outbox, priority, relay, reports, stats_views, status
 from core.callbacks import AgentAction, AgentVerb
 from core.cards import card_buttons, duplicate_picker, service_picker
 from core.enums import ReportStatus
@@ -95,3 +97,19 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
         ctx.later(lambda: msg.reply_text(refusal))
         return
     ctx.later(lambda: msg.reply_text(desk.texts.get(desk.lang, "agent.relayed", ref=report_id)))
+
+
+async def on_queue(update: Update, ctx: Ctx) -> None:
+    """/queue in an agents chat: the open reports of the services this agent serves there."""
+    user, msg = update.effective_user, update.effective_message
+    assert user is not None and msg is not None
+    desk = ctx.desk
+    codes = stats_views.agent_services(desk.catalogue, msg.chat_id, user.id)
+    if not codes:
+        refusal = desk.texts.get(desk.lang, "queue.agents_only")
+        ctx.later(lambda: msg.reply_text(refusal))
+        return
+    text = await priority.queue_text(ctx.session, desk, codes)
+    ctx.later(
+        lambda: msg.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+    )

@@ -1,4 +1,5 @@
-"""Resident commands: /start, /help, /language, /cancel, /myreports, /privacy."""
+"""Resident commands: /start (and its shared report links), /help, /language, /cancel,
+/myreports, /me."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from core import reports, residents
+from core import metoo, recognition, reports, residents
 from core.callbacks import CallbackError, LanguageChoice
 from core.views import ReportView
+from handlers import metoo as metoo_handlers
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
-from handlers.resident import answer, intake_of, resident_of
+from handlers.resident import answer, bot_username, intake_of, resident_of
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+SHARED_LINKS = 10  # the newest open reports' links in /myreports (a message holds 4096 chars)
 
 
 def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -28,6 +31,10 @@ def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | Non
 
 
 async def on_start(update: Update, ctx: Ctx) -> None:
+    report_id = metoo.report_of_start(ctx.args[0]) if ctx.args else None
+    if report_id is not None:  # a report's link, shared by a neighbour
+        await metoo_handlers.show(update, ctx, report_id)
+        return
     r = await resident_of(update, ctx)
     t = ctx.services.texts.lang(r.language)
     _say(ctx, update, t("start.greeting", name=escape(r.first_name or "")))
@@ -103,4 +110,15 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
     lines = [t("myreports.title"), *map(line, mine)] if mine else []
     if followed:
         lines += ["", t("myreports.followed"), *map(line, followed)]
+    bot = bot_username(ctx)
+    shared = [rv.id for rv in [*mine, *followed] if rv.status.is_open][:SHARED_LINKS]
+    if bot and shared:
+        lines += ["", t("myreports.share")]
+        lines += [t("myreports.share_line", ref=i, link=metoo.link(bot, i)) for i in shared]
     _say(ctx, update, "\n".join(lines).strip())
+
+
+async def on_me(update: Update, ctx: Ctx) -> None:
+    r = await resident_of(update, ctx)
+    done = await recognition.of_resident(ctx.session, r.id)
+    _say(ctx, update, recognition.text(done, ctx.services.texts.lang(r.language)))

@@ -28,7 +28,22 @@ async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
 
 async def intake_of(update: Update, ctx: Ctx) -> Intake:
     resident = await resident_of(update, ctx)
-    return Intake(ctx.session, ctx.services, resident, resident.chat_id, ctx.services.clock())
+    return Intake(
+        ctx.session,
+        ctx.services,
+        resident,
+        resident.chat_id,
+        ctx.services.clock(),
+        bot_username=bot_username(ctx),
+    )
+
+
+def bot_username(ctx: Ctx) -> str:
+    """The bot's @username (from getMe at start-up), for links residents share; "" if unknown."""
+    try:
+        return ctx.bot.username
+    except RuntimeError:  # the bot was not initialised (never in the running app)
+        return ""
 
 
 async def answer(ctx: Ctx, intake: Intake, replies: list[Reply]) -> None:

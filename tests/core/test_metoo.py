@@ -1,0 +1,126 @@
+""" "Me too" from a report's shared link: what it shows, who may join, once; the card's count."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core import metoo, reports
+from core.callbacks import MAX_BYTES, CallbackError, MeTooAction
+from core.services import Services
+from storage.enums import OutboxKind, ReportStatus
+from storage.models import OutboxMessage
+from tests.conftest import WATER_CHAT
+from tests.core.test_questionnaire import new_report, resident, set_status
+
+BIG = 10**15
+
+
+def test_the_button_round_trips_within_64_bytes() -> None:
+    data = MeTooAction(BIG).encode()
+    assert data == f"m:{BIG}" and len(data.encode()) <= MAX_BYTES
+    assert MeTooAction.decode(data) == MeTooAction(BIG)
+
+
+@pytest.mark.parametrize("data", ["", "m", "m:", "m:x", "m:-1", "m:1:2", "a:1", "m:" + "9" * 40])
+def test_forged_presses_do_not_decode(data: str) -> None:
+    with pytest.raises(CallbackError):
+        MeTooAction.decode(data)
+
+
+def test_the_link_and_what_start_receives() -> None:
+    assert metoo.link("senscommun_bot", 12) == "https://t.me/senscommun_bot?start=r12"
+    assert metoo.report_of_start("r12") == 12
+    for arg in ("", "r", "12", "rx", "r-1", "x12", "r" + "9" * 19):
+        assert metoo.report_of_start(arg) is None, arg
+
+
+async def test_the_public_view_and_its_button(svc: Services) -> None:
+    rid = await new_report(svc, uid=71)  # by "R71"
+    async with svc.sessions() as s:
+        author = await resident(s, svc, 71)
+        john = await resident(s, svc, 72, "en")
+        seen = await metoo.show(s, svc.desk, john, rid)
+        own = await metoo.show(s, svc.desk, author, rid)
+        missing = await metoo.show(s, svc.desk, john, 4242)
+    assert f"<b>Report #{rid}</b> · Water" in seen.text
+    assert "Status: new · reported on 26/11/2026" in seen.text
+    assert "<i>Fuite d'eau rue Pasteur</i>" in seen.text
+    assert "Nobody else has reported it yet." in seen.text
+    assert "R71" not in seen.text  # never the reporter's identity
+    assert seen.buttons == [[("🙋 Me too", f"m:{rid}")]]
+    assert own.buttons is None and "C'est votre signalement" in own.text
+    assert missing.buttons is None and "I cannot find report #4242" in missing.text
+
+
+async def test_the_masked_text_is_shown_not_the_words_as_written(svc: Services) -> None:
+    async with svc.sessions() as s:
+        author = await resident(s, svc, 71)
+        new = reports.NewReport(
+            "Fuite chez moi, appelez le 06 12 34 56 78",
+            "water",
+            "fr",
+            "water",
+            0.9,
+            redacted_text="Fuite chez moi, appelez le [téléphone]",
+        )
+        rv = await reports.submit(s, svc.desk, author, new, svc.clock())
+        john = await resident(s, svc, 72, "en")
+        seen = await metoo.show(s, svc.desk, john, rv.id)
+    assert "[téléphone]" in seen.text and "06 12" not in seen.text
+
+
+async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Services) -> None:
+    rid = await new_report(svc, uid=71)
+    async with svc.sessions() as s:
+        author = await resident(s, svc, 71)
+        john = await resident(s, svc, 72, "en")
+        first = await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())
+        again = await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())
+        own = await metoo.join(s, svc.desk, author, MeTooAction(rid), svc.clock())
+        forged = await metoo.join(s, svc.desk, john, MeTooAction(4242), svc.clock())
+        seen = await metoo.show(s, svc.desk, john, rid)
+        await s.commit()
+        edits = (
+            await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.EDIT_CARD))
+        ).all()
+    assert first.ok and first.text.startswith(f"Thank you! You now follow report #{rid}")
+    assert not again.ok and again.text == f"You already follow report #{rid}."
+    assert not own.ok and "votre signalement" in own.text
+    assert not forged.ok and "#4242" in forged.text
+    assert seen.buttons is None and "1 other resident(s) said “me too”" in seen.text
+    (edit,) = edits  # one join, one refresh of the card
+    assert edit.chat_id == WATER_CHAT and "👥 1 autre(s) habitant(s)" in edit.payload["text"]
+    assert "R72" not in edit.payload["text"]
+
+
+async def test_a_closed_report_cannot_be_joined(svc: Services) -> None:
+    rid = await new_report(svc, uid=71)
+    await set_status(svc, rid, ReportStatus.RESOLVED)
+    async with svc.sessions() as s:
+        lea = await resident(s, svc, 73)
+        seen = await metoo.show(s, svc.desk, lea, rid)
+        pressed = await metoo.join(s, svc.desk, lea, MeTooAction(rid), svc.clock())
+    assert seen.buttons is None and f"Le signalement #{rid} est clos (résolu)" in seen.text
+    assert not pressed.ok and "est clos (résolu)" in pressed.text
+
+
+async def test_a_resolution_thanks_the_reporter_and_co_reporters(svc: Services) -> None:
+    rid = await new_report(svc, uid=71)
+    async with svc.sessions() as s:
+        john = await resident(s, svc, 72, "en")
+        assert (await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())).ok
+        await s.commit()
+
+    async def told() -> dict[int, str]:
+        async with svc.sessions() as s:
+            rows = (await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        return {r.chat_id: r.payload["text"] for r in rows if r.chat_id in (71, 72)}
+
+    await set_status(svc, rid, ReportStatus.IN_PROGRESS)
+    progress = await told()
+    assert "Merci pour votre part" not in progress[71] and "Thank you" not in progress[72]
+    await set_status(svc, rid, ReportStatus.RESOLVED)
+    resolved = await told()
+    assert "<b>résolu</b>" in resolved[71] and "🙏 Merci pour votre part" in resolved[71]
+    assert "<b>resolved</b>" in resolved[72] and "🙏 Thank you for your part" in resolved[72]
