@@ -11,6 +11,7 @@ from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.config import Config, SurveyConfig
+from core import metoo
 from core.audience import Audience
 from core.catalogue import Catalogue, ServiceInfo
 from core.faq import FaqEntry
@@ -65,6 +66,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
                 (s.code, s.idea_threshold) for s in config.services if s.idea_threshold
             ),
             idea_remind_days=config.ideas.remind_days,
+            link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),

@@ -340,7 +340,10 @@ class Intake:
         name = self.svc.catalogue.name(rv.service, self.lang)
         replies = self.say("report.thanks", ref=rv.id, service=escape(name))
         if self.bot_username:
-            share = self.t("report.share", link=metoo.link(self.bot_username, rv.id))
+            share = self.t(
+                "report.share",
+                link=metoo.link(self.bot_username, rv.id, self.svc.settings.link_secret),
+            )
             replies = [Reply(f"{replies[0].text}\n\n{share}")]
         if data.get("corrected"):
             recorded = await feedback.record(self.s, rv.id, rv.service, "resident", self.now)

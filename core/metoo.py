@@ -1,12 +1,18 @@
 """ "Me too" from a shared link: a resident opens someone's report and joins it as a co-reporter.
 
-The link is Telegram's deep link ``https://t.me/<bot>?start=r<id>`` (it arrives as ``/start
-r<id>``). What it shows is public: the reference, the service, the status, the masked text and
-how many residents joined, never who reported it nor where they typed they live.
+The link is Telegram's deep link ``https://t.me/<bot>?start=r<id>_<signature>`` (it arrives as
+``/start r<id>_<signature>``). The signature (an HMAC of the id under a secret derived from the
+bot's token) means only links the bot handed out open a report: nobody can walk through every
+report by counting. What it shows is public: the reference, the service, the status, the
+masked text and how many residents joined, never who reported it nor where they typed they
+live.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -26,14 +32,32 @@ START_PREFIX = "r"
 TEXT_SHOWN = 1_000
 
 
-def link(bot_username: str, report_id: int) -> str:
-    return f"https://t.me/{bot_username}?start={START_PREFIX}{report_id}"
+#: Characters of the signature kept in a link (base64url: 60 bits, far beyond guessing).
+SIGNATURE_CHARS = 10
 
 
-def report_of_start(arg: str) -> int | None:
-    """The report a ``/start`` argument points at (``r123``), or None."""
-    digits = arg[len(START_PREFIX) :]
+def link_secret(token: str) -> bytes:
+    """The key that signs report links, derived from the bot's token (never the token itself)."""
+    return hmac.new(token.encode(), b"senscommun report links", hashlib.sha256).digest()
+
+
+def _signature(secret: bytes, report_id: int) -> str:
+    mac = hmac.new(secret, str(report_id).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode()[:SIGNATURE_CHARS]
+
+
+def link(bot_username: str, report_id: int, secret: bytes) -> str:
+    ref = f"{START_PREFIX}{report_id}_{_signature(secret, report_id)}"
+    return f"https://t.me/{bot_username}?start={ref}"
+
+
+def report_of_start(arg: str, secret: bytes) -> int | None:
+    """The report a ``/start`` argument points at (``r123_<signature>``), or None when it is
+    not a report link or its signature is wrong."""
+    digits, _, sig = arg[len(START_PREFIX) :].partition("_")
     if not arg.startswith(START_PREFIX) or not digits.isdigit() or len(digits) > 18:
+        return None
+    if not hmac.compare_digest(sig.encode(), _signature(secret, int(digits)).encode()):
         return None
     return int(digits)
 

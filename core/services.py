@@ -44,6 +44,8 @@ class Settings:
     idea_threshold: int = 25
     idea_thresholds: tuple[tuple[str, int], ...] = ()
     idea_remind_days: int = 3
+    #: Signs the report links residents share (``core.metoo``); derived from the bot's token.
+    link_secret: bytes = b"unset"
 
     @property
     def tz(self) -> ZoneInfo:

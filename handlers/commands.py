@@ -31,7 +31,8 @@ def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | Non
 
 
 async def on_start(update: Update, ctx: Ctx) -> None:
-    report_id = metoo.report_of_start(ctx.args[0]) if ctx.args else None
+    secret = ctx.services.settings.link_secret
+    report_id = metoo.report_of_start(ctx.args[0], secret) if ctx.args else None
     if report_id is not None:  # a report's link, shared by a neighbour
         await metoo_handlers.show(update, ctx, report_id)
         return
@@ -114,7 +115,14 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
     shared = [rv.id for rv in [*mine, *followed] if rv.status.is_open][:SHARED_LINKS]
     if bot and shared:
         lines += ["", t("myreports.share")]
-        lines += [t("myreports.share_line", ref=i, link=metoo.link(bot, i)) for i in shared]
+        lines += [
+            t(
+                "myreports.share_line",
+                ref=i,
+                link=metoo.link(bot, i, ctx.services.settings.link_secret),
+            )
+            for i in shared
+        ]
     _say(ctx, update, "\n".join(lines).strip())
 
 

@@ -28,11 +28,18 @@ def test_forged_presses_do_not_decode(data: str) -> None:
         MeTooAction.decode(data)
 
 
-def test_the_link_and_what_start_receives() -> None:
-    assert metoo.link("senscommun_bot", 12) == "https://t.me/senscommun_bot?start=r12"
-    assert metoo.report_of_start("r12") == 12
-    for arg in ("", "r", "12", "rx", "r-1", "x12", "r" + "9" * 19):
-        assert metoo.report_of_start(arg) is None, arg
+def test_the_link_is_signed_so_reports_cannot_be_walked_through() -> None:
+    key = metoo.link_secret("123:token")
+    url = metoo.link("senscommun_bot", 12, key)
+    assert url.startswith("https://t.me/senscommun_bot?start=r12_")
+    arg = url.split("start=")[1]
+    assert len(arg) <= 64 and all(c.isalnum() or c in "_-" for c in arg)  # Telegram's rule
+    assert metoo.report_of_start(arg, key) == 12
+    other = arg.replace("r12_", "r13_")  # the next report, with this report's signature
+    assert metoo.report_of_start(other, key) is None
+    assert metoo.report_of_start(arg, metoo.link_secret("456:other")) is None
+    for bad in ("", "r", "12", "rx", "r-1", "x12", "r12", "r12_", "r" + "9" * 19 + "_x"):
+        assert metoo.report_of_start(bad, key) is None, bad
 
 
 async def test_the_public_view_and_its_button(svc: Services) -> None:

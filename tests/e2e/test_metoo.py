@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.simulate import Person
+from core import metoo
 from storage.models import CoReporter
 from tests.conftest import WATER_CHAT, Clock
 from tests.e2e.conftest import JOHN, MARIE, WATER_AGENT_P, Env
@@ -15,7 +16,15 @@ from tests.e2e.test_questionnaire import _questions
 from tests.e2e.test_story import _report
 
 LEA = Person(1003, "Léa", "fr")
-LINK = "https://t.me/senscommun_bot?start=r{}"
+
+
+def _link(env: Env, rid: int) -> str:
+    return metoo.link("senscommun_bot", rid, env.runtime.services.settings.link_secret)
+
+
+def _start(env: Env, rid: int) -> str:
+    """What a resident who opens the report's link sends."""
+    return "/start " + _link(env, rid).split("start=")[1]
 
 
 def _alert(env: Env) -> tuple[str, bool]:
@@ -35,12 +44,12 @@ async def test_link_me_too_fix_thanks_and_questionnaire(env: Env, clock: Clock) 
     marie, john = MARIE.user_id, JOHN.user_id
     rid = await _report(env, MARIE, "Grosse fuite d'eau sur le trottoir rue Victor Hugo")
     thanks = next(t for t in api.texts(marie) if "Votre signalement <b>#" in t)
-    assert LINK.format(rid) in thanks and "moi aussi" in thanks
+    assert _link(env, rid) in thanks and "moi aussi" in thanks
     await s.say(MARIE, "/myreports")
     assert "Liens à partager" in api.texts(marie)[-1]
-    assert f"#{rid} : {LINK.format(rid)}" in api.texts(marie)[-1]
+    assert f"#{rid} : {_link(env, rid)}" in api.texts(marie)[-1]
 
-    await s.say(JOHN, f"/start r{rid}")
+    await s.say(JOHN, _start(env, rid))
     shown = api.texts(john)[-1]
     assert f"<b>Report #{rid}</b> · Water" in shown and "Status: new" in shown
     assert "Grosse fuite d'eau sur le trottoir rue Victor Hugo" in shown
@@ -59,9 +68,9 @@ async def test_link_me_too_fix_thanks_and_questionnaire(env: Env, clock: Clock) 
 
     await s.press(JOHN, john, "m:")  # the same button, pressed again
     assert _alert(env) == (f"You already follow report #{rid}.", True)
-    await s.say(MARIE, f"/start r{rid}")  # her own link
+    await s.say(MARIE, _start(env, rid))  # her own link
     assert "C'est votre signalement" in api.texts(marie)[-1] and not _has_me_too(env, marie)
-    await s.say(JOHN, f"/start r{rid}")
+    await s.say(JOHN, _start(env, rid))
     assert "1 other resident(s) said “me too”" in api.texts(john)[-1]
     assert not _has_me_too(env, john)
 
@@ -78,7 +87,7 @@ async def test_link_me_too_fix_thanks_and_questionnaire(env: Env, clock: Clock) 
     assert f"#{rid}" in fr and "réglé" in fr
     assert f"#{rid}" in en and "Is it fixed?" in en
 
-    await s.say(LEA, f"/start r{rid}")  # too late: it is resolved
+    await s.say(LEA, _start(env, rid))  # too late: it is resolved
     assert f"Le signalement #{rid} est clos (résolu)" in api.texts(LEA.user_id)[-1]
     assert not _has_me_too(env, LEA.user_id)
 
@@ -114,7 +123,7 @@ async def test_agents_queue_puts_shared_problems_first(env: Env) -> None:
     s, api = env.story, env.api
     first = await _report(env, MARIE, "Fuite d'eau rue Pasteur")
     second = await _report(env, LEA, "Compteur d'eau cassé place Bellecour")
-    await s.say(JOHN, f"/start r{second}")
+    await s.say(JOHN, _start(env, second))
     await s.press(JOHN, JOHN.user_id, "m:")
 
     def queue(who: Person) -> dict[str, Any]:

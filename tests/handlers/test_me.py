@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.simulate import Person, UpdateFactory
+from core import metoo
 from handlers import COMMANDS
 from tests.handlers.conftest import Bot
 
@@ -36,6 +37,12 @@ async def test_me_in_a_group_says_nothing(bot: Bot) -> None:
 
 
 async def test_a_link_to_an_unknown_report(bot: Bot) -> None:
-    await bot.feed(f.text(ANA, "/start r77"))
+    link = metoo.link("bot", 77, bot.svc.settings.link_secret)
+    await bot.feed(f.text(ANA, "/start " + link.split("start=")[1]))
     (sent,) = bot.request.sent()
     assert sent["text"] == "I cannot find report #77. The link may be incomplete."
+
+
+async def test_a_forged_link_is_a_plain_welcome(bot: Bot) -> None:
+    await bot.feed(f.text(ANA, "/start r77_AAAAAAAAAA"))  # a guessed signature
+    assert bot.request.sent()[0]["text"].startswith("Hello Ana!")
