@@ -98,6 +98,14 @@ async def test_the_whole_story_of_an_idea_in_both_languages(env: Env) -> None:
     assert "0612345678" not in listing
     await s.press(JOHN, JOHN.user_id, "i:sup:1:")
     assert _last_alert(env) == ("👍 Thank you for your support (1).", False)
+    await s.press(JOHN, JOHN.user_id, "i:sup:1:")  # pressed again: withdrawn
+    assert _last_alert(env) == ("Support withdrawn (0).", False)
+    assert api.last_buttons(JOHN.user_id)[0][0]["text"] == "👍 Support #1 (0)"
+    await s.press(JOHN, JOHN.user_id, "i:sup:1:")
+    assert api.last_buttons(JOHN.user_id)[0][0]["text"] == "👍 Support #1 (1)"
+    await s.say(MARIE, "/ideas")  # its author may not support her own idea
+    await s.press(MARIE, MARIE.user_id, "i:sup:1:")
+    assert _last_alert(env) == ("Vous ne pouvez pas soutenir votre propre idée.", True)
     await s.say(LUCIE, "/ideas")
     await s.press(LUCIE, LUCIE.user_id, "i:sup:1:")
     agenda = api.texts(WATER_CHAT)[-1]
