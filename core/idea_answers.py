@@ -2,8 +2,9 @@
 agents' replies that carry their texts.
 
 An agent presses a button on an idea's card (Edit, Decline, an answer, a milestone); the idea
-remembers what was asked (``Idea.pending``), and the next reply of an agent of that service to
-any of the idea's messages in the agents chat is that text. Every use case runs in the
+remembers what was asked and by whom (``Idea.pending``, ``pending_by``), and that agent's next
+reply to any of the idea's messages in the agents chat is that text (a colleague takes over by
+pressing the button again). Every use case runs in the
 caller's transaction.
 """
 
@@ -83,6 +84,8 @@ async def on_reply(
     text = text.strip()[:MAX_TEXT]
     if not idea.pending:
         raise NotAllowed("idea.reply_nothing_pending")
+    if idea.pending_by is not None and idea.pending_by != by.telegram_user_id:
+        raise NotAllowed("idea.reply_not_yours")  # a colleague's button: they write the text
     if not text:
         raise NotAllowed("idea.reply_empty")
     what, _, arg = idea.pending.partition(":")

@@ -51,6 +51,10 @@ async def test_an_edit_by_reply_publishes_the_agents_text(svc: Services) -> None
         await _reply(svc, idea_id, "   ")
     assert empty.value.key == "idea.reply_empty"
 
+    async with svc.sessions() as s:  # another agent of the desk: not the one who pressed
+        with pytest.raises(NotAllowed) as colleague:
+            await idea_answers.on_reply(s, svc.desk, DESK, idea_id, "Autre texte", svc.clock())
+    assert colleague.value.key == "idea.reply_not_yours"
     done = await _reply(svc, idea_id, "Un banc rue Haute")
     assert done.what == EDIT
     idea = await _idea(svc, idea_id)
