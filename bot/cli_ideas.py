@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_db import known_service, session
 from bot.config import load_config
 from core.idea_answers import IdeaLine, overview
 from storage.enums import IdeaState
@@ -59,20 +60,12 @@ async def list_ideas(
     out: IO[str],
 ) -> int:
     from bot.factory import create_catalogue
-    from storage.db import create_engine, create_sessionmaker
 
     cfg = load_config(config_path)
-    catalogue = create_catalogue(cfg)
-    if service is not None and service not in catalogue:
-        known = ", ".join(catalogue.codes)
-        print(f"senscommun: unknown service {service!r} (one of: {known})", file=sys.stderr)
+    if not known_service(create_catalogue(cfg), service):
         return 2
-    engine = create_engine(cfg.database.url, cfg.database.busy_timeout_ms)
-    try:
-        async with create_sessionmaker(engine)() as s:
-            lines = await overview(s, service, state)
-    finally:
-        await engine.dispose()
+    async with session(cfg) as s:
+        lines = await overview(s, service, state)
     rows = [_row(line, ZoneInfo(cfg.bot.timezone)) for line in lines]
     if as_csv:
         w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")

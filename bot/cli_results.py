@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_db import known_service, session
 from bot.config import load_config
 from core.stats import DEFAULT_DAYS, Period, ServiceStats, by_month, service_stats
 from core.survey_stats import AnswerFigures, SurveyStats, survey_stats
@@ -86,25 +87,18 @@ async def show_results(
 ) -> int:
     from bot.factory import create_catalogue
     from core.services import utcnow
-    from storage.db import create_engine, create_sessionmaker
 
     cfg = load_config(config_path)
     catalogue = create_catalogue(cfg)
-    if service is not None and service not in catalogue:
-        known = ", ".join(catalogue.codes)
-        print(f"senscommun: unknown service {service!r} (one of: {known})", file=sys.stderr)
+    if not known_service(catalogue, service):
         return 2
     codes = [service] if service else list(catalogue.codes)
     tz, least = ZoneInfo(cfg.bot.timezone), cfg.surveys.min_answers
     period = Period.last_days(now or utcnow(), days)
-    engine = create_engine(cfg.database.url, cfg.database.busy_timeout_ms)
-    try:
-        async with create_sessionmaker(engine)() as s:
-            stats = await service_stats(s, period, codes, least)
-            months = await by_month(s, period, tz, codes, least)
-            surveys = await survey_stats(s, period, least, service=service)
-    finally:
-        await engine.dispose()
+    async with session(cfg) as s:
+        stats = await service_stats(s, period, codes, least)
+        months = await by_month(s, period, tz, codes, least)
+        surveys = await survey_stats(s, period, least, service=service)
     rows = [*service_rows(stats, months, tz), *survey_rows(surveys, tz)]
     if as_csv:
         write_csv(rows, out)

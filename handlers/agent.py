@@ -10,10 +10,10 @@ from core import outbox, priority, relay, reports, stats_views, status
 from core.callbacks import AgentAction, AgentVerb
 from core.cards import card_buttons, duplicate_picker, service_picker
 from core.enums import ReportStatus
-from core.status import AgentRef, NotAllowed
+from core.status import NotAllowed
 from handlers import ideas
 from handlers.buttons import decode_or_refuse
-from handlers.context import Ctx
+from handlers.context import Ctx, agent_of
 from handlers.render import inline
 
 VERB_STATUS = {
@@ -24,12 +24,6 @@ VERB_STATUS = {
 }
 
 
-def _agent(update: Update) -> AgentRef:
-    user = update.effective_user
-    assert user is not None
-    return AgentRef(user.id, user.full_name or user.first_name or str(user.id))
-
-
 async def on_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
@@ -38,7 +32,7 @@ async def on_action(update: Update, ctx: Ctx) -> None:
     action = decode_or_refuse(ctx, q, AgentAction.decode, t("agent.stale_button"))
     if action is None:
         return
-    by = _agent(update)
+    by = agent_of(update)
     s = ctx.session
     try:
         if action.verb in VERB_STATUS:
@@ -90,7 +84,7 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
         return
     try:
         await relay.agent_to_resident(
-            ctx.session, desk, _agent(update), report_id, msg.text, ctx.services.clock()
+            ctx.session, desk, agent_of(update), report_id, msg.text, ctx.services.clock()
         )
     except NotAllowed as exc:
         refusal = desk.texts.get(desk.lang, exc.key)

@@ -6,10 +6,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
 
 from core.desk import Desk
 from core.services import Services
+from core.status import AgentRef
 from core.unit import Session, current_unit
 
 ADict = dict[Any, Any]
@@ -37,3 +39,10 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
     @property
     def desk(self) -> Desk:
         return self.services.desk
+
+
+def agent_of(update: Update) -> AgentRef:
+    """Who pressed or wrote in an agents chat (core decides whether they may act)."""
+    user = update.effective_user
+    assert user is not None
+    return AgentRef(user.id, user.full_name or user.first_name or str(user.id))

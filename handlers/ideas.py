@@ -13,9 +13,9 @@ from core import idea_answers, idea_cards, ideas
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb
 from core.i18n import Translate
 from core.outbox import Buttons
-from core.status import AgentRef, NotAllowed
+from core.status import NotAllowed
 from handlers.buttons import decode_or_refuse
-from handlers.context import Ctx
+from handlers.context import Ctx, agent_of
 from handlers.render import inline
 from handlers.resident import answer, intake_of, resident_of
 
@@ -158,16 +158,10 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     )
 
 
-def _agent(update: Update) -> AgentRef:
-    user = update.effective_user
-    assert user is not None
-    return AgentRef(user.id, user.full_name or user.first_name or str(user.id))
-
-
 async def _agent_press(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaAction) -> None:
     """Approve publishes at once; the other verbs ask the chat for a text (see
     ``core.idea_answers``); a milestone is marked reached. Core says who may."""
-    desk, now, by = ctx.desk, ctx.services.clock(), _agent(update)
+    desk, now, by = ctx.desk, ctx.services.clock(), agent_of(update)
     t = desk.texts.lang(desk.lang)
     s = ctx.session
     card = q.message.text_html if isinstance(q.message, Message) and q.message.text else ""
@@ -230,7 +224,7 @@ async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> N
     t = desk.texts.lang(desk.lang)
     try:
         done = await idea_answers.on_reply(
-            ctx.session, desk, _agent(update), idea_id, text, ctx.services.clock()
+            ctx.session, desk, agent_of(update), idea_id, text, ctx.services.clock()
         )
     except NotAllowed as exc:
         refusal = t("idea.not_allowed" if exc.key == "agent.not_allowed" else exc.key)
