@@ -1,7 +1,9 @@
 """``make demo``: the whole product on its defaults, against an embedded fake Bot API.
 
 A resident reports a water leak in French, an agent takes it, answers and resolves it, and the
-resident hears back at each step. The conversation is printed as a transcript.
+resident hears back at each step. Then she proposes an idea, the agent publishes it, a
+neighbour supports it, and the town's answer reaches them both. The conversation is printed as
+a transcript.
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ from bot.simulate import Person, Story
 
 AGENTS_CHAT = -100200300
 RESIDENT = Person(1001, "Marie", "fr")
+NEIGHBOUR = Person(1002, "John", "en")
 AGENT = Person(501, "Paul Agent")
+NAMES = {RESIDENT.user_id: RESIDENT.first_name, NEIGHBOUR.user_id: NEIGHBOUR.first_name}
 
 
-def demo_config(api: FakeBotApi, db_path: Path, media: Path, secret: str) -> Config:
+def demo_config(
+    api: FakeBotApi, db_path: Path, media: Path, secret: str, nlp: str = "auto"
+) -> Config:
     services: list[ServiceConfig] = [
         s.model_copy(update={"agents_chat_id": AGENTS_CHAT, "agents": [AGENT.user_id]})
         for s in default_services()
@@ -43,6 +49,7 @@ def demo_config(api: FakeBotApi, db_path: Path, media: Path, secret: str) -> Con
             "webhook": {"listen": "127.0.0.1", "port": 0, "secret_token": secret},
             "database": {"url": f"sqlite+aiosqlite:///{db_path}"},
             "bot": {"media_dir": str(media)},
+            "nlp": {"kind": nlp},
             "services": [s.model_dump() for s in services],
         }
     )
@@ -59,7 +66,7 @@ def _buttons(call: Call) -> str:
 
 def transcript_line(call: Call) -> str | None:
     chat = str(call.params.get("chat_id", ""))
-    who = "agents group" if chat.startswith("-") else RESIDENT.first_name
+    who = "agents group" if chat.startswith("-") else NAMES.get(int(chat or 0), chat)
     text = str(call.params.get("text") or call.params.get("caption") or "")
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     match call.method:
@@ -72,12 +79,12 @@ def transcript_line(call: Call) -> str | None:
     return None
 
 
-async def run_demo(out: Any = print) -> FakeBotApi:
+async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
     api = FakeBotApi(token="123:demo")
     await api.start()
     with tempfile.TemporaryDirectory() as tmp:
         secret = secrets.token_urlsafe(24)
-        cfg = demo_config(api, Path(tmp) / "demo.db", Path(tmp) / "media", secret)
+        cfg = demo_config(api, Path(tmp) / "demo.db", Path(tmp) / "media", secret, nlp)
         printed = 0
 
         def flush() -> None:
@@ -130,6 +137,24 @@ async def run_demo(out: Any = print) -> FakeBotApi:
             )
             await step("👷 Paul presses ✅ Resolved", story.press(AGENT, AGENTS_CHAT, "a:res"))
             await step("👤 Marie: /myreports", story.say(RESIDENT, "/myreports"))
+
+            out("\n=== and an idea: proposed, published, supported, answered ===\n")
+            idea = "/idea Une fontaine d'eau potable au parc Monplaisir"
+            await step(f"👤 Marie: {idea}", story.say(RESIDENT, idea))
+            await step("👷 Paul presses ✅ Approve", story.press(AGENT, AGENTS_CHAT, "i:ok:"))
+            await step("👤 John: /ideas", story.say(NEIGHBOUR, "/ideas"))
+            await step(
+                "👤 John presses 👍 Support", story.press(NEIGHBOUR, NEIGHBOUR.user_id, "i:sup:")
+            )
+            await step(
+                "👷 Paul presses Planned", story.press(AGENT, AGENTS_CHAT, "i:ans:1:planned")
+            )
+            prompt = api.last_message_id(AGENTS_CHAT)
+            words = "Inscrite au budget 2027, pose prévue au printemps."
+            await step(
+                f"👷 Paul replies to the prompt: {words}",
+                story.agent_reply(AGENT, AGENTS_CHAT, prompt, words),
+            )
             out(
                 "\n=== end of the demo: every message above went through the real webhook, "
                 "inbox, outbox and a fake Telegram on loopback ==="

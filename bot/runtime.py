@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any, Literal
 
 from aiohttp import web
@@ -124,13 +125,16 @@ class Runtime:
         await self.services.sessions.kw["bind"].dispose()
 
     async def settle(self, within: float = 10.0) -> None:
-        """Wait until every stored update is processed and every due message is sent."""
+        """Wait until every stored update is processed and every due message is sent, including
+        those only paced behind an earlier message to the same chat (``per_chat_interval_s``);
+        messages held longer (quiet hours, a retry's back-off) are not waited for."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
+        pace = timedelta(seconds=self.config.outbox.per_chat_interval_s)
         while True:
             async with self.services.sessions() as s:
                 waiting = await inbox.count(s, processed=False)
-                due = await outbox.count_due(s, self.services.clock())
+                due = await outbox.count_due(s, self.services.clock() + pace)
             if not waiting and not due and not self.inbox.busy and not self.outbox.busy:
                 return
             if loop.time() > deadline:

@@ -23,7 +23,7 @@ from core.desk import Desk
 from core.services import Services
 from core.status import AgentRef, NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState
-from storage.models import Idea, IdeaAnswer, IdeaMilestone, Resident
+from storage.models import Idea, IdeaAnswer, IdeaMilestone
 
 #: What a reply may carry: the published text, a decline reason, a milestone, an answer's text.
 EDIT, DECLINE, MILESTONE, ANSWER = "edit", "decline", "milestone", "answer"
@@ -89,18 +89,12 @@ async def on_reply(
     if not text:
         raise NotAllowed("idea.reply_empty")
     what, _, arg = idea.pending.partition(":")
-    if what in _REVIEW:
-        t = desk.texts.lang(desk.lang)
-        if what == EDIT:
-            await ideas.approve(s, desk, by, idea_id, now, text=text)
-            verdict = t("idea.edited_by", name=escape(by.name), text=escape(text))
-        else:
-            await ideas.decline(s, desk, by, idea_id, text, now)
-            verdict = t("idea.declined_by", name=escape(by.name), reason=escape(text))
-        author = await s.get(Resident, idea.resident_id)
-        name = author.first_name if author is not None else ""
-        idea_cards.refresh_review_card(s, desk, idea, name, verdict, now)
-        return Replied(idea_id, what)
+    if what == EDIT:
+        await ideas.approve(s, desk, by, idea_id, now, text=text)
+        return Replied(idea_id, EDIT)
+    if what == DECLINE:
+        await ideas.decline(s, desk, by, idea_id, text, now)
+        return Replied(idea_id, DECLINE)
     if what == MILESTONE:
         title, due = parse_milestone(text)
         told = await add_milestone(s, desk, by, idea_id, title, due, now)
@@ -188,10 +182,16 @@ async def add_milestone(
     return await ideas.tell_followers(s, desk, idea, now, render)
 
 
+@dataclass(frozen=True)
+class Reached:
+    told: int  # residents who will hear of it
+    card: str  # the milestone's card, marked reached, for the agents chat
+
+
 async def milestone_done(
     s: AsyncSession, desk: Desk, by: AgentRef, idea_id: int, milestone_id: int, now: datetime
-) -> int:
-    """A milestone is reached, once; followers are told. Returns how many."""
+) -> Reached:
+    """A milestone is reached, once; followers are told."""
     idea = await ideas.authorised(s, desk, by, idea_id)
     m = await s.get(IdeaMilestone, milestone_id)
     if m is None or m.idea_id != idea.id:
@@ -204,7 +204,11 @@ async def milestone_done(
         t = desk.texts.lang(lang)
         return t("idea.milestone_reached", ref=idea.id, line=idea_cards.milestone_line(t, lang, m))
 
-    return await ideas.tell_followers(s, desk, idea, now, render)
+    told = await ideas.tell_followers(s, desk, idea, now, render)
+    t = desk.texts.lang(desk.lang)
+    card = t("idea.milestone_card", ref=idea.id, line=idea_cards.milestone_line(t, desk.lang, m))
+    done = t("idea.milestone_done_by", name=escape(by.name), count=told)
+    return Reached(told, f"{card}\n\n{done}")
 
 
 async def remind_due(s: AsyncSession, desk: Desk, now: datetime, limit: int = 100) -> int:

@@ -162,16 +162,28 @@ async def approve(
     text: str | None = None,
 ) -> IdeaView:
     """Publish a pending idea, with ``text`` in place of its own when the reviewer edited it
-    (personal data removed); its author is told."""
+    (personal data removed); its author is told, and its card shows who published it."""
     idea = await authorised(s, desk, by, idea_id)
     if idea.state is not IdeaState.PENDING_REVIEW:
         raise NotAllowed("idea.already_reviewed")
+    t = desk.texts.lang(desk.lang)
+    verdict = t("idea.approved_by", name=escape(by.name))
     if text is not None and text.strip():
         idea.redacted_text = text.strip()
+        verdict = t("idea.edited_by", name=escape(by.name), text=escape(idea.redacted_text))
     idea.pending = idea.pending_by = None
     publish(idea, now)
     await _tell_author(s, desk, idea, "idea.published", now)
+    await _refresh_card(s, desk, idea, verdict, now)
     return view(idea)
+
+
+async def _refresh_card(
+    s: AsyncSession, desk: Desk, idea: Idea, verdict: str, now: datetime
+) -> None:
+    author = await s.get(Resident, idea.resident_id)
+    name = author.first_name if author is not None else ""
+    idea_cards.refresh_review_card(s, desk, idea, name, verdict, now)
 
 
 def publish(idea: Idea, now: datetime) -> None:
@@ -189,6 +201,9 @@ async def decline(
     idea.state, idea.decline_reason = IdeaState.DECLINED, reason.strip()
     idea.pending = idea.pending_by = None
     await _tell_author(s, desk, idea, "idea.declined", now, reason=escape(idea.decline_reason))
+    t = desk.texts.lang(desk.lang)
+    verdict = t("idea.declined_by", name=escape(by.name), reason=escape(idea.decline_reason))
+    await _refresh_card(s, desk, idea, verdict, now)
     return view(idea)
 
 

@@ -9,7 +9,7 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from core import idea_answers, idea_cards, ideas
+from core import idea_answers, ideas
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb
 from core.i18n import Translate
 from core.outbox import Buttons
@@ -164,33 +164,18 @@ async def _agent_press(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaA
     desk, now, by = ctx.desk, ctx.services.clock(), agent_of(update)
     t = desk.texts.lang(desk.lang)
     s = ctx.session
-    card = q.message.text_html if isinstance(q.message, Message) and q.message.text else ""
     try:
         match action.verb:
-            case IdeaVerb.APPROVE:
+            case IdeaVerb.APPROVE:  # the card is refreshed through the outbox
                 await ideas.approve(s, desk, by, action.idea_id, now)
-                verdict = t("idea.approved_by", name=escape(by.name))
-                markup = inline(idea_cards.answer_buttons(t, action.idea_id))
-                ctx.later(lambda: q.answer())
-                ctx.later(
-                    lambda: q.edit_message_text(
-                        f"{card}\n\n{verdict}".strip(),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                    )
-                )
+                ctx.later(lambda: q.answer(t("idea.published_by_you")))
                 return
             case IdeaVerb.MILESTONE_DONE:
-                told = await idea_answers.milestone_done(
+                reached = await idea_answers.milestone_done(
                     s, desk, by, action.idea_id, _int(action.arg), now
                 )
-                verdict = t("idea.milestone_done_by", name=escape(by.name), count=told)
                 ctx.later(lambda: q.answer())
-                ctx.later(
-                    lambda: q.edit_message_text(
-                        f"{card}\n\n{verdict}".strip(), parse_mode=ParseMode.HTML
-                    )
-                )
+                ctx.later(lambda: q.edit_message_text(reached.card, parse_mode=ParseMode.HTML))
                 return
             case IdeaVerb.ANSWER:
                 await idea_answers.ask(

@@ -125,7 +125,8 @@ async def test_answers_and_milestones_by_reply_reach_every_follower(
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed):  # roads agents cannot close a water milestone
             await idea_answers.milestone_done(s, svc.desk, ROADS, idea_id, m.id, clock())
-        assert await idea_answers.milestone_done(s, svc.desk, WATER, idea_id, m.id, clock()) == 3
+        reached = await idea_answers.milestone_done(s, svc.desk, WATER, idea_id, m.id, clock())
+        assert reached.told == 3 and "Pose des bancs" in reached.card and "Paul" in reached.card
         await s.commit()
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed) as twice:

@@ -13,7 +13,7 @@ from core.callbacks import IdeaOrder
 from core.desk import Desk
 from core.services import Services
 from core.status import AgentRef, NotAllowed
-from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
+from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, OutboxMessage, Resident
 from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_AGENT, WATER_AGENT, WATER_CHAT, Clock
 
@@ -87,8 +87,14 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
         )
         await s.commit()
     assert shown.state is IdeaState.PUBLISHED and shown.text == "Une fontaine place du marché"
-    (told,) = await _rows(svc)
+    told, card = await _rows(svc)
     assert told.chat_id == 80_000 and f"#{idea_id}" in told.payload["text"]
+    assert (card.chat_id, card.kind, card.payload["idea_card"]) == (
+        WATER_CHAT,
+        OutboxKind.EDIT_CARD,
+        idea_id,
+    )
+    assert "Paul" in card.payload["text"] and "0612345678" in card.payload["text"]  # reviewers
 
     with pytest.raises(NotAllowed) as refused:
         await _toggle(svc, author, idea_id)
@@ -147,8 +153,10 @@ async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
         done = await ideas.decline(s, svc.desk, DESK, idea_id, "Hors <compétence>", svc.clock())
         await s.commit()
     assert done.state is IdeaState.DECLINED and done.decline_reason == "Hors <compétence>"
-    (told,) = await _rows(svc)
+    told, card = await _rows(svc)
     assert told.chat_id == 80_000 and "Hors &lt;compétence&gt;" in told.payload["text"]
+    assert card.chat_id == WATER_CHAT and "Zoé" in card.payload["text"]  # the desk may decline
+    assert card.payload["buttons"] == []  # declined: nothing left to press
     with pytest.raises(NotAllowed):
         await _toggle(svc, other, idea_id)
     async with svc.sessions() as s:

@@ -1,0 +1,21 @@
+"""``make demo``: the scripted story runs end to end and its transcript tells it."""
+
+from __future__ import annotations
+
+from bot.demo import run_demo
+
+
+async def test_the_demo_tells_the_whole_story() -> None:
+    lines: list[str] = []
+    api = await run_demo(lines.append, nlp="keywords")
+    transcript = "\n".join(lines)
+    assert "🤖 → Marie: Merci ! Votre signalement #1" in transcript
+    assert "🤖 → Marie: Votre signalement #1 (Eau) est maintenant : résolu." in transcript
+    assert "Statut : résolu (par Paul Agent)" in transcript  # the card, updated
+    assert "🤖 → Marie: 💡 Merci ! Votre idée #1" in transcript
+    published = next(line for line in lines if "Publiée par Paul Agent" in line)
+    assert "card updated in agents group: 💡 Idée #1" in published and "[prévue]" in published
+    assert "🤖 → John: 💡 The town's answer on idea #1" in transcript
+    assert "🤖 → Marie: 💡 Réponse de la ville sur l'idée #1" in transcript
+    assert "Inscrite au budget 2027" in transcript
+    assert not api.of("sendMessage", 0)  # nothing went astray
