@@ -55,6 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="FILE.jsonl",
         help="also score the held-out part of these corrections",
     )
+    eval_p.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="instead: K-fold cross-validation on train+dev (test is not read)",
+    )
     eval_p.set_defaults(func=cmd_evaluate)
 
     cls_p = subparsers.add_parser("classify", help="classify JSON lines from stdin")
@@ -85,8 +92,28 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    print(evaluate_text(args.model, args.compare, args.feedback))
+    k = getattr(args, "cv", 0)
+    print(cv_text(k) if k else evaluate_text(args.model, args.compare, args.feedback))
     return 0
+
+
+def cv_text(k: int) -> str:
+    """Cross-validated tables on train+dev, the model beside the keyword baseline."""
+    from .crossval import cross_validate
+    from .evaluate import render, score
+    from .keywords import KeywordClassifier
+    from .train import TrainConfig
+
+    if k < 2:
+        raise SystemExit("--cv needs K >= 2")
+    folds = cross_validate(k, TrainConfig(log=lambda m: print(m, file=sys.stderr)))
+    kw = KeywordClassifier()
+    out: list[str] = []
+    for lang, (samples, preds) in folds.items():
+        baseline = kw.classify_many([s.text for s in samples], [lang] * len(samples))
+        reports = [score("model", lang, samples, preds), score("keywords", lang, samples, baseline)]
+        out += [f"== {k}-fold cross-validation on train+dev ==", render(reports, "out-of-fold"), ""]
+    return "\n".join(out)
 
 
 def evaluate_text(model: Path, compare: Path | None = None, feedback: Path | None = None) -> str:

@@ -63,7 +63,7 @@ def blank_pipeline(lang: str, length: int) -> Any:
         nlp = spacy.blank(lang)
     for name, labels in (("service", DEFAULT_SERVICES), ("intent", INTENTS)):
         model = {"@architectures": "senscommun.FeatureBOW.v1", "lang": lang,
-                 "nO": len(labels), "length": length}  # fmt: skip
+                 "nO": len(labels), "length": length, "intent_cues": name == "intent"}  # fmt: skip
         pipe: Any = nlp.add_pipe("textcat", name=name, config={"model": model, "threshold": 0.0})
         for label in labels:
             pipe.add_label(label)
@@ -119,7 +119,7 @@ def train_language(samples: Sequence[Sample], lang: str, cfg: TrainConfig) -> An
     return nlp
 
 
-def _fit_head(table: VectorTable, samples: Sequence[Sample]) -> VectorHead:
+def fit_vector_head(table: VectorTable, samples: Sequence[Sample]) -> VectorHead:
     x = table.embed_many([s.text for s in samples])
     return VectorHead.fit(x, [s.service for s in samples], DEFAULT_SERVICES)
 
@@ -162,7 +162,7 @@ def train(
                 f"(held-out macro-F1 drops ~0.02-0.04; pip install {VECTOR_PACKAGES[lang]})"
             )
         if table is not None:
-            head = (table, _fit_head(table, fit + fit_extra))
+            head = (table, fit_vector_head(table, fit + fit_extra))
         calibration = Calibration()
         if dev:
             dists = [service_distribution(first, make_doc(first, s.text, lang), head)
@@ -174,7 +174,7 @@ def train(
         final.to_disk(tmp / lang)
         if table is not None:
             table.save(tmp / f"{lang}.{VECTORS_FILE}")
-            _fit_head(table, fit + dev + fit_extra).save(tmp / f"{lang}.{HEAD_FILE}")
+            fit_vector_head(table, fit + dev + fit_extra).save(tmp / f"{lang}.{HEAD_FILE}")
         meta["langs"][lang] = {
             "train": len(fit), "dev": len(dev), "feedback": len(fit_extra),
             "vector_head": HEAD_WEIGHT if table is not None else None,
