@@ -114,9 +114,25 @@ def serve_senscommun(args: argparse.Namespace) -> None:
 
     async def run() -> None:
         async with Runtime(cfg, role=args.role):
+            ready_marker(Path(args.tmp), os.getpid()).touch()  # the model is loaded
             await asyncio.Event().wait()
 
     asyncio.run(run())
+
+
+def ready_marker(tmp: Path, pid: int) -> Path:
+    return tmp / f"ready-{pid}"
+
+
+async def wait_ready(tmp: Path, proc: asyncio.subprocess.Process, within: float = 120) -> None:
+    """Wait until a worker process has started (its classifier loaded): the load must not
+    count the seconds it takes to start, which the echo bot does not have."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not ready_marker(tmp, proc.pid).exists():
+        if proc.returncode is not None or loop.time() > deadline:
+            raise RuntimeError("the worker did not start")
+        await asyncio.sleep(0.05)
 
 
 def serve_echo(args: argparse.Namespace) -> None:
@@ -204,6 +220,8 @@ async def measure(
                 )
                 if role != "worker":
                     await wait_healthy(http, f"http://127.0.0.1:{port}/health", procs[-1])
+                else:
+                    await wait_ready(tmp, procs[-1])
         n = args.residents * 2
         lat, start = await load(
             f"http://127.0.0.1:{port}/telegram", args.residents, 2, args.concurrency

@@ -43,8 +43,14 @@ class Intake:
     chat_id: int
     now: datetime
     bot_username: str = ""  # for the link neighbours open to say "me too"
+    #: The resident's draft when the caller read it already (``residents.touch_with_draft``).
+    draft: DraftState | None = None
+    draft_read: bool = False
     _known: DraftState | None = field(default=None, init=False)
     _looked: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self._known, self._looked = self.draft, self.draft_read
 
     @property
     def lang(self) -> str:
@@ -57,8 +63,11 @@ class Intake:
         return [Reply(self.t(key, **params), remove_keyboard=remove_keyboard)]
 
     async def _draft(self) -> DraftState | None:
-        self._known = await drafts.load(self.s, self.chat_id, self.resident.telegram_user_id)
-        self._looked = True
+        """The draft as this unit knows it: read once (or handed over), then kept up to date
+        by ``_save`` and ``_discard``, so never read twice."""
+        if not self._looked:
+            self._known = await drafts.load(self.s, self.chat_id, self.resident.telegram_user_id)
+            self._looked = True
         return self._known
 
     async def _discard(self) -> bool:

@@ -27,14 +27,27 @@ async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
 
 
 async def intake_of(update: Update, ctx: Ctx) -> Intake:
-    resident = await resident_of(update, ctx)
+    """The resident's input, with their draft read in the same round trip as their record."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None  # the filters guarantee a private chat
+    svc = ctx.services
+    resident, draft = await residents.touch_with_draft(
+        ctx.session,
+        user.id,
+        chat.id,
+        user.first_name or "",
+        svc.texts.pick(user.language_code),
+        svc.clock(),
+    )
     return Intake(
         ctx.session,
-        ctx.services,
+        svc,
         resident,
         resident.chat_id,
-        ctx.services.clock(),
+        svc.clock(),
         bot_username=bot_username(ctx),
+        draft=draft,
+        draft_read=True,
     )
 
 
