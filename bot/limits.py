@@ -16,8 +16,11 @@ class Limits:
 
     #: The sliding second is taken a little longer than a second, so that the jitter between
     #: our clock and the arrivals at Telegram does not cross it. It starts at 2 % and adapts:
-    #: each 429 widens it (each costs a pause of ``retry_after``), quiet minutes narrow it.
+    #: each burst of 429 widens it (each costs a pause of ``retry_after``), and every
+    #: ``CALM_S`` seconds without one narrows it again. The guard caps the rate at
+    #: limit / guard: narrowing slowly after a stray 429 cost more than the 429 itself.
     GUARD_MIN, GUARD_MAX = 1.02, 1.20
+    WIDEN, NARROW, CALM_S = 1.02, 1.01, 10.0
 
     def __init__(self, cfg: OutboxConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.cfg, self.now = cfg, monotonic
@@ -92,7 +95,7 @@ class Limits:
         now = self.now()
         self._chat_next[chat_id] = now + seconds
         if now >= self.paused_until:  # the first 429 of a burst widens the guard, once
-            self._set_guard(self.guard * 1.03)
+            self._set_guard(self.guard * self.WIDEN)
         self.paused_until = max(self.paused_until, now + min(seconds, 5.0))
         self._calm_since = now
 
@@ -101,6 +104,6 @@ class Limits:
         self._window_span = self._per_window / self.cfg.messages_per_second * self.guard
 
     def _relax(self, now: float) -> None:
-        if now - self._calm_since >= 60 and self.guard > self.GUARD_MIN:
-            self._set_guard(self.guard / 1.01)  # a quiet minute: a little closer to the limit
+        if now - self._calm_since >= self.CALM_S and self.guard > self.GUARD_MIN:
+            self._set_guard(self.guard / self.NARROW)  # calm: a little closer to the limit
             self._calm_since = now
