@@ -4,7 +4,6 @@ twenty a minute per group; honours ``retry_after``, retries failures, never send
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
@@ -127,25 +126,16 @@ class OutboxWorker(Worker):
         """About two seconds of sending at the configured rate."""
         return max(50, min(2_000, int(self.cfg.messages_per_second * 2)))
 
-    async def _claim(self, batch: int) -> list[Claimed]:
+    async def drain_once(self, batch: int | None = None) -> int:
+        """Claim due messages and send them within the limits; returns how many went out."""
         if self.postgres and self.monotonic() - self._swept_at > 60:
             self._swept_at = self.monotonic()
             await self.recover()  # claims of workers that died (older than the lease)
         async with self.svc.writing() as s:
             claimed = await outbox.claim_due(
-                s, self.svc.clock(), batch, self.postgres, self.worker_id
+                s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
             )
             await s.commit()
-        return claimed
-
-    async def drain_once(self, batch: int | None = None) -> int:
-        """Claim due messages and send them within the limits; returns how many went out.
-
-        The next batch is claimed while the last quarter of this one is being sent, so that a
-        long campaign never stops for its claims (a claim of a few thousand rows takes a
-        while; sending waited for it once every batch)."""
-        size = batch or self.batch_size()
-        claimed = await self._claim(size)
         if not claimed:
             return 0
         queue: deque[Claimed] = deque(claimed)
@@ -153,24 +143,11 @@ class OutboxWorker(Worker):
         later: list[tuple[Claimed, float]] = []
         busy: set[int] = set()
         tasks: set[asyncio.Task[None]] = set()
-        refill: asyncio.Task[list[Claimed]] | None = None
-        exhausted = len(claimed) < size  # nothing more was due: no refill this time
         sent = 0
         try:
-            while (queue or held or refill or not exhausted) and not self._stopping:
-                if refill is None and not exhausted and len(queue) <= size // 4:
-                    refill = asyncio.create_task(self._claim(size))
-                if refill is not None and (refill.done() or not (queue or held)):
-                    more = await refill
-                    refill = None
-                    exhausted = len(more) < size
-                    queue.extend(more)
-                    await self._put_back(later)  # chats not ready: back in line meanwhile
-                    later.clear()
-                    continue
+            while (queue or held) and not self._stopping:
                 if not queue or len(tasks) >= self.max_in_flight:
-                    if tasks:
-                        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                     queue.extendleft(reversed(held))
                     held.clear()
                     continue
@@ -184,9 +161,6 @@ class OutboxWorker(Worker):
                     sent += len(group)
                 await self._flush_if_due()
         finally:
-            if refill is not None:
-                with contextlib.suppress(Exception):  # its rows go back in line with the rest
-                    queue.extend(await refill)
             if tasks:
                 await asyncio.gather(*tasks)
             later.extend((row, 0.0) for row in [*queue, *held])  # stopping: back in line

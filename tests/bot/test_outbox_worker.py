@@ -222,35 +222,6 @@ async def test_a_dead_workers_claims_are_taken_back_at_once_a_live_ones_never(
     ]
 
 
-async def test_one_drain_claims_the_next_batch_while_sending(rig: Rig) -> None:
-    for chat in range(20, 30):
-        await rig.enqueue(chat, f"to {chat}")
-    # Batches of 4: the next batch is claimed while the last of the current one goes out, so
-    # one drain sends all ten in order, with no stop between batches.
-    assert await rig.worker.drain_once(batch=4) == 10
-    assert [c.params["text"] for c in rig.api.of("sendMessage")] == [
-        f"to {chat}" for chat in range(20, 30)
-    ]
-    assert await rig.states() == [OutboxState.SENT] * 10
-    assert await rig.worker.drain_once(batch=4) == 0
-
-
-async def test_a_drain_puts_back_a_chat_not_ready_while_it_goes_on(rig: Rig) -> None:
-    await rig.enqueue(40, "first")
-    await rig.enqueue(40, "second, a second later")
-    for chat in range(41, 47):
-        await rig.enqueue(chat, f"to {chat}")
-    assert await rig.worker.drain_once(batch=3) == 7  # all but chat 40's second message
-    rows = await rig.states()
-    assert rows.count(OutboxState.SENT) == 7 and rows.count(OutboxState.PENDING) == 1
-    rig.advance(1.0)
-    assert await rig.worker.drain_once(batch=3) == 1
-    assert [c.params["text"] for c in rig.api.of("sendMessage", 40)] == [
-        "first",
-        "second, a second later",
-    ]
-
-
 def test_the_guard_widens_on_a_429_and_narrows_when_calm() -> None:
     t = FakeTime()
     limits = Limits(OutboxConfig(messages_per_second=1000, per_chat_interval_s=0), t)
