@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 
 from core import residents
@@ -12,33 +14,22 @@ from handlers.context import Ctx
 from handlers.render import send_replies
 
 
-async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
+def _contact(update: Update, ctx: Ctx) -> tuple[int, int, str, str, datetime]:
+    """What ``residents.touch`` needs of an update: user, chat, first name, language, now."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None  # the filters guarantee a private chat
     svc = ctx.services
-    return await residents.touch(
-        ctx.session,
-        user.id,
-        chat.id,
-        user.first_name or "",
-        svc.texts.pick(user.language_code),
-        svc.clock(),
-    )
+    return user.id, chat.id, user.first_name or "", svc.texts.pick(user.language_code), svc.clock()
+
+
+async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
+    return await residents.touch(ctx.session, *_contact(update, ctx))
 
 
 async def intake_of(update: Update, ctx: Ctx) -> Intake:
     """The resident's input, with their draft read in the same round trip as their record."""
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None  # the filters guarantee a private chat
     svc = ctx.services
-    resident, draft = await residents.touch_with_draft(
-        ctx.session,
-        user.id,
-        chat.id,
-        user.first_name or "",
-        svc.texts.pick(user.language_code),
-        svc.clock(),
-    )
+    resident, draft = await residents.touch_with_draft(ctx.session, *_contact(update, ctx))
     return Intake(
         ctx.session,
         svc,
