@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 
 from bot.config import Config
@@ -23,7 +23,7 @@ from bot.webhook import READY, create_web_app
 from core import inbox, outbox
 from core.catalogue import sync_catalogue
 from core.services import Clock, Services, utcnow
-from handlers import COMMANDS
+from handlers import AGENT_COMMANDS, COMMANDS
 from storage.db import is_sqlite
 from storage.migrate import current_revision, upgrade
 
@@ -200,5 +200,11 @@ class Runtime:
                 await self.app.bot.set_my_commands(
                     cmds, scope=BotCommandScopeAllPrivateChats(), language_code=code
                 )
+            desk = self.services.desk
+            agents = [
+                BotCommand(n, texts.get(desk.lang, f"command.agents.{n}")) for n in AGENT_COMMANDS
+            ]
+            for chat in sorted({s.agents_chat_id for s in desk.catalogue if s.agents_chat_id}):
+                await self.app.bot.set_my_commands(agents, scope=BotCommandScopeChat(chat))
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", type(exc).__name__)

@@ -140,6 +140,14 @@ async def answer(
         IdeaAnswer(idea_id=idea.id, kind=kind, text=text, agent_name=by.name[:128], created_at=now)
     )
     idea.pending = idea.pending_by = None
+    t = desk.texts.lang(desk.lang)
+    verdict = t(
+        "idea.answered_by",
+        kind=t(f"idea.kind.{kind.value}"),
+        name=escape(by.name),
+        text=escape(text),
+    )
+    await ideas.refresh_card(s, desk, idea, verdict, now)
 
     def render(lang: str) -> str:
         t = desk.texts.lang(lang)

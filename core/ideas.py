@@ -174,13 +174,14 @@ async def approve(
     idea.pending = idea.pending_by = None
     publish(idea, now)
     await _tell_author(s, desk, idea, "idea.published", now)
-    await _refresh_card(s, desk, idea, verdict, now)
+    await refresh_card(s, desk, idea, verdict, now)
     return view(idea)
 
 
-async def _refresh_card(
+async def refresh_card(
     s: AsyncSession, desk: Desk, idea: Idea, verdict: str, now: datetime
 ) -> None:
+    """The idea's card in the agents chat, with ``verdict`` (its latest state) under it."""
     author = await s.get(Resident, idea.resident_id)
     name = author.first_name if author is not None else ""
     idea_cards.refresh_review_card(s, desk, idea, name, verdict, now)
@@ -203,7 +204,7 @@ async def decline(
     await _tell_author(s, desk, idea, "idea.declined", now, reason=escape(idea.decline_reason))
     t = desk.texts.lang(desk.lang)
     verdict = t("idea.declined_by", name=escape(by.name), reason=escape(idea.decline_reason))
-    await _refresh_card(s, desk, idea, verdict, now)
+    await refresh_card(s, desk, idea, verdict, now)
     return view(idea)
 
 

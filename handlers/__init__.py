@@ -37,6 +37,10 @@ COMMANDS = (
 )
 
 
+#: The commands offered in the agents chats' menu (descriptions: ``command.agents.<name>``).
+AGENT_COMMANDS = ("queue", "stats")
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:
     agent_chats = [s.agents_chat_id for s in catalogue if s.agents_chat_id is not None]
     in_agents_chat = filters.Chat(chat_id=agent_chats) if agent_chats else filters.Chat(chat_id=[])

@@ -12,7 +12,7 @@ from core import idea_answers, ideas
 from core.idea_answers import ANSWER, DECLINE, EDIT, MILESTONE
 from core.services import Services
 from core.status import NotAllowed
-from storage.enums import IdeaAnswerKind, IdeaState, OutboxPurpose
+from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaAnswer, IdeaMilestone, OutboxMessage
 from tests.conftest import WATER_CHAT, Clock
 from tests.core.test_ideas import DESK, ROADS, WATER, _published, _residents, _rows, _submit
@@ -113,7 +113,9 @@ async def test_answers_and_milestones_by_reply_reach_every_follower(
         m = await s.scalar(select(IdeaMilestone))
     assert m is not None and (m.title, m.due_on) == ("Pose des bancs", date(2027, 4, 15))
     rows = await _rows(svc, last)
-    residents_told = [r for r in rows if r.purpose is OutboxPurpose.IDEA]
+    residents_told = [r for r in rows if r.purpose is OutboxPurpose.IDEA and r.chat_id > 0]
+    (card,) = [r for r in rows if r.kind is OutboxKind.EDIT_CARD]  # the answer, on the card
+    assert card.chat_id == WATER_CHAT and "Au budget 2027" in card.payload["text"]
     assert len(residents_told) == 6 and {r.chat_id for r in residents_told} == {
         80_000,
         80_001,

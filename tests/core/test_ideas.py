@@ -134,9 +134,10 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
         await s.commit()
     assert told_n == told_m == 4
     rows = await _rows(svc, last)
-    (card,) = [r for r in rows if r.chat_id == WATER_CHAT]  # the milestone, to mark reached
+    answered, card = [r for r in rows if r.chat_id == WATER_CHAT]
+    assert answered.kind is OutboxKind.EDIT_CARD and "Budget 2027" in answered.payload["text"]
     assert card.idea_id == idea_id and card.payload["buttons"][0][0][1].startswith("i:msd:")
-    rows = [r for r in rows if r is not card]
+    rows = [r for r in rows if r.chat_id != WATER_CHAT]  # the milestone, to mark reached
     assert sorted(r.chat_id for r in rows) == sorted([80_000, 80_001, 80_002, 80_003] * 2)
     morning = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Paris
     assert all(r.not_before == morning and r.purpose is OutboxPurpose.IDEA for r in rows)

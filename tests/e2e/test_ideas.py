@@ -116,6 +116,9 @@ async def test_the_whole_story_of_an_idea_in_both_languages(env: Env) -> None:
     # The agents answer, add a milestone, mark it reached, then say it is done.
     said = await _answer_by_reply(env, "i:ans:1:planned", "Au budget 2027")
     assert "3 habitant(s)" in said
+    edited = api.of("editMessageText", WATER_CHAT)[-1]  # the card shows the answer given
+    assert edited.params["message_id"] == card.result["message_id"]
+    assert "Réponse officielle : <b>prévue</b> (Paul)" in edited.params["text"]
     assert (
         "prévue" in api.texts(MARIE.user_id)[-1]
         and "Au budget 2027" in api.texts(LUCIE.user_id)[-1]

@@ -8,7 +8,7 @@ import aiohttp
 
 from bot.fake_telegram import FakeBotApi
 from bot.runtime import Runtime
-from tests.conftest import Clock, make_config
+from tests.conftest import DESK_CHAT, ROADS_CHAT, WATER_CHAT, Clock, make_config
 
 
 async def test_commands_in_both_languages_and_the_webhook(
@@ -24,7 +24,19 @@ async def test_commands_in_both_languages_and_the_webhook(
     commands = {
         c.params.get("language_code", "default"): c.params["commands"]
         for c in api.of("setMyCommands")
+        if c.params["scope"] == {"type": "all_private_chats"}
     }
+    # Each agents chat gets its own menu: /queue and /stats, in the agents' language.
+    agents = {
+        c.params["scope"]["chat_id"]: [
+            (x["command"], x["description"]) for x in c.params["commands"]
+        ]
+        for c in api.of("setMyCommands")
+        if c.params["scope"]["type"] == "chat"
+    }
+    assert set(agents) == {WATER_CHAT, ROADS_CHAT, DESK_CHAT}
+    assert agents[WATER_CHAT][0] == ("queue", "Les signalements ouverts, les plus urgents d'abord")
+    assert [name for name, _ in agents[DESK_CHAT]] == ["queue", "stats"]
     assert set(commands) == {"default", "en"}
     assert {c["command"] for c in commands["en"]} >= {
         "start",
