@@ -145,7 +145,7 @@ async def answer(
         "idea.answered_by",
         kind=t(f"idea.kind.{kind.value}"),
         name=escape(by.name),
-        text=escape(text),
+        text=escape(idea_cards.excerpt(text, idea_cards.IN_VERDICT)),
     )
     await ideas.refresh_card(s, desk, idea, verdict, now)
 
@@ -154,7 +154,7 @@ async def answer(
         said = t(
             "idea.answer",
             ref=idea.id,
-            idea=escape(idea.redacted_text),
+            idea=escape(idea_cards.excerpt(idea.redacted_text, idea_cards.IN_NOTICE)),
             kind=t(f"idea.kind.{kind.value}"),
             text=escape(text),
         )

@@ -23,6 +23,14 @@ from storage.models import Idea, IdeaMilestone
 
 #: The desk that reviews ideas of any service, and hears of those whose service has no chat.
 DESK = "other"
+#: How much of an idea each message quotes: a Telegram message holds 4,096 characters, and a
+#: card carries the idea, its author and the latest answer; a list carries five ideas.
+ON_CARD, IN_NOTICE, IN_LIST, IN_VERDICT = 2_500, 300, 300, 600
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def agents_chat(desk: Desk, service: str) -> int | None:
@@ -62,7 +70,7 @@ def _card_text(t: Translate, desk: Desk, idea: Idea, author: str) -> str:
         ref=idea.id,
         service=escape(desk.catalogue.name(idea.service_code, desk.lang)),
         name=escape(author),
-        text=escape(idea.text),
+        text=escape(excerpt(idea.text, ON_CARD)),
     )
 
 
@@ -121,7 +129,7 @@ def send_agenda_notice(
             ref=idea.id,
             count=idea.supports,
             service=escape(desk.catalogue.name(idea.service_code, desk.lang)),
-            text=escape(idea.redacted_text),
+            text=escape(excerpt(idea.redacted_text, IN_NOTICE)),
         ),
         purpose=OutboxPurpose.NOTICE,
         now=now,

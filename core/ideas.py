@@ -170,7 +170,8 @@ async def approve(
     verdict = t("idea.approved_by", name=escape(by.name))
     if text is not None and text.strip():
         idea.redacted_text = text.strip()
-        verdict = t("idea.edited_by", name=escape(by.name), text=escape(idea.redacted_text))
+        shown = idea_cards.excerpt(idea.redacted_text, idea_cards.IN_VERDICT)
+        verdict = t("idea.edited_by", name=escape(by.name), text=escape(shown))
     idea.pending = idea.pending_by = None
     publish(idea, now)
     await _tell_author(s, desk, idea, "idea.published", now)

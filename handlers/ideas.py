@@ -9,7 +9,7 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from core import idea_answers, ideas
+from core import idea_answers, idea_cards, ideas
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb
 from core.i18n import Translate
 from core.outbox import Buttons
@@ -56,7 +56,7 @@ async def _page(ctx: Ctx, t: Translate, lang: str, view: IdeaAction) -> tuple[st
             ref=i.id,
             service=escape(cat.name(i.service, lang)),
             count=i.supports,
-            text=escape(i.text),
+            text=escape(idea_cards.excerpt(i.text, idea_cards.IN_LIST)),
         )
         for i in shown
     ]

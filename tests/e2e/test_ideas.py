@@ -226,3 +226,26 @@ async def test_ideas_are_paged_sorted_and_filtered_by_service(env: Env) -> None:
     assert "Culture" in page and "numéro 6" in page and "numéro 5" not in page
     await s.press(JOHN, JOHN.user_id, "i:pg:0:n:culture")
     assert "newest first" in api.texts(JOHN.user_id)[-1]
+
+
+async def test_a_very_long_idea_still_fits_every_message(env: Env) -> None:
+    api, s = env.api, env.story
+    long = ("Des bancs et des fontaines dans tous les parcs de la ville, et de l'ombre. " * 140)[
+        :10_000
+    ]
+    await s.say(MARIE, f"/idea {long}")
+    assert "#1" in api.texts(MARIE.user_id)[-1]
+    (card,) = api.of("sendMessage", DESK_CHAT)  # parks have no agents chat here: the desk's
+    assert 2_000 < len(card.params["text"]) <= 4_096 and card.params["text"].count("…") == 1
+    await s.press(DESK_P, DESK_CHAT, "i:ok:1")
+    assert await _state(env, 1) is IdeaState.PUBLISHED
+    for _ in range(5):  # a page of five long ideas is still one message
+        await s.say(MARIE, f"/idea {long}")
+    for n in range(2, 7):
+        await s.press(DESK_P, DESK_CHAT, f"i:ok:{n}")
+    await s.say(JOHN, "/ideas")
+    page = api.of("sendMessage", JOHN.user_id)[-1].params["text"]
+    assert len(page) <= 4_096 and page.count("…") == 5  # five ideas, each cut
+    async with env.runtime.services.sessions() as ses:
+        kept = await ses.scalar(select(Idea.text).where(Idea.id == 1))
+    assert kept == long  # the whole text is kept; only what is shown is cut
