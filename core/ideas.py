@@ -204,7 +204,8 @@ async def decline(
     idea.pending = idea.pending_by = None
     await _tell_author(s, desk, idea, "idea.declined", now, reason=escape(idea.decline_reason))
     t = desk.texts.lang(desk.lang)
-    verdict = t("idea.declined_by", name=escape(by.name), reason=escape(idea.decline_reason))
+    reason = idea_cards.excerpt(idea.decline_reason, idea_cards.IN_VERDICT)
+    verdict = t("idea.declined_by", name=escape(by.name), reason=escape(reason))
     await refresh_card(s, desk, idea, verdict, now)
     return view(idea)
 

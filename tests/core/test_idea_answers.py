@@ -208,3 +208,14 @@ async def test_the_reminder_job_runs_on_the_services(svc: Services, clock: Clock
     async with svc.sessions() as s:
         n = await s.scalar(select(OutboxMessage.id).where(OutboxMessage.idea_id == idea_id))
     assert n is not None
+
+
+async def test_a_long_reason_is_told_whole_and_quoted_short_on_the_card(svc: Services) -> None:
+    (author,) = await _residents(svc, 1)
+    idea_id = await _submit(svc, author, "Un téléphérique " * 300)
+    await _ask(svc, idea_id, DECLINE)
+    reason = "Trop cher pour la commune. " * 200  # cut to MAX_TEXT by the reply
+    await _reply(svc, idea_id, reason)
+    told, card = (await _rows(svc))[-2:]
+    assert len(told.payload["text"]) <= 4_096 and "Trop cher" in told.payload["text"]
+    assert card.payload["idea_card"] == idea_id and len(card.payload["text"]) <= 4_096
