@@ -317,26 +317,25 @@ async def card_pending(
     return found is not None
 
 
-async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
-    """Which report a message we sent (a card, a notification) belongs to."""
+async def _about(s: AsyncSession, column: Any, chat_id: int, message_id: int) -> int | None:
+    """``column`` (a report's or an idea's id) of a message we sent, if it has one."""
     return await s.scalar(
-        select(OutboxMessage.report_id).where(
+        select(column).where(
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.telegram_message_id == message_id,
-            OutboxMessage.report_id.is_not(None),
+            column.is_not(None),
         )
     )
+
+
+async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    """Which report a message we sent (a card, a notification) belongs to."""
+    return await _about(s, OutboxMessage.report_id, chat_id, message_id)
 
 
 async def idea_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
     """Which idea a message we sent to an agents chat (its card, a notice) is about."""
-    return await s.scalar(
-        select(OutboxMessage.idea_id).where(
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.telegram_message_id == message_id,
-            OutboxMessage.idea_id.is_not(None),
-        )
-    )
+    return await _about(s, OutboxMessage.idea_id, chat_id, message_id)
 
 
 async def count_due(s: AsyncSession, now: datetime) -> int:

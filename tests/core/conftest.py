@@ -10,6 +10,7 @@ from core.catalogue import sync_catalogue
 from core.services import Services
 from nlp.types import Classification, Intent
 from storage.migrate import upgrade
+from storage.models import Resident
 from tests.conftest import Clock, make_config
 
 
@@ -36,3 +37,31 @@ async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Servic
         await s.commit()
     yield services
     await services.sessions.kw["bind"].dispose()
+
+
+async def add_residents(
+    svc: Services,
+    n: int,
+    base: int,
+    langs: tuple[str, str] = ("fr", "en"),
+    **fields: object,
+) -> list[int]:
+    """``n`` residents with Telegram ids and chats ``base``, ``base + 1``..., named R0, R1...,
+    speaking ``langs`` in turn; returns their ids."""
+    ids = []
+    async with svc.sessions() as s:
+        for i in range(n):
+            r = Resident(
+                telegram_user_id=base + i,
+                chat_id=base + i,
+                first_name=f"R{i}",
+                language=langs[i % 2],
+                created_at=svc.clock(),
+                last_seen_at=svc.clock(),
+                **fields,
+            )
+            s.add(r)
+            await s.flush()
+            ids.append(r.id)
+        await s.commit()
+    return ids

@@ -13,28 +13,13 @@ from core.subscriptions import Topic
 from storage.enums import CampaignKind, CampaignState, OutboxState
 from storage.models import Campaign, OutboxMessage, Resident
 from tests.conftest import Clock
+from tests.core.conftest import add_residents
 
 WORKS = Topic("works", {"fr": "Travaux", "en": "Works"})
 
 
 async def _residents(svc: Services, n: int, base: int = 70_000, **fields: object) -> list[int]:
-    ids = []
-    async with svc.sessions() as s:
-        for i in range(n):
-            r = Resident(
-                telegram_user_id=base + i,
-                chat_id=base + i,
-                first_name=f"R{i}",
-                language="fr" if i % 2 else "en",
-                created_at=svc.clock(),
-                last_seen_at=svc.clock(),
-                **fields,
-            )
-            s.add(r)
-            await s.flush()
-            ids.append(r.id)
-        await s.commit()
-    return ids
+    return await add_residents(svc, n, base, ("en", "fr"), **fields)
 
 
 async def _rows(svc: Services) -> list[OutboxMessage]:

@@ -14,8 +14,9 @@ from core.desk import Desk
 from core.services import Services
 from core.status import AgentRef, NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
-from storage.models import Idea, OutboxMessage, Resident
+from storage.models import Idea, OutboxMessage
 from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_AGENT, WATER_AGENT, WATER_CHAT, Clock
+from tests.core.conftest import add_residents
 
 WATER = AgentRef(WATER_AGENT, "Paul")
 DESK = AgentRef(DESK_AGENT, "Zoé")
@@ -23,22 +24,7 @@ ROADS = AgentRef(ROADS_AGENT, "Rita")
 
 
 async def _residents(svc: Services, n: int, base: int = 80_000) -> list[int]:
-    ids = []
-    async with svc.sessions() as s:
-        for i in range(n):
-            r = Resident(
-                telegram_user_id=base + i,
-                chat_id=base + i,
-                first_name=f"R{i}",
-                language="fr" if i % 2 == 0 else "en",
-                created_at=svc.clock(),
-                last_seen_at=svc.clock(),
-            )
-            s.add(r)
-            await s.flush()
-            ids.append(r.id)
-        await s.commit()
-    return ids
+    return await add_residents(svc, n, base)
 
 
 async def _rows(svc: Services, after: int = 0) -> list[OutboxMessage]:

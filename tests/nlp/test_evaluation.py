@@ -6,7 +6,6 @@ import argparse
 
 import pytest
 
-from nlp import DEFAULT_MODEL_DIR, model_exists
 from nlp.commands import register
 from nlp.corpus import Sample
 from nlp.crossval import cross_validate, fold_of
@@ -16,6 +15,7 @@ from nlp.intent import rule_scores
 from nlp.pipeline import SpacyClassifier
 from nlp.train import TrainConfig
 from nlp.types import Classification, Intent
+from tests.nlp.shipped import shipped
 
 TINY = [
     Sample("la poubelle n'a pas été ramassée", "waste", "report", "fr"),
@@ -129,14 +129,6 @@ def test_intent_features_are_apart_from_service_features() -> None:
     assert not any(k.startswith(("first", "q:", "rule:")) for k in features(text, "fr"))
     assert "q:any" in intent_features("Une idée ? des bancs")
     assert intent_features("") == {"rule:other": 1.0}
-
-
-shipped = pytest.mark.skipif(not model_exists(), reason="no trained model in nlp/model")
-
-
-@pytest.fixture(scope="module")
-def model() -> SpacyClassifier:
-    return SpacyClassifier.load(DEFAULT_MODEL_DIR)
 
 
 @shipped

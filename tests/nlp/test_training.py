@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from nlp import DEFAULT_MODEL_DIR, load_classifier, model_exists
+from nlp import load_classifier, model_exists
 from nlp.commands import cmd_classify, register
 from nlp.corpus import Sample, split_of
 from nlp.pipeline import SpacyClassifier
 from nlp.train import TrainConfig, train
+from tests.nlp.shipped import shipped
 
 TINY = [
     Sample("la poubelle n'a pas été ramassée", "waste", "report", "fr"),
@@ -58,14 +59,6 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
 def test_split_is_deterministic_and_stable() -> None:
     assert split_of("Lampadaire cassé") == split_of("lampadaire  CASSE")
     assert {split_of(f"message {i}") for i in range(200)} == {"train", "dev", "test"}
-
-
-shipped = pytest.mark.skipif(not model_exists(), reason="no trained model in nlp/model")
-
-
-@pytest.fixture(scope="module")
-def model() -> SpacyClassifier:
-    return SpacyClassifier.load(DEFAULT_MODEL_DIR)
 
 
 @shipped
