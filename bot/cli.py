@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -36,6 +37,10 @@ async def _run(config_path: Path | None, role: str) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         async with Runtime(cfg, role=role):  # type: ignore[arg-type]
+            # What start-up loaded (the classifier's tables, the application) lives as long
+            # as the process: kept out of the collector's full passes, which otherwise walked
+            # it all and paused the event loop for 70 to 110 ms several times a minute.
+            gc.freeze()
             await stop.wait()
     except NotMigrated as exc:
         print(f"senscommun: {exc}", file=sys.stderr)

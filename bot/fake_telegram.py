@@ -80,6 +80,7 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.on_call: Callable[[Call], None] | None = None
+        self.hold: asyncio.Event | None = None  # when set and unset: calls wait for it to answer
 
     # --- server -------------------------------------------------------------------------
 
@@ -233,6 +234,8 @@ class FakeBotApi:
             self.on_call(call)
         async with self._changed:
             self._changed.notify_all()
+        if self.hold is not None:
+            await self.hold.wait()
         return web.json_response({"ok": True, "result": result})
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:

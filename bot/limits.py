@@ -82,13 +82,16 @@ class Limits:
         if chat_id < 0:
             self._group.setdefault(chat_id, deque()).append(now)
 
-    def on_wire(self, n: int) -> None:
-        """``n`` messages taken earlier go out now: the sliding second counts them from now
-        (the database write before a send can take a while; counting earlier would let the
-        next second's messages arrive too close behind)."""
-        now = self.now()
+    def on_wire(self) -> None:
+        """A message taken earlier goes out now: the sliding second counts it from now. Taken
+        and sent are apart by the database write before a send and by the event loop's other
+        work; counting at the take would let messages bunch up past the limit."""
+        self._reserved -= 1
+        self._window.append(self.now())
+
+    def untake(self, n: int) -> None:
+        """``n`` messages taken earlier will not go out now."""
         self._reserved -= n
-        self._window.extend([now] * n)
 
     def back_off(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429: this chat waits, and everything pauses (at most 5 s)."""

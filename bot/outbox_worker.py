@@ -4,12 +4,14 @@ twenty a minute per group; honours ``retry_after``, retries failures, never send
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +36,21 @@ log = logging.getLogger(__name__)
 
 #: Namespace of the workers' liveness locks (PostgreSQL advisory locks).
 WORKER_LOCKS = 7_280
+
+
+@dataclass
+class _Flight:
+    """What one :meth:`OutboxWorker.drain_once` has on its way."""
+
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)  # calls on the wire
+    busy: set[int] = field(default_factory=set)  # chats with a message on its way
+    later: list[tuple[Claimed, float]] = field(default_factory=list)  # back in line
+    rows: int = 0  # messages taken and not settled
+
+    def settle(self, rows: list[Claimed]) -> None:
+        self.rows -= len(rows)
+        for row in rows:
+            self.busy.discard(row.chat_id)
 
 
 class OutboxWorker(Worker):
@@ -73,6 +90,8 @@ class OutboxWorker(Worker):
         # its own id while it lives, so the claims of a worker that died are found at once.
         self.worker_id = secrets.randbelow(2**31 - 2) + 1 if postgres else None
         self._alive: AsyncConnection | None = None
+        self._marker: AsyncConnection | None = None  # PostgreSQL: marks rows ``sending``
+        self._flushing: asyncio.Task[None] | None = None
 
     async def recover(self) -> int:
         """At start (and now and then on PostgreSQL): calls cut short by a crash are UNKNOWN
@@ -118,6 +137,9 @@ class OutboxWorker(Worker):
 
     async def stop(self) -> None:
         await super().stop()
+        if self._marker is not None:
+            await self._marker.close()
+            self._marker = None
         if self._alive is not None:
             await self._alive.close()
             self._alive = None
@@ -131,23 +153,31 @@ class OutboxWorker(Worker):
         if self.postgres and self.monotonic() - self._swept_at > 60:
             self._swept_at = self.monotonic()
             await self.recover()  # claims of workers that died (older than the lease)
-        async with self.svc.writing() as s:
-            claimed = await outbox.claim_due(
-                s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
-            )
-            await s.commit()
+        claimed = await self._claim(batch)
         if not claimed:
             return 0
         queue: deque[Claimed] = deque(claimed)
         held: list[Claimed] = []  # their chat has a message on the wire: they follow it
-        later: list[tuple[Claimed, float]] = []
-        busy: set[int] = set()
-        tasks: set[asyncio.Task[None]] = set()
+        fl = _Flight()
+        # PostgreSQL: the next batch is claimed while this one goes out (a claim is a few
+        # round trips to the server: a pause in sending each time otherwise).
+        low_water = self.batch_size() // 4 if self.postgres and batch is None else -1
+        following: asyncio.Task[list[Claimed]] | None = None
         sent = 0
         try:
-            while (queue or held) and not self._stopping:
-                if not queue or len(tasks) >= self.max_in_flight:
-                    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            while (queue or held or following) and not self._stopping:
+                if following is None and len(queue) < low_water:
+                    following = asyncio.create_task(self._claim(None))
+                elif following is not None and following.done():
+                    more = following.result()
+                    following = None
+                    if not more:
+                        low_water = -1  # nothing more is due: finish this batch
+                    queue.extend(more)
+                    continue
+                if not queue or fl.rows >= self.max_in_flight:
+                    waiting = fl.tasks | ({following} if following else set())
+                    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
                     queue.extendleft(reversed(held))
                     held.clear()
                     continue
@@ -155,27 +185,25 @@ class OutboxWorker(Worker):
                 if wait > 0:
                     await self.sleep(wait)
                     continue
-                group = self._next_group(queue, held, later, busy, len(tasks))
+                group = self._next_group(queue, held, fl)
                 if group:
-                    await self._go(group, tasks, busy)
+                    fl.rows += len(group)
+                    await self._go(group, fl)
                     sent += len(group)
                 await self._flush_if_due()
         finally:
-            if tasks:
-                await asyncio.gather(*tasks)
-            later.extend((row, 0.0) for row in [*queue, *held])  # stopping: back in line
-            await self._put_back(later)
+            if following is not None:
+                (last,) = await asyncio.gather(following, return_exceptions=True)
+                if isinstance(last, list):
+                    queue.extend(last)
+            if fl.tasks:
+                await asyncio.gather(*fl.tasks)
+            fl.later.extend((row, 0.0) for row in [*queue, *held])  # stopping: back in line
+            await self._put_back(fl.later)
             await self.flush()
         return sent
 
-    def _next_group(
-        self,
-        queue: deque[Claimed],
-        held: list[Claimed],
-        later: list[tuple[Claimed, float]],
-        busy: set[int],
-        in_flight: int,
-    ) -> list[Claimed]:
+    def _next_group(self, queue: deque[Claimed], held: list[Claimed], fl: _Flight) -> list[Claimed]:
         """The rows that may go out now: as many as the rate's burst allows."""
         group: list[Claimed] = []
         now = self.svc.clock()
@@ -183,10 +211,10 @@ class OutboxWorker(Worker):
             queue
             and len(group) < self.group_max
             and self.limits.has_token()
-            and in_flight + len(group) < self.max_in_flight
+            and fl.rows + len(group) < self.max_in_flight
         ):
             row = queue.popleft()
-            if row.chat_id in busy:
+            if row.chat_id in fl.busy:
                 held.append(row)
                 continue
             expires = row.payload.get("expires_at")
@@ -194,19 +222,50 @@ class OutboxWorker(Worker):
                 self._outcomes.append(Outcome(row.id, OutboxState.FAILED, error="expired"))
                 continue
             if not self.limits.chat_ready(row.chat_id):
-                later.append((row, self.limits.ready_in(row.chat_id)))
+                fl.later.append((row, self.limits.ready_in(row.chat_id)))
                 continue
             self.limits.took(row.chat_id)
-            busy.add(row.chat_id)
+            fl.busy.add(row.chat_id)
             group.append(row)
         return group
 
-    async def _go(
-        self, group: list[Claimed], tasks: set[asyncio.Task[None]], busy: set[int]
-    ) -> None:
+    async def _go(self, group: list[Claimed], fl: _Flight) -> None:
+        """Mark the group ``sending``, then put its calls on the wire."""
         if any(_looks_up_a_card(r) for r in group):
             await self.flush()  # the card it needs may have just been sent
-        # One transaction: the outcomes gathered so far, and this group going on the wire.
+        try:
+            if self.postgres:
+                await self._mark_alone(group)
+            else:
+                await self._mark_with_outcomes(group)
+        except BaseException:
+            fl.settle(group)
+            self.limits.untake(len(group))
+            raise
+        self._launch(group, fl)
+
+    def _launch(self, group: list[Claimed], fl: _Flight) -> None:
+        for row in group:
+            task = asyncio.create_task(self._deliver(row))
+            fl.tasks.add(task)
+
+            def done(t: asyncio.Task[None], row: Claimed = row) -> None:
+                fl.tasks.discard(t)
+                fl.settle([row])
+
+            task.add_done_callback(done)
+
+    async def _claim(self, batch: int | None) -> list[Claimed]:
+        async with self.svc.writing() as s:
+            claimed = await outbox.claim_due(
+                s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
+            )
+            await s.commit()
+        return claimed
+
+    async def _mark_with_outcomes(self, group: list[Claimed]) -> None:
+        """SQLite: a transaction is a local call, so the outcomes gathered so far ride along
+        with this group's ``sending`` mark."""
         outcomes, self._outcomes = self._outcomes, []
         blocked, self._blocked = self._blocked, []
         try:
@@ -220,18 +279,22 @@ class OutboxWorker(Worker):
         except BaseException:
             self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
             raise
-        finally:
-            self.limits.on_wire(len(group))
         self._flushed_at = self.monotonic()
-        for row in group:
-            task = asyncio.create_task(self._deliver(row))
-            tasks.add(task)
 
-            def done(t: asyncio.Task[None], chat: int = row.chat_id) -> None:
-                tasks.discard(t)
-                busy.discard(chat)
-
-            task.add_done_callback(done)
+    async def _mark_alone(self, group: list[Claimed]) -> None:
+        """PostgreSQL: each round trip to the server costs about as much as a group of sends
+        at 1,000/s, so the mark is one autocommitted statement on a connection kept for it,
+        and outcomes are recorded beside it (:meth:`_flush_soon`)."""
+        if self._marker is None:
+            conn = await self.svc.sessions.kw["bind"].connect()
+            self._marker = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            await outbox.mark_sending(self._marker, [r.id for r in group])
+        except BaseException:
+            marker, self._marker = self._marker, None
+            with contextlib.suppress(Exception):
+                await marker.close()
+            raise
 
     async def _put_back(self, later: list[tuple[Claimed, float]]) -> None:
         now = self.svc.clock()
@@ -252,23 +315,51 @@ class OutboxWorker(Worker):
             len(self._outcomes) >= self.flush_size
             or self.monotonic() - self._flushed_at >= self.flush_every
         ):
-            await self.flush()
+            if self.postgres:
+                self._flush_soon()
+            else:
+                await self.flush()
+
+    def _flush_soon(self) -> None:
+        """Record the outcomes in the background while sending goes on (one flush at a time);
+        a failed flush keeps them for the next."""
+        self._flushed_at = self.monotonic()
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_quietly())
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self._flush_gathered()
+        except Exception as exc:  # the database is down for a moment: the next flush retries
+            log.warning("outbox: recording outcomes failed: %s", type(exc).__name__)
 
     async def flush(self) -> None:
-        """Record the outcomes gathered so far, in one transaction."""
+        """Record the outcomes gathered so far, in one transaction (after any flush under
+        way)."""
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+            self._flushing = None
+        await self._flush_gathered()
+
+    async def _flush_gathered(self) -> None:
         self._flushed_at = self.monotonic()
         if not self._outcomes and not self._blocked:
             return
         outcomes, self._outcomes = self._outcomes, []
         blocked, self._blocked = self._blocked, []
-        async with self.svc.writing() as s:
-            now = self.svc.clock()
-            await outbox.record(s, outcomes, now)
-            if blocked:
-                await residents.mark_blocked(s, blocked, now)
-            await s.commit()
+        try:
+            async with self.svc.writing() as s:
+                now = self.svc.clock()
+                await outbox.record(s, outcomes, now)
+                if blocked:
+                    await residents.mark_blocked(s, blocked, now)
+                await s.commit()
+        except BaseException:
+            self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
+            raise
 
     async def _deliver(self, row: Claimed) -> None:
+        self.limits.on_wire()
         now = self.svc.clock()
         try:
             msg = await self._send(row)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.enums import CampaignState, OutboxKind, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage
@@ -144,8 +144,9 @@ def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-async def mark_sending(s: AsyncSession, ids: list[int]) -> None:
-    """These rows are about to go on the wire: after a crash they are never resent."""
+async def mark_sending(s: AsyncSession | AsyncConnection, ids: list[int]) -> None:
+    """These rows are about to go on the wire: after a crash they are never resent. On a
+    connection in autocommit, one statement is one durable transaction (one round trip)."""
     for chunk in _chunks(ids):
         await s.execute(
             update(OutboxMessage)

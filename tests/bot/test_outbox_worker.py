@@ -3,6 +3,7 @@ nothing sent twice, per-chat order kept. Time is simulated: nothing sleeps."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,19 @@ async def test_per_chat_spacing_and_order(rig: Rig) -> None:
     assert len(stamps) == len(set(stamps))
 
 
+async def test_a_message_is_marked_sending_before_it_reaches_telegram(rig: Rig) -> None:
+    for chat in range(1, 6):
+        await rig.enqueue(chat, f"m{chat}")
+    rig.api.hold = asyncio.Event()  # Telegram has the calls and has not answered yet
+    drain = asyncio.create_task(rig.worker.drain_once())
+    await rig.api.wait_for(lambda api: len(api.of("sendMessage")) == 5)
+    # committed before the calls: a crash now would leave them in doubt, never resent
+    assert await rig.states() == [OutboxState.SENDING] * 5
+    rig.api.hold.set()
+    assert await drain == 5
+    assert await rig.states() == [OutboxState.SENT] * 5
+
+
 async def test_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
     await rig.enqueue(9, "maybe delivered")
     await rig.enqueue(10, "claimed, not on the wire yet")
@@ -237,3 +251,40 @@ def test_the_guard_widens_on_a_429_and_narrows_when_calm() -> None:
         t.t += Limits.CALM_S
         limits.wait_global()
     assert limits.guard == Limits.GUARD_MIN  # never below its floor
+
+
+def test_a_message_counts_from_when_it_goes_out_not_from_when_it_was_taken() -> None:
+    t = FakeTime()
+    limits = Limits(OutboxConfig(messages_per_second=2, per_chat_interval_s=0), t)
+    for chat in (1, 2):
+        t.t += limits.wait_global()
+        limits.took(chat)
+    assert limits.wait_global() > 0  # taken, not sent yet: they already count
+    t.t += 0.8  # the database write before the calls, the event loop's other work
+    limits.on_wire()
+    limits.on_wire()
+    # Telegram sees them now: the sliding second runs from here, not from the take
+    assert limits.wait_global() == pytest.approx(1.0 * Limits.GUARD_MIN)
+    limits.took(3)
+    limits.untake(1)  # its group could not be marked: it did not go out
+    assert limits.wait_global() == pytest.approx(1.0 * Limits.GUARD_MIN)
+
+
+async def test_the_next_batch_is_claimed_while_one_goes_out(
+    db_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    cfg = OutboxConfig(messages_per_second=30, per_chat_interval_s=1.0)
+    async for rig in _rig(db_url, tmp_path, clock, cfg):
+        assert rig.worker.batch_size() == 60
+        for chat in range(1, 151):
+            await rig.enqueue(chat, f"m{chat}")
+        drained = [await rig.worker.drain_once()]
+        while drained[-1]:
+            drained.append(await rig.worker.drain_once())
+        # PostgreSQL claims ahead (a claim is round trips to the server: a pause in
+        # sending each time otherwise); SQLite claims batch after batch.
+        assert drained == ([150, 0] if rig.worker.postgres else [60, 60, 30, 0])
+        assert await rig.states() == [OutboxState.SENT] * 150
+        assert sorted(int(c.params["chat_id"]) for c in rig.api.of("sendMessage")) == list(
+            range(1, 151)
+        )
