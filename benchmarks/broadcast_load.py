@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bot.fake_telegram import Call, FakeBotApi, RateLimit
+from bot.outbox_worker import batch_for
 from storage.db import create_engine
 from storage.enums import OutboxState
 from storage.migrate import upgrade
@@ -201,7 +202,9 @@ async def run(args: argparse.Namespace) -> None:
         stamps: list[float] = []
         memory: list[tuple[float, float]] = []
         killed_at = restarted_first = None
-        kill_after = int(n * args.kill_at) if args.kill else None
+        # A third of a batch past the mark: between two batches the worker pauses to claim
+        # (SQLite), and a kill there would find nothing on the wire.
+        kill_after = int(n * args.kill_at) + batch_for(args.rate) // 3 if args.kill else None
         start = time.perf_counter()
         last_progress, last_count = start, 0
         while True:

@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 WORKER_LOCKS = 7_280
 
 
+def batch_for(rate: float) -> int:
+    """Rows claimed at once: about two seconds of sending at ``rate``."""
+    return max(50, min(2_000, int(rate * 2)))
+
+
 @dataclass
 class _Flight:
     """What one :meth:`OutboxWorker.drain_once` has on its way."""
@@ -145,8 +150,7 @@ class OutboxWorker(Worker):
             self._alive = None
 
     def batch_size(self) -> int:
-        """About two seconds of sending at the configured rate."""
-        return max(50, min(2_000, int(self.cfg.messages_per_second * 2)))
+        return batch_for(self.cfg.messages_per_second)
 
     async def drain_once(self, batch: int | None = None) -> int:
         """Claim due messages and send them within the limits; returns how many went out."""
