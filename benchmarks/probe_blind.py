@@ -2,18 +2,21 @@
 
 Measures, per language (fr, en), the accuracy and the macro-F1 over the 11
 services of the trained classifier (``load_classifier()``) and of the keyword
-baseline (``load_classifier(kind="keywords")``) on
-``benchmarks/data/probe_blind.jsonl``, and lists the 10 most frequent
-confusions (true -> predicted) of each.
+baseline (``load_classifier(kind="keywords")``) on each blind probe, the intent
+accuracy where the probe has intents, and lists the 10 most frequent confusions
+(true -> predicted) of each.
 
-The probe (264 messages, 12 per service per language) was hand-written blind:
-its author never read the classifier's code, training data, lexicon or tests.
+Both probes were written blind: their authors never read the classifier's code,
+training data, lexicon or tests. ``probe_blind.jsonl``: 264 messages, 12 per
+service per language. ``probe_blind2.jsonl``: 308 messages, 14 per service per
+language, with intents, in other towns' words (see ``probe_blind2.md``).
 
-Run: ``.venv/bin/python -m benchmarks.probe_blind``
+Run: ``.venv/bin/python -m benchmarks.probe_blind [PROBE.jsonl ...]``
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
 from pathlib import Path
@@ -21,13 +24,14 @@ from pathlib import Path
 from nlp import load_classifier
 from nlp.types import DEFAULT_SERVICES, LANGUAGES
 
-DATA = Path(__file__).parent / "data" / "probe_blind.jsonl"
+DATA = Path(__file__).parent / "data"
+PROBES = (DATA / "probe_blind.jsonl", DATA / "probe_blind2.jsonl")
 SERVICES = DEFAULT_SERVICES
 LANGS = LANGUAGES
 
 
-def load_rows() -> list[dict[str, str]]:
-    with DATA.open(encoding="utf-8") as f:
+def load_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -45,22 +49,34 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
 
 
 def main() -> None:
-    rows = load_rows()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("probe", nargs="*", type=Path, default=list(PROBES))
+    args = parser.parse_args()
     classifiers = {"model": load_classifier(), "keywords": load_classifier(kind="keywords")}
-    for name, clf in classifiers.items():
-        for lang in LANGS:
-            subset = [r for r in rows if r["lang"] == lang]
-            gold = [r["service"] for r in subset]
-            pred = [str(clf.classify(r["text"], lang).service) for r in subset]
-            acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
-            print(
-                f"[{name}] {lang}: n={len(gold)} accuracy={acc:.3f} "
-                f"macro-F1={macro_f1(gold, pred):.3f}"
-            )
-            confusions = Counter((g, p) for g, p in zip(gold, pred, strict=True) if g != p)
-            for (g, p), n in confusions.most_common(10):
-                print(f"    {g} -> {p}: {n}")
-        print()
+    for path in args.probe:
+        rows = load_rows(path)
+        print(f"== {path.name} ({len(rows)} messages)")
+        for name, clf in classifiers.items():
+            for lang in LANGS:
+                subset = [r for r in rows if r["lang"] == lang]
+                gold = [r["service"] for r in subset]
+                results = [clf.classify(r["text"], lang) for r in subset]
+                pred = [str(x.service) for x in results]
+                acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
+                line = (
+                    f"[{name}] {lang}: n={len(gold)} accuracy={acc:.3f} "
+                    f"macro-F1={macro_f1(gold, pred):.3f}"
+                )
+                if all("intent" in r for r in subset):
+                    hits = sum(
+                        str(x.intent) == r["intent"] for x, r in zip(results, subset, strict=True)
+                    )
+                    line += f" intent-accuracy={hits / len(subset):.3f}"
+                print(line)
+                confusions = Counter((g, p) for g, p in zip(gold, pred, strict=True) if g != p)
+                for (g, p), n in confusions.most_common(10):
+                    print(f"    {g} -> {p}: {n}")
+            print()
 
 
 if __name__ == "__main__":
