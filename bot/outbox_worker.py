@@ -241,7 +241,7 @@ class OutboxWorker(Worker):
             if self.postgres:
                 await self._mark_alone(group)
             else:
-                await self._mark_with_outcomes(group)
+                await self._flush_gathered(sending=group)
         except BaseException:
             fl.settle(group)
             self.limits.untake(len(group))
@@ -266,24 +266,6 @@ class OutboxWorker(Worker):
             )
             await s.commit()
         return claimed
-
-    async def _mark_with_outcomes(self, group: list[Claimed]) -> None:
-        """SQLite: a transaction is a local call, so the outcomes gathered so far ride along
-        with this group's ``sending`` mark."""
-        outcomes, self._outcomes = self._outcomes, []
-        blocked, self._blocked = self._blocked, []
-        try:
-            async with self.svc.writing() as s:
-                now = self.svc.clock()
-                await outbox.record(s, outcomes, now)
-                if blocked:
-                    await residents.mark_blocked(s, blocked, now)
-                await outbox.mark_sending(s, [r.id for r in group])
-                await s.commit()
-        except BaseException:
-            self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
-            raise
-        self._flushed_at = self.monotonic()
 
     async def _mark_alone(self, group: list[Claimed]) -> None:
         """PostgreSQL: each round trip to the server costs about as much as a group of sends
@@ -345,9 +327,11 @@ class OutboxWorker(Worker):
             self._flushing = None
         await self._flush_gathered()
 
-    async def _flush_gathered(self) -> None:
+    async def _flush_gathered(self, sending: list[Claimed] | None = None) -> None:
+        """One transaction: the outcomes gathered so far and, on SQLite, the group about to
+        go on the wire (a transaction is a local call there: they ride together)."""
         self._flushed_at = self.monotonic()
-        if not self._outcomes and not self._blocked:
+        if not self._outcomes and not self._blocked and not sending:
             return
         outcomes, self._outcomes = self._outcomes, []
         blocked, self._blocked = self._blocked, []
@@ -357,6 +341,8 @@ class OutboxWorker(Worker):
                 await outbox.record(s, outcomes, now)
                 if blocked:
                     await residents.mark_blocked(s, blocked, now)
+                if sending:
+                    await outbox.mark_sending(s, [r.id for r in sending])
                 await s.commit()
         except BaseException:
             self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
