@@ -3,33 +3,48 @@
 The held-out ``test`` split is never read here. Each fold is a hash of the folded text (another
 part of the digest than :func:`nlp.corpus.split_of`), so folds are stable and identical texts
 stay together. Per fold, both languages are trained the way ``nlp train`` trains its final
-model (same features, epochs, vector head), with the calibration's lexicon weight fixed at its
-floor (:data:`nlp.calibration.MIN_LEXICON_WEIGHT`, what both languages ship with; the
-temperature does not move the best service), and the fold's messages are classified by the
-full :class:`nlp.pipeline.SpacyClassifier` (intent rules included).
+model (same features, epochs, noisy copies, vector head), and calibrated the same way, nested:
+the calibration of outer fold ``f`` is fitted on out-of-fold scores of the other folds only,
+each scored by a model trained without ``f`` and without that fold (the model that leaves out
+``{f, g}`` serves both outer folds ``f`` and ``g``, so k(k+1)/2 models per language are
+trained, not k(k+1)). The fold's messages are then classified by the full
+:class:`nlp.pipeline.SpacyClassifier` (intent rules included).
 
 Run: ``senscommun nlp evaluate --cv 5``.
 """
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from .calibration import MIN_LEXICON_WEIGHT, Calibration
-from .corpus import Sample, load_corpus
+from .calibration import Calibration, Distribution, fit_calibration
+from .corpus import Sample, fold_of, load_corpus
 from .langid import LanguageIdentifier
-from .text import fold
-from .train import TrainConfig, fit_vector_head, train_language
-from .types import LANGUAGES, Classification
+from .train import Head, TrainConfig, fit_language, held_out_distributions
+from .types import DEFAULT_SERVICES, LANGUAGES, Classification
 from .vectors import VectorTable
 
+__all__ = ["cross_validate", "fold_of"]
 
-def fold_of(text: str, k: int) -> int:
-    """The fold (0..k-1) of a text, from a part of its hash that the split does not use."""
-    digest = int(hashlib.sha1(" ".join(fold(text).split()).encode()).hexdigest(), 16)
-    return (digest // 10**6) % k
+
+def _nested_calibrations(
+    pool: Sequence[Sample], lang: str, k: int, cfg: TrainConfig, table: VectorTable | None
+) -> list[Calibration]:
+    """The calibration of each outer fold, fitted on inner out-of-fold scores."""
+    folds = [fold_of(s.text, k) for s in pool]
+    pairs: dict[frozenset[int], dict[int, Distribution]] = {}
+    for f, g in itertools.combinations(range(k), 2):
+        pairs[frozenset({f, g})] = held_out_distributions(pool, lang, cfg, table,
+                                                          frozenset({f, g}), k)  # fmt: skip
+        cfg.log(f"{lang}: inner model without folds {f + 1} and {g + 1} done")
+    out = []
+    for f in range(k):
+        idx = [i for i, fi in enumerate(folds) if fi != f and i in pairs[frozenset({f, fi})]]
+        dists = [pairs[frozenset({f, folds[i]})][i] for i in idx]
+        out.append(fit_calibration(dists, [pool[i].service for i in idx], DEFAULT_SERVICES))
+    return out
 
 
 def cross_validate(
@@ -43,7 +58,11 @@ def cross_validate(
     from .pipeline import SpacyClassifier
 
     pool = [s for s in (samples if samples is not None else load_corpus()) if s.split != "test"]
-    tables = {lang: VectorTable.from_package(lang) if vectors else None for lang in cfg.langs}
+    tables = {lang: VectorTable.from_package(lang) if vectors else None for lang in LANGUAGES}
+    calibrations = {
+        lang: _nested_calibrations([s for s in pool if s.lang == lang], lang, k, cfg, tables[lang])
+        for lang in cfg.langs
+    }
     out: dict[str, tuple[list[Sample], list[Classification]]] = {
         lang: ([], []) for lang in cfg.langs
     }
@@ -51,17 +70,18 @@ def cross_validate(
         fit = [s for s in pool if fold_of(s.text, k) != f]
         held = [s for s in pool if fold_of(s.text, k) == f]
         pipelines: dict[str, Any] = {}
-        heads = {}
+        heads: dict[str, Head] = {}
         for lang in LANGUAGES:
             part = [s for s in fit if s.lang == lang]
-            pipelines[lang] = train_language(part, lang, cfg)
-            table = tables.get(lang)
-            if table is not None:
-                heads[lang] = (table, fit_vector_head(table, part))
-        calibration = Calibration(MIN_LEXICON_WEIGHT, 1.0)
+            pipelines[lang], head = fit_language(part, lang, cfg, tables[lang])
+            if head is not None:
+                heads[lang] = head
         clf = SpacyClassifier(
             pipelines,
-            {lang: calibration for lang in LANGUAGES},
+            {
+                lang: calibrations[lang][f] if lang in calibrations else Calibration()
+                for lang in LANGUAGES
+            },
             langid=LanguageIdentifier.train((s.text, s.lang) for s in fit),
             heads=heads,
         )

@@ -15,7 +15,7 @@ from .features import LEX_KEY, build_architecture, shared_lexicon
 from .intent import rule_scores
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Classification, Intent
-from .vectors import HEAD_FILE, VECTORS_FILE, VectorHead, VectorTable, blend
+from .vectors import HEAD_FILE, VECTORS_FILE, VectorHead, VectorTable
 
 #: How much the intent rules ("idée :", a question mark) add to the intent model's log-odds.
 INTENT_RULE_WEIGHT = 1.0
@@ -117,13 +117,13 @@ class SpacyClassifier:
             item.user_data[LEX_KEY] = shared_lexicon().scores(item.text, lang)
         # Each textcat separately: both have an "other" label, so one Doc.cats would mix them.
         service = self._scores(lang, "service", items)
+        votes: list[dict[str, float] | None] = [None] * len(items)
         if lang in self.heads and items:
             table, head = self.heads[lang]
-            votes = head.predict(table.embed_many([it.text for it in items]))
-            service = [blend(sv, vote) for sv, vote in zip(service, votes, strict=True)]
+            votes = list(head.predict(table.embed_many([it.text for it in items])))
         intent = self._scores(lang, "intent", items)
-        return [self._finish(lang, it, sv, iv)
-                for it, sv, iv in zip(items, service, intent, strict=True)]  # fmt: skip
+        return [self._finish(lang, it, sv, hv, iv)
+                for it, sv, hv, iv in zip(items, service, votes, intent, strict=True)]  # fmt: skip
 
     def _scores(self, lang: str, pipe_name: str, items: list[Message]) -> list[dict[str, float]]:
         pipe = self.pipelines[lang].get_pipe(pipe_name)
@@ -134,11 +134,12 @@ class SpacyClassifier:
         return [dict(zip(labels, map(float, row), strict=True)) for row in scores]
 
     def _finish(
-        self, lang: str, item: Message, service: dict[str, float], intent: dict[str, float]
-    ) -> Scored:
+        self, lang: str, item: Message, service: dict[str, float],
+        head: dict[str, float] | None, intent: dict[str, float],
+    ) -> Scored:  # fmt: skip
         cues: dict[str, float] = item.user_data[LEX_KEY]
         model_probs = {s: service.get(s, 0.0) for s in DEFAULT_SERVICES}
-        probs = self.calibrations[lang].apply(model_probs, cues)
+        probs = self.calibrations[lang].apply(model_probs, cues, head)
         return Scored(probs, self._intent(item.text, intent))
 
     @staticmethod

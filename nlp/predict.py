@@ -1,4 +1,4 @@
-"""Running a trained language pipeline on docs: raw service and intent distributions."""
+"""Running a trained language pipeline on docs: raw service distributions."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from .features import LEX_KEY
 
 
 def service_distribution(nlp: Any, doc: Any, head: Any = None) -> Distribution:
-    """(model probabilities, cue scores) of the service textcat for one doc; ``head`` is an
-    optional ``(VectorTable, VectorHead)`` pair whose vote is blended in (see :mod:`nlp.vectors`).
-    """
-    from .vectors import blend
-
+    """(model probabilities, cue scores, head vote) of the service textcat for one doc;
+    ``head`` is an optional ``(VectorTable, VectorHead)`` pair (see :mod:`nlp.vectors`)."""
     doc = nlp.get_pipe("service")(doc)
-    probs = dict(doc.cats)
+    vote = None
     if head is not None:
         table, model = head
-        probs = blend(probs, model.predict(table.embed_many([doc.text]))[0])
-    return probs, dict(doc.user_data[LEX_KEY])
+        vote = model.predict(table.embed_many([doc.text]))[0]
+    return dict(doc.cats), dict(doc.user_data[LEX_KEY]), vote

@@ -4,9 +4,13 @@ Deterministic: the seed fixes thinc's and Python's generators, samples are read 
 order and shuffled with a seeded :class:`random.Random`, and the split is a hash of the text.
 Same data and seed give the same model, byte for byte in its predictions.
 
-Two passes per language: the first trains on ``train`` and fits, on ``dev``, the weight of
-the lexicon prior and the temperature that calibrate the confidence; the second trains the
-shipped model on ``train`` + ``dev`` with the same settings. ``test`` is never read here.
+Per language, ``train`` + ``dev`` are cut into :data:`CALIBRATION_FOLDS` folds by hash (the
+folds of :mod:`nlp.crossval`); one model per fold is trained on the other folds and scores the
+fold it left out, and the calibration (weights of the model, the vector head and the lexicon,
+and a bias per service: :mod:`nlp.calibration`) is fitted on those out-of-fold scores. The
+shipped model is then trained on all of ``train`` + ``dev``. ``test`` is never read here.
+With ``augment_copies``, every model also learns from noisy, phone-typed copies of its training
+lines (:mod:`nlp.augment`); lines it scores are never augmented.
 """
 
 from __future__ import annotations
@@ -20,22 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .calibration import Calibration, fit_calibration
-from .corpus import Sample, load_corpus, read_jsonl
+from .augment import augment
+from .calibration import Distribution, fit_calibration
+from .corpus import Sample, fold_of, load_corpus, read_jsonl
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Intent
-from .vectors import (
-    HEAD_FILE,
-    HEAD_WEIGHT,
-    VECTOR_PACKAGES,
-    VECTORS_FILE,
-    VectorHead,
-    VectorTable,
-)
+from .vectors import HEAD_FILE, VECTOR_PACKAGES, VECTORS_FILE, VectorHead, VectorTable
 
 INTENTS: tuple[str, ...] = tuple(i.value for i in Intent)
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+#: Folds of the out-of-fold scores the calibration is fitted on.
+CALIBRATION_FOLDS = 5
+Head = tuple[VectorTable, VectorHead]
 
 
 @dataclass
@@ -45,6 +46,7 @@ class TrainConfig:
     batch_size: int = 16
     learn_rate: float = 0.002
     length: int = 2**16  # hashed feature buckets per textcat
+    augment_copies: int = 1  # noisy copies of each training line (nlp.augment)
     langs: tuple[str, ...] = LANGUAGES
     log: Callable[[str], None] = field(default=print)
 
@@ -124,6 +126,52 @@ def fit_vector_head(table: VectorTable, samples: Sequence[Sample]) -> VectorHead
     return VectorHead.fit(x, [s.service for s in samples], DEFAULT_SERVICES)
 
 
+def fit_language(
+    samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None
+) -> tuple[Any, Head | None]:
+    """The textcats and the vector head (when ``table``) of one language, trained on
+    ``samples`` and their noisy copies."""
+    lines = list(samples) + augment(samples, cfg.seed, cfg.augment_copies)
+    nlp = train_language(lines, lang, cfg)
+    return nlp, ((table, fit_vector_head(table, lines)) if table is not None else None)
+
+
+def distributions(nlp: Any, head: Head | None, samples: Sequence[Sample],
+                  lang: str) -> list[Distribution]:  # fmt: skip
+    """What the calibration reads of each sample: model probabilities, cues, head vote."""
+    from .predict import service_distribution
+
+    return [service_distribution(nlp, make_doc(nlp, s.text, lang), head) for s in samples]
+
+
+def held_out_distributions(
+    samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None,
+    held: frozenset[int], k: int = CALIBRATION_FOLDS,
+) -> dict[int, Distribution]:  # fmt: skip
+    """Train without the folds ``held`` and score their samples: index in ``samples`` ->
+    distribution. (Cross-validation shares these between its outer folds.)"""
+    folds = [fold_of(s.text, k) for s in samples]
+    scored = [i for i, f in enumerate(folds) if f in held]
+    rest = [s for s, f in zip(samples, folds, strict=True) if f not in held]
+    if not scored or not rest:
+        return {}
+    nlp, head = fit_language(rest, lang, cfg, table)
+    return dict(zip(scored, distributions(nlp, head, [samples[i] for i in scored], lang),
+                    strict=True))  # fmt: skip
+
+
+def out_of_fold(
+    samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None,
+    k: int = CALIBRATION_FOLDS,
+) -> dict[int, Distribution]:  # fmt: skip
+    """Each sample's distribution from the model of the fold that left it out (a sample is
+    missing when its fold was all there was)."""
+    scored: dict[int, Distribution] = {}
+    for f in range(k):
+        scored.update(held_out_distributions(samples, lang, cfg, table, frozenset({f}), k))
+    return scored
+
+
 def train(
     out: Path,
     cfg: TrainConfig,
@@ -131,8 +179,6 @@ def train(
     corpus: Sequence[Sample] | None = None,
 ) -> dict[str, Any]:
     """Train, calibrate and write the model to ``out``; returns its ``meta.json``."""
-    from .predict import service_distribution
-
     started = time.perf_counter()
     samples = list(corpus if corpus is not None else load_corpus())
     extra = [s for s in read_jsonl(feedback)] if feedback else []
@@ -144,43 +190,39 @@ def train(
     tmp.mkdir(parents=True)
     meta: dict[str, Any] = {
         "version": MODEL_VERSION, "seed": cfg.seed, "epochs": cfg.epochs,
+        "augment_copies": cfg.augment_copies,
         "feedback": str(feedback) if feedback else None, "langs": {},
     }  # fmt: skip
     for lang in cfg.langs:
-        fit = [s for s in samples if s.lang == lang and s.split == "train"]
-        dev = [s for s in samples if s.lang == lang and s.split == "dev"]
+        pool = [s for s in samples if s.lang == lang and s.split in {"train", "dev"}]
         fit_extra = [s for s in extra if s.lang == lang]
-        if not fit:
+        if not pool:
             raise ValueError(f"no training data for {lang!r}")
-        first = train_language(fit + fit_extra, lang, cfg)
         # French only: averaged static vectors read by a small head (see nlp.vectors).
         table = VectorTable.from_package(lang)
-        head = None
         if table is None and lang in VECTOR_PACKAGES:
             cfg.log(
                 f"{lang}: {VECTOR_PACKAGES[lang]} is not installed, so no vector head "
                 f"(held-out macro-F1 drops ~0.02-0.04; pip install {VECTOR_PACKAGES[lang]})"
             )
-        if table is not None:
-            head = (table, fit_vector_head(table, fit + fit_extra))
-        calibration = Calibration()
-        if dev:
-            dists = [service_distribution(first, make_doc(first, s.text, lang), head)
-                     for s in dev]  # fmt: skip
-            calibration = fit_calibration(dists, [s.service for s in dev])
-        final = train_language(fit + dev + fit_extra, lang, cfg)
+        lines = pool + fit_extra
+        scored = out_of_fold(lines, lang, cfg, table)
+        calibration = fit_calibration([scored[i] for i in sorted(scored)],
+                                      [lines[i].service for i in sorted(scored)],
+                                      DEFAULT_SERVICES)  # fmt: skip
+        final, head = fit_language(lines, lang, cfg, table)
         final.meta["name"] = f"senscommun_{lang}"
         final.meta["version"] = f"0.{MODEL_VERSION}.0"
         final.to_disk(tmp / lang)
-        if table is not None:
-            table.save(tmp / f"{lang}.{VECTORS_FILE}")
-            fit_vector_head(table, fit + dev + fit_extra).save(tmp / f"{lang}.{HEAD_FILE}")
+        if head is not None:
+            head[0].save(tmp / f"{lang}.{VECTORS_FILE}")
+            head[1].save(tmp / f"{lang}.{HEAD_FILE}")
         meta["langs"][lang] = {
-            "train": len(fit), "dev": len(dev), "feedback": len(fit_extra),
-            "vector_head": HEAD_WEIGHT if table is not None else None,
-            **calibration.to_dict(),
+            "train": sum(s.split == "train" for s in pool),
+            "dev": sum(s.split == "dev" for s in pool), "feedback": len(fit_extra),
+            "vector_head": head is not None, **calibration.to_dict(),
         }  # fmt: skip
-        cfg.log(f"{lang}: {len(fit)} train + {len(dev)} dev + {len(fit_extra)} feedback, "
+        cfg.log(f"{lang}: {len(pool)} train+dev + {len(fit_extra)} feedback, "
                 f"calibration {calibration.to_dict()}")  # fmt: skip
     langid = LanguageIdentifier.train(
         (s.text, s.lang) for s in samples + extra if s.split != "test"

@@ -9,7 +9,7 @@ import pytest
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
 from nlp import DEFAULT_MODEL_DIR
-from nlp.vectors import HEAD_FILE, VectorHead, VectorTable, blend
+from nlp.vectors import HEAD_FILE, VectorHead, VectorTable
 
 
 def _table() -> VectorTable:
@@ -46,13 +46,6 @@ def test_head_is_deterministic_and_learns(tmp_path: Path) -> None:
     assert max(votes[1], key=lambda s: votes[1][s]) == "lighting"
 
 
-def test_blend_keeps_labels_and_sums_to_one() -> None:
-    out = blend({"waste": 0.5, "lighting": 0.5}, {"waste": 0.9, "lighting": 0.1})
-    assert set(out) == {"waste", "lighting"}
-    assert abs(sum(out.values()) - 1.0) < 1e-9
-    assert out["waste"] > out["lighting"]
-
-
 @pytest.mark.skipif(not (DEFAULT_MODEL_DIR / f"fr.{HEAD_FILE}").is_file(),
                     reason="model trained without fr_core_news_md")  # fmt: skip
 def test_shipped_french_head_votes() -> None:
@@ -63,3 +56,16 @@ def test_shipped_french_head_votes() -> None:
     table, head = clf.heads["fr"]
     vote = head.predict(table.embed_many(["réverbère en panne"]))[0]
     assert max(vote, key=lambda s: vote[s]) == "lighting"
+
+
+def test_table_keeps_lower_case_words_and_adds_accentless_spellings() -> None:
+    from nlp.vectors import _lookup_keys
+
+    words = {"Réverbère": 0, "réverbère": 1, "rêverbère": 5, "poubelle": 2, "pêche": 3,
+             "peche": 4}  # fmt: skip
+    strings = {int(hash_string(w)): w for w in words}
+    found = dict(_lookup_keys({int(hash_string(w)): r for w, r in words.items()}, strings))
+    assert int(hash_string("Réverbère")) not in found  # embed() lower-cases: never looked up
+    assert found[int(hash_string("reverbere"))] == 1  # the most frequent (lowest row) wins
+    assert found[int(hash_string("peche"))] == 4  # a word of its own keeps its own row
+    assert found[int(hash_string("poubelle"))] == 2
