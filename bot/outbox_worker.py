@@ -8,7 +8,6 @@ import contextlib
 import logging
 import secrets
 import time
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,19 +16,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from telegram import ForceReply, Message, ReplyParameters
-from telegram.constants import ParseMode
+from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
-from bot.aiohttp_request import AiohttpRequest
 from bot.config import OutboxConfig
 from bot.limits import Limits
+from bot.outbox_calls import NotYet, looks_up_a_card, retry_after_seconds, send_row
 from bot.worker import Worker
 from core import outbox, residents
 from core.outbox import Claimed, Outcome
 from core.services import Services
-from handlers.render import inline
 from storage.enums import OutboxKind, OutboxState
 
 log = logging.getLogger(__name__)
@@ -235,7 +231,7 @@ class OutboxWorker(Worker):
 
     async def _go(self, group: list[Claimed], fl: _Flight) -> None:
         """Mark the group ``sending``, then put its calls on the wire."""
-        if any(_looks_up_a_card(r) for r in group):
+        if any(looks_up_a_card(r) for r in group):
             await self.flush()  # the card it needs may have just been sent
         try:
             if self.postgres:
@@ -352,7 +348,7 @@ class OutboxWorker(Worker):
         self.limits.on_wire()
         now = self.svc.clock()
         try:
-            msg = await self._send(row)
+            msg = await send_row(self.bot, self.svc, row)
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
             self.limits.back_off(row.chat_id, delay)
@@ -375,7 +371,7 @@ class OutboxWorker(Worker):
         except (NetworkError, TelegramError) as exc:
             self._after_error(row, exc)
             return
-        except _NotYet as exc:
+        except NotYet as exc:
             self._retry(row, now + timedelta(seconds=2), str(exc), count=False)
             return
         except Exception as exc:  # a bug must not leave the row on the wire forever
@@ -416,102 +412,3 @@ class OutboxWorker(Worker):
 
     def _final(self, row: Claimed, state: OutboxState, error: str) -> None:
         self._outcomes.append(Outcome(row.id, state, error=error))
-
-    async def _send(self, row: Claimed) -> Any:
-        p = row.payload
-        request = self.bot.request
-        if isinstance(request, AiohttpRequest) and _plain(row):
-            return await request.post_json(f"{self.bot.base_url}/sendMessage", _plain_params(row))
-        markup = inline(p.get("buttons"))
-        parse = ParseMode.HTML if p.get("html") else None
-        if row.kind is OutboxKind.EDIT_CARD:
-            idea = p.get(outbox.IDEA_CARD)
-            assert row.report_id is not None or idea is not None
-            async with self.svc.sessions() as s:
-                target = await outbox.card_message(s, row.report_id, row.chat_id, idea)
-                pending = target is None and await outbox.card_pending(
-                    s, row.report_id, row.chat_id, idea
-                )
-            if target is None:
-                if pending:
-                    raise _NotYet("the card is not sent yet")
-                return None  # no card to edit (never had one): nothing to do
-            if p.get("photo"):
-                return await self.bot.edit_message_caption(
-                    row.chat_id, target, caption=p["text"], parse_mode=parse, reply_markup=markup
-                )
-            return await self.bot.edit_message_text(
-                p["text"],
-                row.chat_id,
-                target,
-                parse_mode=parse,
-                reply_markup=markup,
-                disable_web_page_preview=True,
-            )
-        reply_to = None
-        if p.get("reply_to_card") and row.report_id is not None:
-            async with self.svc.sessions() as s:
-                card = await outbox.card_message(s, row.report_id, row.chat_id)
-            if card is not None:
-                reply_to = ReplyParameters(card, allow_sending_without_reply=True)
-        if p.get("photo"):
-            return await self.bot.send_photo(
-                row.chat_id,
-                p["photo"],
-                caption=p["text"],
-                parse_mode=parse,
-                reply_markup=markup,
-                reply_parameters=reply_to,
-            )
-        return await self.bot.send_message(
-            row.chat_id,
-            p["text"],
-            parse_mode=parse,
-            # a prompt to reply to (a questionnaire's comment), or the buttons
-            reply_markup=ForceReply() if p.get("force_reply") else markup,
-            disable_web_page_preview=True,
-            reply_parameters=reply_to,
-        )
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """``retry_after`` is an int today and a timedelta in PTB's next major version."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        ra: int | timedelta = exc.retry_after
-    return ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
-
-
-def _plain(row: Claimed) -> bool:
-    """A text message with at most inline buttons: sent without building PTB objects."""
-    p = row.payload
-    return row.kind is OutboxKind.MESSAGE and not (
-        p.get("photo") or p.get("force_reply") or p.get("reply_to_card")
-    )
-
-
-def _plain_params(row: Claimed) -> dict[str, Any]:
-    p = row.payload
-    params: dict[str, Any] = {
-        "chat_id": row.chat_id,
-        "text": p["text"],
-        "link_preview_options": {"is_disabled": True},
-    }
-    if p.get("html"):
-        params["parse_mode"] = ParseMode.HTML.value
-    if p.get("buttons"):
-        params["reply_markup"] = {
-            "inline_keyboard": [
-                [{"text": str(b[0]), "callback_data": str(b[1])} for b in line]
-                for line in p["buttons"]
-            ]
-        }
-    return params
-
-
-def _looks_up_a_card(row: Claimed) -> bool:
-    return row.kind is OutboxKind.EDIT_CARD or bool(row.payload.get("reply_to_card"))
-
-
-class _NotYet(Exception):
-    """An edit whose card has not been delivered yet: try again shortly."""
