@@ -150,9 +150,6 @@ class OutboxWorker(Worker):
 
     async def drain_once(self, batch: int | None = None) -> int:
         """Claim due messages and send them within the limits; returns how many went out."""
-        if self.postgres and self.monotonic() - self._swept_at > 60:
-            self._swept_at = self.monotonic()
-            await self.recover()  # claims of workers that died (older than the lease)
         claimed = await self._claim(batch)
         if not claimed:
             return 0
@@ -256,6 +253,11 @@ class OutboxWorker(Worker):
             task.add_done_callback(done)
 
     async def _claim(self, batch: int | None) -> list[Claimed]:
+        if self.postgres and self.monotonic() - self._swept_at > 60:
+            # Now and then, also in the middle of a long campaign: the claims of workers
+            # that died (or older than the lease) go back in line.
+            self._swept_at = self.monotonic()
+            await self.recover()
         async with self.svc.writing() as s:
             claimed = await outbox.claim_due(
                 s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
