@@ -142,6 +142,9 @@ class OutboxWorker(Worker):
             await self._marker.close()
             self._marker = None
         if self._alive is not None:
+            # Closed for real, not back to the pool: the liveness lock lives as long as the
+            # connection's session, and a pooled one would keep this worker "alive".
+            await self._alive.invalidate()
             await self._alive.close()
             self._alive = None
 

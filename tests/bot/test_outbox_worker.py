@@ -288,3 +288,28 @@ async def test_the_next_batch_is_claimed_while_one_goes_out(
         assert sorted(int(c.params["chat_id"]) for c in rig.api.of("sendMessage")) == list(
             range(1, 151)
         )
+
+
+async def test_a_dead_workers_claims_are_taken_back_in_the_middle_of_a_long_campaign(
+    db_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    if "postgresql" not in db_url:
+        pytest.skip("several workers share one outbox only on PostgreSQL")
+    cfg = OutboxConfig(messages_per_second=30, per_chat_interval_s=1.0)
+    async for rig in _rig(db_url, tmp_path, clock, cfg):
+        other = OutboxWorker(rig.worker.bot, rig.svc, cfg, postgres=True)
+        await other.recover()  # alive: holds its liveness lock
+        await rig.enqueue(999, "claimed by a worker that then died")
+        async with rig.svc.sessions() as s:
+            assert len(await outbox.claim_due(s, rig.clock(), 10, True, other.worker_id)) == 1
+            await s.commit()
+        await other.stop()
+        for chat in range(1, 151):
+            await rig.enqueue(chat, f"m{chat}")
+        rig.worker._swept_at = rig.time.t - 58  # the last sweep was 58 s ago
+        # 150 messages at 30/s: the sweep comes due about 2 s into the drain, and the dead
+        # worker's message goes out in the same drain
+        assert await rig.worker.drain_once() == 151
+        assert [c.params["text"] for c in rig.api.of("sendMessage", 999)] == [
+            "claimed by a worker that then died"
+        ]
