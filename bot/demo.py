@@ -50,6 +50,9 @@ def demo_config(
             "database": {"url": f"sqlite+aiosqlite:///{db_path}"},
             "bot": {"media_dir": str(media)},
             "nlp": {"kind": nlp},
+            # The demo plays at any hour: with the default quiet hours (21:00-09:00) the town's
+            # answer to the idea would wait for the morning, as it does in production.
+            "surveys": {"quiet_hours": ""},
             "services": [s.model_dump() for s in services],
         }
     )
