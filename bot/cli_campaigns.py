@@ -70,6 +70,16 @@ async def _campaign_status(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _resend_unknown(args: argparse.Namespace) -> int:
+    from core import outbox
+
+    async with _services(args.config) as (svc, _cfg), svc.writing() as s:
+        n = await outbox.resend_unknown(s, args.id)
+        await s.commit()
+    print(f"campaign #{args.id}: {n} message(s) in doubt queued again")
+    return 0
+
+
 async def _survey_create(args: argparse.Namespace) -> int:
     from core import surveys
     from core.surveys import SurveyDef
@@ -150,6 +160,12 @@ def register(sub: argparse._SubParsersAction) -> Any:  # type: ignore[type-arg]
     st = bsub.add_parser("status", help="where a campaign's messages are")
     st.add_argument("id", type=int)
     st.set_defaults(handler=_run(_campaign_status))
+    again = bsub.add_parser(
+        "resend-unknown",
+        help="send again a campaign's messages a crash left in doubt (some may arrive twice)",
+    )
+    again.add_argument("id", type=int)
+    again.set_defaults(handler=_run(_resend_unknown))
 
     sv = sub.add_parser("survey", help="micro-surveys: create, list, send, results")
     ssub = sv.add_subparsers(dest="survey_command", required=True)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nlp.types import DEFAULT_SERVICES, LANGUAGES
+from storage.enums import OutboxPurpose
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///senscommun.db"
 
@@ -116,6 +117,19 @@ class OutboxConfig(_Strict):
     per_group_per_minute: int = Field(default=20, ge=1)
     max_attempts: int = Field(default=8, ge=1)
     poll_interval_s: float = Field(default=1.0, gt=0)
+    #: What a crash does to a message that may or may not have reached Telegram (the Bot API
+    #: cannot say): these purposes are sent again (at-least-once: perhaps twice, never lost),
+    #: the others are left ``unknown`` (at-most-once: never twice, perhaps lost). Card edits
+    #: are always sent again: a second one changes nothing. By default a ticket's conversation
+    #: is at-least-once, while pushes to many residents (questionnaires, surveys, broadcasts)
+    #: are at-most-once: a question or a campaign twice reads as spam.
+    resend_in_doubt: list[OutboxPurpose] = [
+        OutboxPurpose.CARD,
+        OutboxPurpose.STATUS,
+        OutboxPurpose.AGENT_MESSAGE,
+        OutboxPurpose.RESIDENT_MESSAGE,
+        OutboxPurpose.NOTICE,
+    ]
 
 
 class ServiceConfig(_Strict):

@@ -96,22 +96,28 @@ class OutboxWorker(Worker):
 
     async def recover(self) -> int:
         """At start (and now and then on PostgreSQL): calls cut short by a crash are UNKNOWN
-        (never resent); claims that never reached the wire are pending again. Returns how
-        many are UNKNOWN."""
+        (never resent) unless they are edits or their purpose is in ``resend_in_doubt``;
+        claims that never reached the wire are pending again. Returns how many are UNKNOWN."""
         dead = None
         if self.postgres:
             await self._hold_liveness()
             dead = await self._dead_workers()
         async with self.svc.writing() as s:
-            unknown, released = await outbox.release_interrupted(
-                s, self.svc.clock(), everything=not self.postgres, dead=dead
+            done = await outbox.release_interrupted(
+                s,
+                self.svc.clock(),
+                everything=not self.postgres,
+                dead=dead,
+                resend=self.cfg.resend_in_doubt,
             )
             await s.commit()
-        if unknown:
-            log.warning("outbox: %s message(s) interrupted mid-call are not resent", unknown)
-        if released:
-            log.info("outbox: %s claimed message(s) put back in line", released)
-        return unknown
+        if done.unknown:
+            log.warning("outbox: %s message(s) interrupted mid-call are not resent", done.unknown)
+        if done.resent:
+            log.warning("outbox: %s message(s) interrupted mid-call are sent again", done.resent)
+        if done.released:
+            log.info("outbox: %s claimed message(s) put back in line", done.released)
+        return done.unknown
 
     async def _hold_liveness(self) -> None:
         if self._alive is not None:

@@ -6,9 +6,10 @@ claims due rows, sends them within Telegram's limits, and records each one's fat
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -231,21 +232,49 @@ async def mark_final(s: AsyncSession, row_id: int, state: OutboxState, error: st
     await s.execute(_FINAL, {"p_id": row_id, "p_state": state.value, "p_error": error[:500]})
 
 
+class Recovered(NamedTuple):
+    """What :func:`release_interrupted` did with the rows a crash left behind."""
+
+    unknown: int  # in doubt, not resent (never sent twice)
+    released: int  # only claimed, never on the wire: pending again
+    resent: int = 0  # in doubt, pending again: edits, and the purposes resent by policy
+
+
 async def release_interrupted(
-    s: AsyncSession, now: datetime, everything: bool, dead: list[int] | None = None
-) -> tuple[int, int]:
-    """After a crash: rows left SENDING may or may not have reached Telegram; they are marked
-    UNKNOWN and not resent (a message is never sent twice). Rows only CLAIMED never left:
-    they are pending again.
+    s: AsyncSession,
+    now: datetime,
+    everything: bool,
+    dead: list[int] | None = None,
+    resend: Collection[OutboxPurpose] = (),
+) -> Recovered:
+    """After a crash: rows left SENDING may or may not have reached Telegram, which has no way
+    to say which (no idempotency key). Edits of a card are idempotent (a second one is "not
+    modified"), so they are pending again; so are the rows whose purpose is in ``resend``
+    (``outbox.resend_in_doubt``: at-least-once, a duplicate rather than a loss). The others are
+    marked UNKNOWN and not resent (at-most-once). Rows only CLAIMED never left: they are
+    pending again.
 
     ``everything``: this is the only worker (SQLite), so every claim is an orphan. Otherwise
     the claims of the ``dead`` workers (see ``bot.outbox_worker``), and any claim older than
-    :data:`CLAIM_LEASE`. Returns (unknown, released)."""
+    :data:`CLAIM_LEASE`."""
     orphan: Any = True
     if not everything:
         orphan = OutboxMessage.claimed_at < now - CLAIM_LEASE
         if dead:
             orphan = or_(orphan, OutboxMessage.claimed_by.in_(dead))
+    safe = OutboxMessage.kind == OutboxKind.EDIT_CARD
+    if resend:
+        safe = or_(safe, OutboxMessage.purpose.in_(list(resend)))
+    resent = await s.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.SENDING, orphan, safe)
+        .values(
+            state=OutboxState.PENDING,
+            claimed_by=None,
+            last_error="interrupted during the call: sent again (outbox.resend_in_doubt)",
+        )
+        .execution_options(synchronize_session=False)
+    )
     unknown = await s.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == OutboxState.SENDING, orphan)
@@ -258,7 +287,24 @@ async def release_interrupted(
         .values(state=OutboxState.PENDING, attempts=OutboxMessage.attempts - 1, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(unknown, "rowcount", 0) or 0), int(getattr(released, "rowcount", 0) or 0)
+    return Recovered(_count(unknown), _count(released), _count(resent))
+
+
+async def resend_unknown(s: AsyncSession, campaign_id: int) -> int:
+    """The operator's choice after a crash (``broadcast resend-unknown``): a campaign's
+    messages left UNKNOWN go again, knowing that some of them had reached their resident
+    and will arrive twice. Returns how many."""
+    done = await s.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.campaign_id == campaign_id, OutboxMessage.state == OutboxState.UNKNOWN)
+        .values(state=OutboxState.PENDING, claimed_by=None, last_error="sent again by the operator")
+        .execution_options(synchronize_session=False)
+    )
+    return _count(done)
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def claim_owners(s: AsyncSession) -> list[int]:

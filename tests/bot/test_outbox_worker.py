@@ -18,7 +18,7 @@ from bot.limits import Limits
 from bot.outbox_worker import OutboxWorker
 from core import outbox
 from core.services import Services
-from storage.enums import OutboxPurpose, OutboxState
+from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
 from tests.conftest import Clock, make_config
@@ -45,11 +45,11 @@ class Rig:
     clock: Clock
     time: FakeTime
 
-    async def enqueue(self, chat_id: int, text: str) -> None:
+    async def enqueue(
+        self, chat_id: int, text: str, purpose: OutboxPurpose = OutboxPurpose.NOTICE
+    ) -> None:
         async with self.svc.sessions() as s:
-            outbox.enqueue(
-                s, chat_id=chat_id, text=text, purpose=OutboxPurpose.NOTICE, now=self.clock()
-            )
+            outbox.enqueue(s, chat_id=chat_id, text=text, purpose=purpose, now=self.clock())
             await s.commit()
 
     async def states(self) -> list[OutboxState]:
@@ -165,8 +165,8 @@ async def test_a_message_is_marked_sending_before_it_reaches_telegram(rig: Rig) 
     assert await rig.states() == [OutboxState.SENT] * 5
 
 
-async def test_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
-    await rig.enqueue(9, "maybe delivered")
+async def test_campaign_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
+    await rig.enqueue(9, "maybe delivered", OutboxPurpose.BROADCAST)
     await rig.enqueue(10, "claimed, not on the wire yet")
     async with rig.svc.sessions() as s:
         claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
@@ -185,6 +185,45 @@ async def test_messages_interrupted_mid_call_are_never_resent(rig: Rig) -> None:
         "claimed, not on the wire yet"
     ]
     assert await rig.states() == [OutboxState.UNKNOWN, OutboxState.SENT]
+
+
+async def test_conversation_messages_interrupted_mid_call_are_sent_again(rig: Rig) -> None:
+    """``outbox.resend_in_doubt``: an agent's answer in doubt goes again (perhaps twice, never
+    lost); a survey question in doubt does not (never twice)."""
+    await rig.enqueue(9, "your report is resolved", OutboxPurpose.AGENT_MESSAGE)
+    await rig.enqueue(10, "how satisfied are you?", OutboxPurpose.SURVEY)
+    async with rig.svc.sessions() as s:
+        claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
+        await outbox.mark_sending(s, [c.id for c in claimed])
+        await s.commit()
+    if rig.worker.postgres:
+        rig.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
+    assert await rig.worker.recover() == 1
+    assert await rig.states() == [OutboxState.PENDING, OutboxState.UNKNOWN]
+    assert await rig.worker.drain_once() == 1
+    assert [c.params["text"] for c in rig.api.of("sendMessage", 9)] == ["your report is resolved"]
+    assert rig.api.of("sendMessage", 10) == []
+    # An operator who wants at-most-once everywhere:
+    rig.worker.cfg = rig.worker.cfg.model_copy(update={"resend_in_doubt": []})
+    await rig.enqueue(9, "another answer", OutboxPurpose.AGENT_MESSAGE)
+    async with rig.svc.sessions() as s:  # a card's edit: a second one changes nothing
+        outbox.enqueue(
+            s,
+            chat_id=-100,
+            text="card",
+            purpose=OutboxPurpose.CARD,
+            now=rig.clock(),
+            kind=OutboxKind.EDIT_CARD,
+        )
+        await s.commit()
+    async with rig.svc.sessions() as s:
+        claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
+        await outbox.mark_sending(s, [c.id for c in claimed])
+        await s.commit()
+    if rig.worker.postgres:
+        rig.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
+    assert await rig.worker.recover() == 1
+    assert (await rig.states())[-2:] == [OutboxState.UNKNOWN, OutboxState.PENDING]
 
 
 def test_limits_group_twenty_per_minute() -> None:

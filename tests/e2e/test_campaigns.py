@@ -154,9 +154,9 @@ async def test_a_worker_dying_mid_campaign_resumes_with_nothing_lost_or_twice(en
     if env.runtime.outbox.postgres:
         # Several workers may share PostgreSQL: a claim is taken back only past its lease.
         async with svc.writing() as ses:
-            assert await outbox.release_interrupted(ses, svc.clock(), everything=False) == (0, 0)
+            assert await outbox.release_interrupted(ses, svc.clock(), everything=False) == (0, 0, 0)
             later = svc.clock() + outbox.CLAIM_LEASE + timedelta(seconds=1)
-            assert await outbox.release_interrupted(ses, later, everything=False) == (1, 5)
+            assert await outbox.release_interrupted(ses, later, everything=False) == (1, 5, 0)
             await ses.commit()
     await env.runtime.jobs.run_once()
     await env.runtime.settle()
@@ -168,3 +168,22 @@ async def test_a_worker_dying_mid_campaign_resumes_with_nothing_lost_or_twice(en
     async with svc.sessions() as ses:
         d = await campaigns.delivery(ses, c.id)
     assert d.recipients == 12 and d.by_state == {"sent": 11, "unknown": 1}
+    # The operator may choose to send the ones in doubt again (perhaps twice to that one).
+    async with svc.writing() as ses:
+        assert await outbox.resend_unknown(ses, c.id) == 1
+        await ses.commit()
+    await env.runtime.jobs.run_once()
+    await env.runtime.settle()
+    async with svc.sessions() as ses:
+        d = await campaigns.delivery(ses, c.id)
+    assert d.by_state == {"sent": 12}
+    assert (
+        len(
+            {
+                c_.params["chat_id"]
+                for c_ in api.of("sendMessage")
+                if "Info" in str(c_.params.get("text"))
+            }
+        )
+        == 12
+    )
