@@ -65,13 +65,21 @@ def answer_buttons(t: Translate, idea_id: int) -> Buttons:
 
 
 def _card_text(t: Translate, desk: Desk, idea: Idea, author: str) -> str:
-    return t(
+    """The idea as written, then where it stands: to review, or published (a declined idea's
+    verdict says it all). No support count: the card is not edited at each support, and a
+    stale figure would mislead; the agenda notice says when the threshold is reached."""
+    card = t(
         "idea.card",
         ref=idea.id,
         service=escape(desk.catalogue.name(idea.service_code, desk.lang)),
         name=escape(author),
         text=escape(excerpt(idea.text, ON_CARD)),
     )
+    if idea.state is IdeaState.PENDING_REVIEW:
+        return f"{card}\n\n{t('idea.card_pending')}"
+    if idea.state is IdeaState.PUBLISHED:
+        return f"{card}\n\n{t('idea.card_published')}"
+    return card
 
 
 def send_review_card(s: AsyncSession, desk: Desk, idea: Idea, author: str, now: datetime) -> None:

@@ -73,6 +73,7 @@ async def test_the_whole_story_of_an_idea_in_both_languages(env: Env) -> None:
     assert "#1" in thanks and "Eau" in thanks and "relecture" in thanks
     (card,) = api.of("sendMessage", WATER_CHAT)
     assert "Idée #1" in card.params["text"] and "Marie" in card.params["text"]
+    assert "À relire avant publication" in card.params["text"]
     assert [b["callback_data"] for row in api.last_buttons(WATER_CHAT) for b in row] == [
         "i:ok:1",
         "i:edit:1",
@@ -88,6 +89,8 @@ async def test_the_whole_story_of_an_idea_in_both_languages(env: Env) -> None:
     edited = api.of("editMessageText", WATER_CHAT)[-1]  # the card: verdict and answer buttons
     assert edited.params["message_id"] == card.result["message_id"]
     assert "Publiée par Paul avec ce texte" in edited.params["text"]
+    assert "À relire" not in edited.params["text"]  # the card says where the idea stands now
+    assert "les habitants peuvent la soutenir" in edited.params["text"]
     assert "i:ans:1:planned" in str(edited.params["reply_markup"])
     assert "est publiée" in api.texts(MARIE.user_id)[-1]
 
