@@ -1,9 +1,9 @@
 """``make demo``: the whole product on its defaults, against an embedded fake Bot API.
 
 A resident reports a water leak in French, an agent takes it, answers and resolves it, and the
-resident hears back at each step. Then she proposes an idea, the agent publishes it, a
-neighbour supports it, and the town's answer reaches them both. The conversation is printed as
-a transcript.
+resident hears back at each step, then says it is fixed and rates the service. Then she
+proposes an idea, the agent publishes it, a neighbour supports it, and the town's answer
+reaches them both. The conversation is printed as a transcript.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def demo_config(
             # The demo plays at any hour: with the default quiet hours (21:00-09:00) the town's
             # answer to the idea would wait for the morning, as it does in production.
             "surveys": {"quiet_hours": ""},
+            # "Is it fixed?" comes a day after the resolution in production; at once here.
+            "questionnaire": {"delay_minutes": 0},
             "services": [s.model_dump() for s in services],
         }
     )
@@ -140,6 +142,15 @@ async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
             )
             await step("👷 Paul presses ✅ Resolved", story.press(AGENT, AGENTS_CHAT, "a:res"))
             await step("👤 Marie: /myreports", story.say(RESIDENT, "/myreports"))
+
+            out("\n=== was it fixed? (asked at once here, a day after resolution by default) ===\n")
+            await step("👤 Marie presses Yes", story.press(RESIDENT, me, "q:ans:1:yes"))
+            await step("👤 Marie presses 5 ⭐", story.press(RESIDENT, me, "q:rate:1:5"))
+            comment = "Réparé en une journée, bravo !"
+            await step(
+                f"👤 Marie replies to it: {comment}",
+                story.say(RESIDENT, comment, api.last_message_id(me)),
+            )
 
             out("\n=== and an idea: proposed, published, supported, answered ===\n")
             idea = "/idea Une fontaine d'eau potable au parc Monplaisir"

@@ -87,8 +87,6 @@ async def _record(
             note=note,
         )
     )
-    if row.status != old_status:
-        await questionnaire.on_status_change(s, desk, row, old_status, now)
     rv = view(row, await first_photo(s, row.id))
     if card_chat is not None:
         await refresh_card(
@@ -105,6 +103,8 @@ async def _record(
             report_id=row.id,
             now=now,
         )
+    if row.status != old_status:  # after the notices: "resolved" comes before "is it fixed?"
+        await questionnaire.on_status_change(s, desk, row, old_status, now)
     return rv
 
 

@@ -12,6 +12,11 @@ async def test_the_demo_tells_the_whole_story() -> None:
     assert "🤖 → Marie: Merci ! Votre signalement #1" in transcript
     assert "🤖 → Marie: Votre signalement #1 (Eau) est maintenant : résolu." in transcript
     assert "Statut : résolu (par Paul Agent)" in transcript  # the card, updated
+    told = transcript.index("🤖 → Marie: Votre signalement #1 (Eau) est maintenant : résolu.")
+    asked = transcript.index("🤖 → Marie: Votre signalement #1 (Eau) a été marqué comme résolu")
+    assert told < asked  # "resolved", then "is it fixed?"
+    assert "Merci pour votre note (5/5)" in transcript
+    assert "Commentaire de Marie sur le #1 (note 5/5)" in transcript  # the agents read it
     assert "🤖 → Marie: 💡 Merci ! Votre idée #1" in transcript
     published = next(line for line in lines if "Publiée par Paul Agent" in line)
     assert "card updated in agents group: 💡 Idée #1" in published and "[prévue]" in published

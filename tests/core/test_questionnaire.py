@@ -99,6 +99,10 @@ async def test_delay_zero_asks_in_the_same_transaction(svc: Services, clock: Clo
         )
         assert q is not None and q.state is QuestionnaireState.SENT
         assert row is not None and row.payload["questionnaire_id"] == q.id
+        told = await s.scalar(
+            select(OutboxMessage).where(OutboxMessage.purpose == OutboxPurpose.STATUS)
+        )
+        assert told is not None and told.id < row.id  # "resolved" first, then "is it fixed?"
         await s.rollback()  # nothing of it survives the change's rollback
     assert await questionnaires(svc) == [] and await questions(svc) == []
 
