@@ -58,6 +58,16 @@ class Rig:
                 (await s.scalars(select(OutboxMessage.state).order_by(OutboxMessage.id))).all()
             )
 
+    async def die_mid_call(self) -> None:
+        """Every due row on the wire when the process "dies"; on PostgreSQL its claims are
+        then past their lease (other workers may be alive)."""
+        async with self.svc.sessions() as s:
+            claimed = await outbox.claim_due(s, self.clock(), 10, postgres=False)
+            await outbox.mark_sending(s, [c.id for c in claimed])
+            await s.commit()
+        if self.worker.postgres:
+            self.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
+
     def advance(self, seconds: float) -> None:
         self.clock.advance(seconds=seconds)
         self.time.t += seconds
@@ -192,12 +202,7 @@ async def test_conversation_messages_interrupted_mid_call_are_sent_again(rig: Ri
     lost); a survey question in doubt does not (never twice)."""
     await rig.enqueue(9, "your report is resolved", OutboxPurpose.AGENT_MESSAGE)
     await rig.enqueue(10, "how satisfied are you?", OutboxPurpose.SURVEY)
-    async with rig.svc.sessions() as s:
-        claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
-        await outbox.mark_sending(s, [c.id for c in claimed])
-        await s.commit()
-    if rig.worker.postgres:
-        rig.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
+    await rig.die_mid_call()
     assert await rig.worker.recover() == 1
     assert await rig.states() == [OutboxState.PENDING, OutboxState.UNKNOWN]
     assert await rig.worker.drain_once() == 1
@@ -216,12 +221,7 @@ async def test_conversation_messages_interrupted_mid_call_are_sent_again(rig: Ri
             kind=OutboxKind.EDIT_CARD,
         )
         await s.commit()
-    async with rig.svc.sessions() as s:
-        claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
-        await outbox.mark_sending(s, [c.id for c in claimed])
-        await s.commit()
-    if rig.worker.postgres:
-        rig.advance(outbox.CLAIM_LEASE.total_seconds() + 1)
+    await rig.die_mid_call()
     assert await rig.worker.recover() == 1
     assert (await rig.states())[-2:] == [OutboxState.UNKNOWN, OutboxState.PENDING]
 
