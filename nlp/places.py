@@ -143,6 +143,7 @@ _LANDMARK = re.compile(
 )
 _CROSSING = re.compile(r"\b(angle|croisement|intersection|carrefour|corner|junction)\b")
 _LINK = re.compile(r"^\s*(?:,|et|and|/|&|x|with)\s*(?:de |du |de la |d'|of )?\s*$")
+_HOUSE_NUMBER = re.compile(r"^\d{1,5}[a-z]?$")  # "12", "12b"; not "3rd"
 _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
 
 
@@ -256,16 +257,22 @@ class PlaceFinder:
         if english:
             words = m.group("name").split()
             kept: list[str] = []  # the name is the run of name-like words before the type
+            inner = ""  # a house number inside the run ("pickup 123 oak st"): the name stops
             for word in reversed(words):
                 if word in _STOP or word in _NAME_PARTICLES or word in _NOT_NAMES:
                     break
                 if word in _POSITION_WORDS:
+                    break
+                if kept and _HOUSE_NUMBER.match(word):
+                    inner = word
                     break
                 kept.insert(0, word)
             if not kept:
                 return None
             name = " ".join(kept)
             start = m.end("name") - len(name) - 1
+            if inner:
+                return (start - len(inner) - 1, m.end(), f"{name} {kind}", inner)
             if m.group("num") and len(kept) == len(words):
                 start = m.start("num")
             num = m.group("num") if len(kept) == len(words) else ""

@@ -97,6 +97,12 @@ def test_places() -> None:
         "station road",
     ]
     assert _places("the road is bad and the bus lane is blocked", "en") == []
+    # A house number after a word that is not part of the name: the name starts after it.
+    assert _places("missed trash pickup 123 Oak St", "en") == ["123 oak street"]
+    assert _places("big pothole on 5th Street, 12b High St too", "en") == [
+        "5th street",
+        "12b high street",
+    ]
     assert _places("à l'angle de la rue de la Paix et de la rue Pasteur", "fr") == [
         "rue de la paix & rue pasteur"
     ]
