@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -172,6 +173,26 @@ def _trim_name(name: str, english: bool) -> str:
     return " ".join(kept)
 
 
+def _capitalised_tail(m: re.Match[str], capitalised: Callable[[int], bool]) -> list[str]:
+    """The words before an English street type, from the last capitalised one back to the
+    first of their run when the resident capitalises names ("Tree down blocking Oakwood Drive"
+    gives "oakwood"); all of them when the text has no capitals there ("pothole on elm st")."""
+    words = m.group("name").split()
+    starts, pos = [], m.start("name")
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    caps = [capitalised(p) for p in starts]
+    if not any(caps):
+        return words
+    tail: list[str] = []
+    for word, cap in zip(reversed(words), reversed(caps), strict=True):
+        if not cap:
+            break
+        tail.insert(0, word)
+    return tail or words
+
+
 def normalise(place: str) -> str:
     """A place's comparable form: folded, punctuation out, abbreviations expanded."""
     words = re.findall(r"[a-z0-9]+", fold(place).replace("'", " "))
@@ -235,9 +256,15 @@ class PlaceFinder:
         folded, index = _fold_map(text)
         found: list[tuple[int, int, str, str]] = []  # start, end, street part, number
         patterns = (_FR_STREET, _EN_STREET) if lang == "fr" else (_EN_STREET, _FR_STREET)
+
+        def capitalised(pos: int) -> bool:
+            """Whether the word at ``pos`` of ``folded`` starts with a capital or a digit."""
+            first = text[index[pos]]
+            return first.isupper() or first.isdigit()
+
         for pattern in patterns:
             for m in pattern.finditer(folded):
-                span = self._street(m, english=pattern is _EN_STREET)
+                span = self._street(m, english=pattern is _EN_STREET, capitalised=capitalised)
                 if span and not any(s < span[1] and span[0] < e for s, e, _, _ in found):
                     found.append(span)
         for m in _LANDMARK.finditer(folded):
@@ -252,10 +279,13 @@ class PlaceFinder:
         found.sort()
         return tuple(self._spans(text, folded, index, found))
 
-    def _street(self, m: re.Match[str], english: bool) -> tuple[int, int, str, str] | None:
+    def _street(
+        self, m: re.Match[str], english: bool, capitalised: Callable[[int], bool]
+    ) -> tuple[int, int, str, str] | None:
         kind = m.group("type")
         if english:
-            words = m.group("name").split()
+            words = _capitalised_tail(m, capitalised)
+            whole = len(words) == len(m.group("name").split())  # the number may lead it
             kept: list[str] = []  # the name is the run of name-like words before the type
             inner = ""  # a house number inside the run ("pickup 123 oak st"): the name stops
             for word in reversed(words):
@@ -273,9 +303,9 @@ class PlaceFinder:
             start = m.end("name") - len(name) - 1
             if inner:
                 return (start - len(inner) - 1, m.end(), f"{name} {kind}", inner)
-            if m.group("num") and len(kept) == len(words):
+            if m.group("num") and whole and len(kept) == len(words):
                 start = m.start("num")
-            num = m.group("num") if len(kept) == len(words) else ""
+            num = m.group("num") if whole and len(kept) == len(words) else ""
             return (start, m.end(), f"{name} {kind}", num or "")
         name = _trim_name(m.group("name"), english=False)
         if not name or name in _NAME_PARTICLES:

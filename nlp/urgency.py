@@ -25,6 +25,11 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"(live|exposed|bare|dangling|hanging|fallen|down) (electric(al)? )?(wires?|cables?)",
         r"wires? (hanging|dangling|exposed|sparking|on the ground|down)",
         r"(sparks|sparking|electrocut|electric shock)",
+        r"lignes? (electriques?|haute tension) (tombee|au sol|arrachee|a terre|qui pend)",
+        r"poteau electrique (tombe|couche|arrache|penche)",
+        r"(downed|fallen|broken) (power|electric(al)?|utility) (lines?|cables?)",
+        r"(power|electric(al)?) (lines?|cables?) (is |are )?(down|on the ground|hanging|dangling"
+        r"|tangled|snapped|sparking|arcing|across)",
     ),
     "fire": (
         r"(incendie|en feu|flammes|fumee noire|prend feu|feu de (poubelle|voiture|benne|broussaille)"
@@ -49,6 +54,9 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"manhole cover (missing|gone|off|open)",
         r"(tree|branch|pole|lamp.?post|wall).{0,20}(fallen|collapsed|about to fall|blocking the road"
         r"|across the road|came down|down on the road)",
+        r"(tree|branch|pole|lamp.?post)s? (is |are |has |have )?(come )?down\b",
+        r"(downed|fallen) (tree|branch|pole|lamp.?post)s?.{0,30}(road|street|lane|drive|avenue"
+        r"|blocking)",
         r"traffic lights? (out|down|not working|broken).{0,30}(junction|crossing|intersection)",
         r"(effondr|collapse|sinkhole)",
     ),

@@ -50,6 +50,13 @@ def test_redaction_keeps_what_agents_need(text: str) -> None:
         ("strong smell of gas outside number 4", "gas"),
         ("il y a des fils électriques dénudés qui pendent du poteau", "electricity"),
         ("Live wires hanging from the lamp post!", "electricity"),
+        (
+            "Tree down blocking Oakwood Drive after the storm, power line tangled in it",
+            "electricity",
+        ),
+        ("Tree down blocking Oakwood Drive after the storm", "road_hazard"),
+        ("downed power lines across Birch Rd", "electricity"),
+        ("une ligne électrique tombée au sol après l'orage chemin des Vignes", "electricity"),
         ("trou énorme sur la chaussée, non signalé, la nuit on ne le voit pas", "road_hazard"),
         ("huge pothole at night, no cones", "road_hazard"),
         ("manhole cover missing on Elm St", "road_hazard"),
@@ -72,6 +79,8 @@ def test_urgent(text: str, reason: str) -> None:
         "fire hydrant leaking a little",
         "URGENT poubelle pleine !!!",
         "the street light is burning all day",
+        "the power line was fixed, thanks",
+        "can you trim the tree, it's getting down to the roof",
         "",
         "🔥🔥",
     ],
@@ -99,6 +108,10 @@ def test_places() -> None:
     assert _places("the road is bad and the bus lane is blocked", "en") == []
     # A house number after a word that is not part of the name: the name starts after it.
     assert _places("missed trash pickup 123 Oak St", "en") == ["123 oak street"]
+    # Capitalised names stop at the first word in lower case; text without capitals keeps all.
+    assert _places("Tree down blocking Oakwood Drive after the storm", "en") == ["oakwood drive"]
+    assert _places("Blocked drain Church Lane", "en") == ["church lane"]
+    assert _places("pothole on old mill rd", "en") == ["old mill road"]
     assert _places("big pothole on 5th Street, 12b High St too", "en") == [
         "5th street",
         "12b high street",
