@@ -25,8 +25,13 @@ def _check(data: str) -> str:
     return data
 
 
+def is_id(s: str) -> bool:
+    """Only ASCII digits: ``str.isdigit`` also takes "²" or "١", which ``int`` refuses or reads."""
+    return s.isascii() and s.isdigit() and len(s) <= 18
+
+
 def _int(s: str) -> int:
-    if not s.isdigit() or len(s) > 18:
+    if not is_id(s):
         raise CallbackError(f"not an id: {s!r}")
     return int(s)
 
@@ -260,8 +265,7 @@ class SurveyAnswerChoice:
             raise CallbackError("not a survey answer")
         value = parts[2]
         if not (
-            value in ("1", "2", "3", "4", "5", "y", "n")
-            or (value[:1] == "c" and value[1:].isdigit())
+            value in ("1", "2", "3", "4", "5", "y", "n") or (value[:1] == "c" and is_id(value[1:]))
         ):
             raise CallbackError(f"not an answer: {value!r}")
         return cls(_int(parts[1]), value)

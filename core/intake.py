@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import drafts, duplicates, faq, feedback, ideas, metoo, reports, status, surveys
 from core.ahead import CLASSIFY_CHARS
-from core.callbacks import ConsentChoice, DraftAction, DraftVerb
+from core.callbacks import ConsentChoice, DraftAction, DraftVerb, is_id
 from core.drafts import DraftState, Step
 from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
@@ -282,7 +282,7 @@ class Intake:
 
     async def _support_instead(self, data: dict[str, Any], idea_id: str) -> list[Reply]:
         offered = {int(o["id"]) for o in data.get("idea_offers", [])}
-        if not idea_id.isdigit() or int(idea_id) not in offered:
+        if not is_id(idea_id) or int(idea_id) not in offered:
             return [Reply(self.t("report.stale_button"), alert=True)]
         try:
             done = await ideas.toggle_support(
@@ -328,7 +328,7 @@ class Intake:
 
     async def _same_problem(self, data: dict[str, Any], report_id: str) -> list[Reply]:
         offered = {int(o["id"]) for o in data.get("offers", [])}
-        if not report_id.isdigit() or int(report_id) not in offered:
+        if not is_id(report_id) or int(report_id) not in offered:
             return [Reply(self.t("report.stale_button"), alert=True)]
         rid = int(report_id)
         joined = await metoo.join_and_refresh(

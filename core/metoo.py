@@ -20,7 +20,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import duplicates, reports, status
-from core.callbacks import MeTooAction
+from core.callbacks import MeTooAction, is_id
 from core.desk import Desk
 from core.i18n import Translate
 from core.prompts import Reply
@@ -55,7 +55,7 @@ def report_of_start(arg: str, secret: bytes) -> int | None:
     """The report a ``/start`` argument points at (``r123_<signature>``), or None when it is
     not a report link or its signature is wrong."""
     digits, _, sig = arg[len(START_PREFIX) :].partition("_")
-    if not arg.startswith(START_PREFIX) or not digits.isdigit() or len(digits) > 18:
+    if not arg.startswith(START_PREFIX) or not is_id(digits):
         return None
     if not hmac.compare_digest(sig.encode(), _signature(secret, int(digits)).encode()):
         return None

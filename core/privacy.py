@@ -4,9 +4,10 @@ Erasure keeps what the town needs to run its services (that a problem of a servi
 reported, its point on the map, and what became of it) and removes everything about the
 person: their Telegram identity, their words (the text and a typed address, which may be their
 home), their photos, their drafts, their training examples, their questionnaires, their survey
-answers and their subscriptions. Their ideas keep only what was published (reviewed free of
-personal data: others support it and the town answers it); unpublished ones lose their words,
-and their supports are withdrawn.
+answers, their subscriptions, the updates they sent as the inbox stored them, and the words
+of the messages already delivered to them or about their reports and ideas. Their ideas
+keep only what was published (reviewed free of personal data: others support it and the town
+answers it); unpublished ones lose their words, and their supports are withdrawn.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import ideas, reports, status
@@ -28,6 +29,7 @@ from storage.models import (
     Idea,
     IdeaAnswer,
     IdeaSupport,
+    InboxUpdate,
     LabelledExample,
     OutboxMessage,
     Photo,
@@ -203,7 +205,15 @@ class Erased:
     photo_paths: list[str]  # files for the caller to delete once committed
 
 
-async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) -> Erased:
+async def erase(
+    s: AsyncSession,
+    desk: Desk,
+    resident_id: int,
+    now: datetime,
+    through_update: int | None = None,
+) -> Erased:
+    """Erase the resident (see the module's docstring). ``through_update``: the Telegram
+    update asking for it, whose stored copy is emptied too, with those before it."""
     who = await s.get_one(Resident, resident_id)
     chat = who.chat_id
     report_ids = list(
@@ -252,11 +262,14 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
         ).all()
     )
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
+    idea_ids = list((await s.scalars(select(Idea.id).where(Idea.resident_id == resident_id))).all())
+    await _erase_outbox(s, chat, report_ids, idea_ids)
     await _erase_ideas(s, resident_id)
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:
         await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
     if chat is not None:
+        await _erase_inbox(s, chat, through_update)
         await s.execute(
             update(OutboxMessage)
             .where(OutboxMessage.chat_id == chat, OutboxMessage.state == OutboxState.PENDING)
@@ -273,6 +286,47 @@ async def erase(s: AsyncSession, desk: Desk, resident_id: int, now: datetime) ->
         if rv is not None and chat_id is not None:
             await status.refresh_card(s, desk, rv, chat_id, now, buttons=rv.status.is_open)
     return Erased(len(report_ids), paths)
+
+
+async def _erase_outbox(
+    s: AsyncSession, chat: int | None, report_ids: list[int], idea_ids: list[int]
+) -> None:
+    """Messages already dealt with keep their history (state, dates, Telegram's message id:
+    what cards and replies are found by), not their words: those sent to the resident, and
+    those about their reports and ideas (cards with their words and first name, their replies
+    relayed to the agents). Messages still to send are left to the steps below."""
+    about = []
+    if chat is not None:
+        about.append(OutboxMessage.chat_id == chat)
+    if report_ids:
+        about.append(OutboxMessage.report_id.in_(report_ids))
+    if idea_ids:
+        about.append(OutboxMessage.idea_id.in_(idea_ids))
+    if not about:
+        return
+    waiting = [OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING]
+    await s.execute(
+        update(OutboxMessage)
+        .where(or_(*about), OutboxMessage.state.not_in(waiting))
+        .values(payload={})
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _erase_inbox(s: AsyncSession, chat: int, through_update: int | None) -> None:
+    """The inbox keeps each update as Telegram sent it (words, name, ids): the ones of the
+    resident's chat already dealt with are emptied. Those still waiting (written after the
+    request) are left to be processed."""
+    done = or_(
+        InboxUpdate.processed_at.is_not(None),
+        InboxUpdate.update_id <= (through_update if through_update is not None else -1),
+    )
+    await s.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.chat_id == chat, done)
+        .values(payload={}, chat_id=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -9,6 +10,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.cards import TEXT_LIMIT, visible_length
 from core.desk import Desk
 from core.reports import load, reporter
 from core.status import AgentRef, NotAllowed
@@ -47,19 +49,20 @@ async def agent_to_resident(
     )
     if who.chat_id:
         t = desk.texts.lang(who.language)
-        outbox.enqueue(
-            s,
-            chat_id=who.chat_id,
-            text=t(
-                "notify.agent_message",
-                ref=report_id,
-                service=escape(desk.catalogue.name(row.service_code, who.language)),
-                text=escape(text),
-            ),
-            purpose=OutboxPurpose.AGENT_MESSAGE,
-            report_id=report_id,
-            now=now,
-        )
+        service = escape(desk.catalogue.name(row.service_code, who.language))
+
+        def notice(words: str) -> str:
+            return t("notify.agent_message", ref=report_id, service=service, text=words)
+
+        for piece in in_pieces(notice, text):
+            outbox.enqueue(
+                s,
+                chat_id=who.chat_id,
+                text=piece,
+                purpose=OutboxPurpose.AGENT_MESSAGE,
+                report_id=report_id,
+                now=now,
+            )
     return Relayed(report_id)
 
 
@@ -82,19 +85,40 @@ async def resident_to_agents(
     )
     chat = desk.catalogue.get(row.service_code).agents_chat_id
     if chat is not None:
-        outbox.enqueue(
-            s,
-            chat_id=chat,
-            text=desk.texts.get(
-                desk.lang,
-                "card.resident_message",
-                ref=report_id,
-                name=escape(who.first_name or "?"),
-                text=escape(text),
-            ),
-            purpose=OutboxPurpose.RESIDENT_MESSAGE,
-            report_id=report_id,
-            reply_to_card=True,
-            now=now,
-        )
+        name = escape(who.first_name or "?")
+
+        def message(words: str) -> str:
+            return desk.texts.get(
+                desk.lang, "card.resident_message", ref=report_id, name=name, text=words
+            )
+
+        for piece in in_pieces(message, text):
+            outbox.enqueue(
+                s,
+                chat_id=chat,
+                text=piece,
+                purpose=OutboxPurpose.RESIDENT_MESSAGE,
+                report_id=report_id,
+                reply_to_card=True,
+                now=now,
+            )
     return Relayed(report_id)
+
+
+def in_pieces(render: Callable[[str], str], text: str) -> list[str]:
+    """``render`` (a message around someone's escaped words) in as many messages as Telegram's
+    limit needs, each with its header, cut between words where it can: a long message is
+    neither refused by Telegram (and lost) nor shortened."""
+    room = max(TEXT_LIMIT - visible_length(render("")), 200)
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > room:
+        cut = max(rest.rfind(" ", room // 2, room + 1), rest.rfind("\n", room // 2, room + 1))
+        if cut < 0:  # one long word: cut it
+            pieces.append(rest[:room])
+            rest = rest[room:]
+        else:  # the space or line break at the cut is not needed any more
+            pieces.append(rest[:cut])
+            rest = rest[cut + 1 :]
+    pieces.append(rest)
+    return [render(escape(p)) for p in pieces]

@@ -243,9 +243,14 @@ async def mark_duplicate(
     if original_id == report_id:
         raise NotAllowed("agent.duplicate_of_itself")
     row = await _authorised(s, desk, by, report_id)
-    if await load(s, original_id) is None:
+    original = await load(s, original_id)
+    if original is None:
         raise NotAllowed("agent.unknown_report")
+    if original.service_code != row.service_code:  # the picker offers the service's own only
+        raise NotAllowed("agent.stale_button")
     old = row.status
+    if old is ReportStatus.DUPLICATE and row.duplicate_of == original_id:  # pressed twice
+        return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
     row.status, row.duplicate_of = ReportStatus.DUPLICATE, original_id
     chat = desk.catalogue.get(row.service_code).agents_chat_id
     rv = await _record(

@@ -19,6 +19,7 @@ from handlers import (
     report,
     stats,
 )
+from handlers.buttons import in_private
 
 #: The commands offered in Telegram's menu, in this order (descriptions: ``command.<name>``).
 COMMANDS = (
@@ -60,23 +61,30 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(metoo.on_press, pattern=r"^m:"))
     app.add_handler(CommandHandler("privacy", privacy.on_privacy, filters=private))
     app.add_handler(CommandHandler("stats", stats.on_stats, filters=private))
-    app.add_handler(CallbackQueryHandler(privacy.on_privacy_action, pattern=r"^p:"))
-    app.add_handler(CallbackQueryHandler(commands.on_language_choice, pattern=r"^l:"))
-    app.add_handler(CallbackQueryHandler(privacy.on_consent, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(in_private(privacy.on_privacy_action), pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(in_private(commands.on_language_choice), pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(in_private(privacy.on_consent), pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(questionnaire.on_press, pattern=r"^q:"))
     app.add_handler(CommandHandler("subscribe", engage.on_subscribe, filters=private))
     app.add_handler(CommandHandler("surveys", engage.on_surveys, filters=private))
-    app.add_handler(CallbackQueryHandler(engage.on_topic, pattern=r"^t:"))
-    app.add_handler(CallbackQueryHandler(engage.on_answer, pattern=r"^sv:"))
+    app.add_handler(CallbackQueryHandler(in_private(engage.on_topic), pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(in_private(engage.on_answer), pattern=r"^sv:"))
     app.add_handler(CommandHandler("idea", ideas.on_idea, filters=private))
     app.add_handler(CommandHandler("ideas", ideas.on_ideas, filters=private))
     app.add_handler(CallbackQueryHandler(ideas.on_press, pattern=r"^i:"))
-    app.add_handler(CallbackQueryHandler(report.on_draft_action, pattern=r"^d:"))
-    app.add_handler(CallbackQueryHandler(report.on_draft_action))  # anything else is stale
+    app.add_handler(CallbackQueryHandler(in_private(report.on_draft_action), pattern=r"^d:"))
+    app.add_handler(
+        CallbackQueryHandler(in_private(report.on_draft_action))
+    )  # anything else is stale
 
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, report.on_text))
-    app.add_handler(MessageHandler(private & filters.PHOTO, report.on_photo))
-    app.add_handler(MessageHandler(private & filters.LOCATION, report.on_location))
-    app.add_handler(MessageHandler(private & filters.COMMAND, commands.on_help))
-    app.add_handler(MessageHandler(private & ~filters.COMMAND, report.on_unsupported))
+    # A resident's edits are not new input (an edited description would become the address);
+    # a live location's moves are edits too, and pass in silence.
+    fresh, edited = filters.UpdateType.MESSAGE, filters.UpdateType.EDITED_MESSAGE
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(private & fresh & text, report.on_text))
+    app.add_handler(MessageHandler(private & fresh & filters.PHOTO, report.on_photo))
+    app.add_handler(MessageHandler(private & fresh & filters.LOCATION, report.on_location))
+    app.add_handler(MessageHandler(private & edited & ~filters.LOCATION, report.on_edited))
+    app.add_handler(MessageHandler(private & fresh & filters.COMMAND, commands.on_help))
+    app.add_handler(MessageHandler(private & fresh & ~filters.COMMAND, report.on_unsupported))
     app.add_error_handler(errors.on_error)

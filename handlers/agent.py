@@ -48,8 +48,8 @@ async def on_action(update: Update, ctx: Ctx) -> None:
                 )
             )
         elif action.verb is AgentVerb.DUPLICATE_OF:
-            await status.mark_duplicate(s, desk, by, action.report_id, int(action.arg), now)
-            ctx.later(lambda: q.answer(t("agent.done")))
+            dup = await status.mark_duplicate(s, desk, by, action.report_id, int(action.arg), now)
+            ctx.later(lambda: q.answer(t("agent.done") if dup.changed else t("agent.unchanged")))
         else:
             rv = await status.authorise(s, desk, by, action.report_id)
             if action.verb is AgentVerb.NOT_OURS:

@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
 from core import idea_answers, idea_cards, ideas
-from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb
+from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb, is_id
 from core.i18n import Translate
 from core.outbox import Buttons
 from core.status import NotAllowed
@@ -196,7 +196,7 @@ async def _agent_press(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaA
 
 
 def _int(arg: str) -> int:
-    if not arg.isdigit():
+    if not is_id(arg):
         raise NotAllowed("idea.stale_button")
     return int(arg)
 

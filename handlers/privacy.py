@@ -57,7 +57,9 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
             markup = inline([[(t("button.erase_confirm"), confirm)]])
             ctx.later(lambda: q.edit_message_text(t("privacy.erase_confirm"), reply_markup=markup))
         case PrivacyVerb.ERASE_CONFIRMED:
-            erased = await privacy.erase(ctx.session, ctx.desk, r.id, ctx.services.clock())
+            erased = await privacy.erase(
+                ctx.session, ctx.desk, r.id, ctx.services.clock(), update.update_id
+            )
             done = t("privacy.erased", n=erased.reports)
             ctx.later(lambda: q.edit_message_text(done))
             ctx.later(lambda: _remove(erased.photo_paths))

@@ -91,6 +91,12 @@ async def on_unsupported(update: Update, ctx: Ctx) -> None:
     await answer(ctx, intake, intake.say("report.unsupported"))
 
 
+async def on_edited(update: Update, ctx: Ctx) -> None:
+    """An edited message changes nothing (the bot may have moved on since): say how to correct."""
+    intake = await intake_of(update, ctx)
+    await answer(ctx, intake, intake.say("report.edited"))
+
+
 async def on_draft_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
