@@ -109,6 +109,9 @@ class NlpConfig(_Strict):
 class InboxConfig(_Strict):
     #: How many chats are processed side by side (each chat stays in order).
     concurrency: int = Field(default=8, ge=1, le=256)
+    #: Processed updates (as Telegram sent them: words, names, ids) are deleted after this
+    #: many days; they are kept only to recognise a redelivery and to look into a failure.
+    keep_days: int = Field(default=7, ge=1)
 
 
 class OutboxConfig(_Strict):

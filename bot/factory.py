@@ -66,6 +66,7 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
                 (s.code, s.idea_threshold) for s in config.services if s.idea_threshold
             ),
             idea_remind_days=config.ideas.remind_days,
+            inbox_keep_days=config.inbox.keep_days,
             link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
         ),
         clock=clock,

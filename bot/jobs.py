@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import campaigns, idea_answers, questionnaire, surveys
+from core import campaigns, idea_answers, inbox, questionnaire, surveys
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def default_jobs() -> list[Job]:
         Job("surveys", timedelta(seconds=60), surveys.start_due),
         Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
         Job("idea_reminders", timedelta(hours=1), idea_answers.remind_job),
+        Job("inbox_retention", timedelta(hours=1), inbox.forget_processed),
     ]
 
 

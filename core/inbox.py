@@ -7,16 +7,19 @@ chat, and an update's effects are committed together with its processed mark.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxUpdate
+
+if TYPE_CHECKING:
+    from core.services import Services
 
 MAX_ATTEMPTS = 3
 
@@ -140,3 +143,18 @@ async def count(s: AsyncSession, processed: bool | None = None) -> int:
     elif processed is False:
         q = q.where(InboxUpdate.processed_at.is_(None))
     return int(await s.scalar(q) or 0)
+
+
+async def forget_processed(svc: Services) -> int:
+    """Job: delete the updates processed more than ``inbox.keep_days`` ago. Telegram redelivers
+    an update for a day at most, and what it did is in the reports: the raw update (words,
+    names, ids) has no reason to stay. Updates not processed yet are kept, whatever their age."""
+    before = svc.clock() - timedelta(days=svc.settings.inbox_keep_days)
+    async with svc.writing() as s:
+        done = await s.execute(
+            delete(InboxUpdate)
+            .where(InboxUpdate.processed_at.is_not(None), InboxUpdate.processed_at < before)
+            .execution_options(synchronize_session=False)
+        )
+        await s.commit()
+    return int(getattr(done, "rowcount", 0) or 0)

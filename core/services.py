@@ -44,6 +44,8 @@ class Settings:
     idea_threshold: int = 25
     idea_thresholds: tuple[tuple[str, int], ...] = ()
     idea_remind_days: int = 3
+    #: Days a processed update stays in the inbox (``inbox.keep_days``).
+    inbox_keep_days: int = 7
     #: Signs the report links residents share (``core.metoo``); derived from the bot's token.
     link_secret: bytes = b"unset"
 

@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import inbox
+from core.services import Services
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from tests.conftest import Clock
+from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
 
 
 @pytest.fixture
@@ -51,3 +53,33 @@ async def test_pending_is_in_arrival_order(session: AsyncSession, clock: Clock) 
         await inbox.store(session, {"update_id": uid, "message": {"chat": {"id": 1}}}, clock())
     await session.commit()
     assert [p.update_id for p in await inbox.pending(session)] == [3, 1, 2]
+
+
+async def test_processed_updates_are_forgotten_after_keep_days(
+    svc: Services,  # noqa: F811
+    clock: Clock,
+) -> None:
+    """Raw updates hold residents' words: once processed, they go after ``inbox.keep_days``
+    (7 by default); those still waiting stay whatever their age."""
+    async with svc.sessions() as s:
+        for uid in (1, 2, 3):
+            await inbox.store(s, {"update_id": uid, "message": {"chat": {"id": uid}}}, clock())
+        await s.commit()
+        old, waiting, _ = await inbox.pending(s)
+        await inbox.mark_processed(s, old.id, clock(), None)
+        await s.commit()
+    clock.advance(days=6)
+    async with svc.sessions() as s:
+        (_, recent) = await inbox.pending(s)
+        await inbox.mark_processed(s, recent.id, clock(), None)
+        await s.commit()
+    assert await inbox.forget_processed(svc) == 0
+    clock.advance(days=1, seconds=1)
+    assert await inbox.forget_processed(svc) == 1  # processed 7 days ago
+    async with svc.sessions() as s:
+        assert await inbox.count(s) == 2 and await inbox.count(s, processed=False) == 1
+        assert waiting in await inbox.pending(s)
+    clock.advance(days=30)
+    assert await inbox.forget_processed(svc) == 1  # the recent one in its turn, never the waiting
+    async with svc.sessions() as s:
+        assert await inbox.count(s) == 1
