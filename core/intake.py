@@ -193,10 +193,13 @@ class Intake:
     async def idea(self, text: str) -> list[Reply]:
         """/idea: with a text, propose it (similar published ideas offered first); alone, ask
         for the text."""
+        d = await self._draft()
+        if d is not None and d.step not in (Step.IDEA_TEXT, Step.IDEA) and d.data:
+            # A report is being written: /idea does not throw it away behind the resident's
+            # back. It stays; its current question is asked again.
+            return [Reply(self.t("idea.report_in_progress")), *await self._prompt(d)]
         if not any(c.isalnum() for c in text):
-            await self._draft()
             return await self._prompt(await self._save(Step.IDEA_TEXT, {}))
-        await self._draft()
         return await self._idea(await self._classified({}, text.strip()), explicit=True)
 
     async def _describe(self, data: dict[str, Any], text: str, new: bool) -> list[Reply]:

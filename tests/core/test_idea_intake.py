@@ -97,3 +97,19 @@ async def test_slash_idea_alone_asks_for_the_text_then_sends_it(svc: Services) -
         await s.commit()
         idea = await s.scalar(select(Idea))
     assert "#1" in thanks.text and idea is not None and "pluie" in idea.text
+
+
+async def test_idea_during_a_report_keeps_the_report(svc: Services) -> None:
+    """/idea in the middle of a report does not throw the report away: the resident is told,
+    and asked the report's current question again."""
+    async with svc.sessions() as s:
+        it = await _intake(svc, s)
+        (sug,) = await it.text("fuite d'eau rue des Lilas")
+        place = await it.press(_data(sug, "d:ok:"))
+        assert place[0].ask_location
+        told, again = await it.idea("des bancs au parc")
+        assert "signalement en cours" in told.text and "/cancel" in told.text
+        assert again.ask_location  # still at the place step
+        await it.text("3 rue des Lilas")  # the report goes on where it was
+        await s.commit()
+        assert await s.scalar(select(Idea)) is None
