@@ -20,6 +20,7 @@ from core.drafts import DraftState, Step
 from core.prompts import Prompts, Reply
 from core.residents import ResidentRef
 from core.services import Services
+from nlp.redact import redact
 from nlp.types import Classification, Intent
 
 #: How alike a published idea must be (``nlp.similarity``, 0..1) to be offered instead.
@@ -117,12 +118,13 @@ class Intake:
         data.update(
             photo_file_id=photo.file_id, photo_unique_id=photo.unique_id, photo_path=photo.path
         )
-        if (
-            caption
-            and any(c.isalnum() for c in caption)
-            and (draft is None or not data.get("text"))
-        ):
-            return await self._describe(data, caption.strip(), new=draft is None)
+        words = caption.strip() if caption and any(c.isalnum() for c in caption) else ""
+        if words and (draft is None or not data.get("text")):
+            return await self._describe(data, words, new=draft is None)
+        if words:  # the description is there already: the caption adds to it, not replaces it
+            lang = str(data.get("lang") or self.lang)
+            data["text"] = f"{data['text']}\n{words}"
+            data["redacted"] = f"{data.get('redacted') or ''}\n{redact(words, lang)}".lstrip()
         if draft is None or draft.step is Step.DESCRIBE:
             return await self._prompt(await self._save(Step.DESCRIBE, data))
         if draft.step is Step.PHOTO:
@@ -230,8 +232,8 @@ class Intake:
         """What the classification tells, kept in the draft."""
         service = c.service if c.service in self.svc.catalogue else "other"
         redacted = c.redacted or text
-        if len(text) > CLASSIFY_CHARS:
-            redacted = redacted + text[CLASSIFY_CHARS:]
+        if len(text) > CLASSIFY_CHARS:  # the classifier read (and masked) only the beginning
+            redacted = redact(text, c.lang)
         data.update(
             text=text,
             lang=c.lang,

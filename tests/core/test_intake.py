@@ -118,3 +118,32 @@ async def test_bad_coordinates_are_refused(svc: Services) -> None:
         it = await _intake(svc, s)
         (bad,) = await it.location(123.0, 4.0)
     assert "pas valide" in bad.text
+
+
+async def test_personal_data_is_masked_beyond_what_the_classifier_reads(svc: Services) -> None:
+    """The classifier reads the first 2,000 characters of a long message; agents must not see
+    a phone number written after them."""
+    text = "Fuite d'eau rue des Lilas. " + "Ça coule toujours. " * 120 + "Appelez le 06 12 34 56 78"
+    async with svc.sessions() as s:
+        it = await _intake(svc, s)
+        await it.text(text)
+        await s.commit()
+        draft = await it._draft()
+    assert draft is not None and draft.data["text"] == text  # the resident keeps her words
+    assert "06 12 34 56 78" not in draft.data["redacted"]
+    assert draft.data["redacted"].endswith("Appelez le [téléphone]")
+
+
+async def test_a_photo_caption_adds_to_the_description(svc: Services) -> None:
+    async with svc.sessions() as s:
+        it = await _intake(svc, s)
+        (sug,) = await it.text("fuite d'eau")
+        await it.press(_data(sug, "d:ok:"))
+        await it.text("3 rue des Lilas")
+        (summary,) = await it.photo(
+            Photo("F1", "U1", None), "ça mouille tout, appelez le 0612345678"
+        )
+        assert "eau\nça mouille tout" in summary.text  # the caption is not lost
+        draft = await it._draft()
+    assert draft is not None and "[téléphone]" in draft.data["redacted"]
+    assert "0612345678" not in draft.data["redacted"]
