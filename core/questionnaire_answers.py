@@ -19,9 +19,11 @@ from core.desk import Desk
 from core.i18n import Translate
 from core.outbox import Buttons
 from core.prompts import Reply
+from core.relay import in_pieces
 from core.reports import first_photo, load
 from core.residents import ResidentRef
 from core.views import view
+from nlp.redact import redact
 from storage.enums import (
     ActorKind,
     OutboxPurpose,
@@ -32,7 +34,6 @@ from storage.enums import (
 )
 from storage.models import OutboxMessage, Questionnaire, Report, ReportEvent, Resident
 
-COMMENT_MAX = 2000
 YES, NO, UNKNOWN = QuestionnaireAnswer.YES, QuestionnaireAnswer.NO, QuestionnaireAnswer.UNKNOWN
 
 
@@ -298,7 +299,7 @@ async def comment(
         return t("questionnaire.not_for_you")
     if q.comment is not None:
         return t("questionnaire.already")
-    words = text.strip()[:COMMENT_MAX]
+    words = text.strip()  # whole: the agents get it in as many messages as it takes
     q.comment = words
     who = await s.get_one(Resident, resident.id)
     s.add(
@@ -313,20 +314,22 @@ async def comment(
     report = await load(s, q.report_id)
     chat = agents_chat(desk, report.service_code) if report else None
     if chat is not None:
-        outbox.enqueue(
-            s,
-            chat_id=chat,
-            text=desk.texts.get(
-                desk.lang,
-                "notice.comment",
-                ref=q.report_id,
-                name=escape(who.first_name or "?"),
-                rating=q.rating if q.rating is not None else "—",
-                text=escape(words),
-            ),
-            purpose=OutboxPurpose.RESIDENT_MESSAGE,
-            report_id=q.report_id,
-            reply_to_card=True,
-            now=now,
-        )
+        name = escape(who.first_name or "?")
+        rating = q.rating if q.rating is not None else "—"
+
+        def notice(piece: str) -> str:
+            return desk.texts.get(
+                desk.lang, "notice.comment", ref=q.report_id, name=name, rating=rating, text=piece
+            )
+
+        for piece in in_pieces(notice, redact(words, resident.language)):  # masked for agents
+            outbox.enqueue(
+                s,
+                chat_id=chat,
+                text=piece,
+                purpose=OutboxPurpose.RESIDENT_MESSAGE,
+                report_id=q.report_id,
+                reply_to_card=True,
+                now=now,
+            )
     return t("questionnaire.comment_thanks", ref=q.report_id)

@@ -14,6 +14,7 @@ from core.cards import TEXT_LIMIT, visible_length
 from core.desk import Desk
 from core.reports import load, reporter
 from core.status import AgentRef, NotAllowed
+from nlp.redact import redact
 from storage.enums import ActorKind, OutboxPurpose
 from storage.models import ReportEvent
 
@@ -92,7 +93,7 @@ async def resident_to_agents(
                 desk.lang, "card.resident_message", ref=report_id, name=name, text=words
             )
 
-        for piece in in_pieces(message, text):
+        for piece in in_pieces(message, redact(text, who.language)):  # agents see it masked
             outbox.enqueue(
                 s,
                 chat_id=chat,

@@ -145,21 +145,30 @@ async def test_rating_then_a_comment_reaches_the_agents(svc: Services, clock: Cl
     async with svc.sessions() as s:
         me = await resident(s, svc, 71)
         said = await questionnaire_answers.comment(
-            s, svc.desk, me, 4242, "  Toujours une flaque  ", clock()
+            s,
+            svc.desk,
+            me,
+            4242,
+            "  Toujours une flaque. " + "Rien ne bouge. " * 300 + "06 12 34 56 78",
+            clock(),
         )
         not_a_prompt = await questionnaire_answers.comment(s, svc.desk, me, 1, "x", clock())
         await s.commit()
     assert said is not None and "transmis" in said and not_a_prompt is None
     async with svc.sessions() as s:
         q = await s.get_one(Questionnaire, qid)
-        relayed = (await outbox_to(s, WATER_CHAT))[-1]
+        relayed, rest = (await outbox_to(s, WATER_CHAT))[-2:]
         me = await resident(s, svc, 71)
         twice = await questionnaire_answers.comment(s, svc.desk, me, 4242, "encore", clock())
-    assert q.comment == "Toujours une flaque"
+    assert q.comment.startswith("Toujours une flaque") and q.comment.endswith("06 12 34 56 78")
     assert (
         "Toujours une flaque" in relayed.payload["text"] and "note 2/5" in relayed.payload["text"]
     )
     assert relayed.payload["reply_to_card"]
+    # Too long for one message (4,500 characters): the rest follows, nothing cut; the agents
+    # see the phone number masked, the resident keeps it.
+    assert "note 2/5" in rest.payload["text"] and rest.payload["text"].endswith("[téléphone]")
+    assert all(len(r.payload["text"]) <= 4096 for r in (relayed, rest))
     assert twice == "Vous avez déjà répondu, merci !"
     assert (await press(svc, 71, SKIP, qid)).alert
 

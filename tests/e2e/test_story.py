@@ -61,9 +61,9 @@ async def test_whole_story_in_french(env: Env) -> None:
     assert "On arrive à 14h." in relayed and "#1" in relayed
 
     notice = api.last_message_id(MARIE.user_id)
-    await s.say(MARIE, "Merci, je serai là", reply_to=notice)
+    await s.say(MARIE, "Merci, je serai là, sonnez au 06 12 34 56 78", reply_to=notice)
     back = api.of("sendMessage", WATER_CHAT)[-1]
-    assert "Merci, je serai là" in back.params["text"]
+    assert "Merci, je serai là, sonnez au [téléphone]" in back.params["text"]  # masked
     assert back.params["reply_parameters"]["message_id"] == card.result["message_id"]
 
     await s.press(WATER_AGENT_P, WATER_CHAT, "a:res:1")
