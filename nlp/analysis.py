@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .catalogue import check_services, ranked, restrict
+from .intent import settle
 from .langid import LanguageIdentifier
 from .lexicon import Lexicon
 from .places import PlaceFinder
@@ -55,7 +56,7 @@ class Analyser:
             service=service,
             confidence=round(confidence, 4),
             alternatives=tuple((s, round(p, 4)) for s, p in best[1 : 1 + N_ALTERNATIVES]),
-            intent=intent,
+            intent=settle(text[:MAX_CHARS], intent, probs, bool(reasons)),
             lang=lang,
             urgent=bool(reasons),
             urgency_reasons=reasons,

@@ -9,6 +9,7 @@ learnt from a few hundred examples).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from .text import fold
@@ -98,3 +99,23 @@ def rule_intent(text: str, has_service_cue: bool) -> Intent:
     if scores[best] <= 0.5 and has_service_cue:
         return Intent.REPORT
     return best
+
+
+#: Up to this many words, a message with no cue of small talk, idea or question that clearly
+#: names a service's problem is a report ("Pothole", "lampadaire grillé", "missed bin").
+TERSE_WORDS = 6
+
+
+def settle(text: str, intent: Intent, service_probs: Mapping[str, float], urgent: bool) -> Intent:
+    """The intent, corrected where the model errs in ways that cost a resident most: a danger
+    is always reported, and a problem named in a few words is a report, not small talk (the
+    intent model learnt that short messages are mostly greetings, and the bot answers small
+    talk with a greeting instead of taking the report)."""
+    if intent is Intent.REPORT:
+        return intent
+    if urgent and intent is Intent.OTHER:
+        return Intent.REPORT
+    named = max((p for s, p in service_probs.items() if s != "other"), default=0.0)
+    if named >= 0.5 and len(text.split()) <= TERSE_WORDS and not any(_rule_scores(text)):
+        return Intent.REPORT
+    return intent

@@ -11,7 +11,7 @@ from nlp.corpus import Sample
 from nlp.crossval import cross_validate, fold_of
 from nlp.evaluate import render, score
 from nlp.features import features, intent_features
-from nlp.intent import rule_scores
+from nlp.intent import rule_scores, settle
 from nlp.pipeline import SpacyClassifier
 from nlp.train import TrainConfig
 from nlp.types import Classification, Intent
@@ -140,9 +140,30 @@ def test_intent_features_are_apart_from_service_features() -> None:
         ("No water since 2pm on Mill Road, any idea what is going on?", "en", Intent.QUESTION),
         ("le lampadaire devant le 12 est cassé depuis une semaine", "fr", Intent.REPORT),
         ("bins not emptied on our street for two weeks", "en", Intent.REPORT),
+        # A problem named in a few words is a report, not small talk; greetings stay other.
+        ("Pothole", "en", Intent.REPORT),
+        ("Streetlight out", "en", Intent.REPORT),
+        ("nid de poule", "fr", Intent.REPORT),
+        ("fuite", "fr", Intent.REPORT),
+        ("merci", "fr", Intent.OTHER),
+        ("Hello", "en", Intent.OTHER),
+        ("parking?", "en", Intent.QUESTION),
     ],
 )
 def test_shipped_model_intents(
     model: SpacyClassifier, text: str, lang: str, intent: Intent
 ) -> None:
     assert model.classify(text, lang).intent == intent
+
+
+def test_settle_keeps_cues_and_reports_terse_problems() -> None:
+    water = {"water": 0.9, "other": 0.1}
+    unsure = {"water": 0.3, "roads": 0.3, "other": 0.4}
+    assert settle("fuite", Intent.OTHER, water, urgent=False) is Intent.REPORT
+    assert settle("fuite", Intent.OTHER, unsure, urgent=False) is Intent.OTHER
+    assert settle("merci", Intent.OTHER, water, urgent=False) is Intent.OTHER  # small talk cue
+    assert settle("une idée : fontaine", Intent.IDEA, water, urgent=False) is Intent.IDEA
+    long = "the water in the fountain at the park is lovely and we all enjoy it there"
+    assert settle(long, Intent.OTHER, water, urgent=False) is Intent.OTHER  # not terse
+    assert settle(long, Intent.OTHER, unsure, urgent=True) is Intent.REPORT  # a danger
+    assert settle(long, Intent.QUESTION, unsure, urgent=True) is Intent.QUESTION
