@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bot.config import OutboxConfig
 from bot.fake_telegram import Call, FakeBotApi, RateLimit
 from bot.outbox_worker import batch_for
 from storage.db import create_engine
@@ -54,7 +55,7 @@ def write_config(
 ) -> Path:
     # --at-least-once: a broadcast in doubt after the kill is sent again (perhaps twice, never
     # lost) instead of being left unknown (never twice, perhaps lost): outbox.resend_in_doubt.
-    resend = '"card", "status", "agent_message", "resident_message", "notice"'
+    resend = ", ".join(f'"{p.value}"' for p in OutboxConfig().resend_in_doubt)  # the default
     if at_least_once:
         resend += ', "broadcast"'
     cfg = tmp / "bench.toml"

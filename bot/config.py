@@ -123,15 +123,13 @@ class OutboxConfig(_Strict):
     #: What a crash does to a message that may or may not have reached Telegram (the Bot API
     #: cannot say): these purposes are sent again (at-least-once: perhaps twice, never lost),
     #: the others are left ``unknown`` (at-most-once: never twice, perhaps lost). Card edits
-    #: are always sent again: a second one changes nothing. By default a ticket's conversation
-    #: is at-least-once, while pushes to many residents (questionnaires, surveys, broadcasts)
-    #: are at-most-once: a question or a campaign twice reads as spam.
+    #: are always sent again: a second one changes nothing. By default every message about a
+    #: ticket, an idea or a resident's own questions (cards, words, "is it fixed?", consent) is
+    #: at-least-once: losing one breaks a conversation, while a duplicate shows as a glitch in
+    #: one chat (a second answer to the same question is refused anyway). Surveys and
+    #: broadcasts, pushed to thousands at once, are at-most-once: twice reads as spam.
     resend_in_doubt: list[OutboxPurpose] = [
-        OutboxPurpose.CARD,
-        OutboxPurpose.STATUS,
-        OutboxPurpose.AGENT_MESSAGE,
-        OutboxPurpose.RESIDENT_MESSAGE,
-        OutboxPurpose.NOTICE,
+        p for p in OutboxPurpose if p not in (OutboxPurpose.SURVEY, OutboxPurpose.BROADCAST)
     ]
 
 
