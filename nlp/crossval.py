@@ -3,7 +3,8 @@
 The held-out ``test`` split is never read here. Each fold is a hash of the folded text (another
 part of the digest than :func:`nlp.corpus.split_of`), so folds are stable and identical texts
 stay together. Per fold, both languages are trained the way ``nlp train`` trains its final
-model (same features, epochs, noisy copies, vector head), and calibrated the same way, nested:
+model (same features, epochs, noisy copies, vector head, character model), and calibrated the
+same way, nested:
 the calibration of outer fold ``f`` is fitted on out-of-fold scores of the other folds only,
 each scored by a model trained without ``f`` and without that fold (the model that leaves out
 ``{f, g}`` serves both outer folds ``f`` and ``g``, so k(k+1)/2 models per language are
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .calibration import Calibration, Distribution, fit_calibration
+from .charngram import CharNgramModel
 from .corpus import Sample, fold_of, load_corpus
 from .langid import LanguageIdentifier
 from .train import Head, TrainConfig, fit_language, held_out_distributions
@@ -71,11 +73,14 @@ def cross_validate(
         held = [s for s in pool if fold_of(s.text, k) == f]
         pipelines: dict[str, Any] = {}
         heads: dict[str, Head] = {}
+        chars: dict[str, CharNgramModel] = {}
         for lang in LANGUAGES:
-            part = [s for s in fit if s.lang == lang]
-            pipelines[lang], head = fit_language(part, lang, cfg, tables[lang])
-            if head is not None:
-                heads[lang] = head
+            learnt = fit_language([s for s in fit if s.lang == lang], lang, cfg, tables[lang])
+            pipelines[lang] = learnt.nlp
+            if learnt.head is not None:
+                heads[lang] = learnt.head
+            if learnt.char is not None:
+                chars[lang] = learnt.char
         clf = SpacyClassifier(
             pipelines,
             {
@@ -84,6 +89,7 @@ def cross_validate(
             },
             langid=LanguageIdentifier.train((s.text, s.lang) for s in fit),
             heads=heads,
+            chars=chars,
         )
         for lang in cfg.langs:
             test = [s for s in held if s.lang == lang]

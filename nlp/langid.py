@@ -17,6 +17,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .text import STOPWORDS, fold
@@ -81,14 +83,15 @@ MIXED_MIN_WORDS = 4
 MIXED_MARGIN_PER_WORD = 1.5
 
 
-def _grams(folded: str) -> Iterable[str]:
+def _grams(folded: str) -> list[str]:
+    """Each word's 1- to 4-grams, the word padded by spaces (a lone space is no gram)."""
+    out: list[str] = []
     for word in _WORD.findall(folded):
         padded = f" {word} "
-        for n in range(1, MAX_GRAMS + 1):
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                if gram != " ":
-                    yield gram
+        out.extend(word)
+        for n in range(2, MAX_GRAMS + 1):
+            out.extend([padded[i : i + n] for i in range(len(padded) - n + 1)])
+    return out
 
 
 class LanguageIdentifier:
@@ -97,6 +100,9 @@ class LanguageIdentifier:
     def __init__(self, profile: dict[str, dict[str, float]] | None = None) -> None:
         self._logp = profile or {}
         self._unseen = {lang: min(p.values()) - 1.0 for lang, p in self._logp.items() if p}
+        # A batch asks twice per message (its language, then whether it is mixed): the
+        # hint-free scores are kept for the last messages read (the hint is added after).
+        self._text_scores = lru_cache(maxsize=8192)(self._scores_of)
 
     @classmethod
     def train(cls, samples: Iterable[tuple[str, str]], keep: int = 12000) -> LanguageIdentifier:
@@ -128,6 +134,12 @@ class LanguageIdentifier:
 
     def scores(self, text: str, hint: str | None = None) -> dict[str, float]:
         """Log-odds-like score per language (higher is likelier)."""
+        scores = dict(self._text_scores(text))
+        if hint in scores:
+            scores[hint] += PRIOR_WEIGHT
+        return scores
+
+    def _scores_of(self, text: str) -> dict[str, float]:
         folded = fold(text)
         scores = dict.fromkeys(LANGUAGES, 0.0)
         if self._logp:
@@ -136,14 +148,12 @@ class LanguageIdentifier:
                 logp = self._logp.get(lang, {})
                 unseen = self._unseen.get(lang, -12.0)
                 # Scaled down: n-grams overlap, so raw naive Bayes is overconfident.
-                scores[lang] += 0.25 * sum(logp.get(g, unseen) for g in grams)
+                scores[lang] += 0.25 * sum(map(logp.get, grams, repeat(unseen, len(grams))))
         for word in _WORD.findall(folded):
             for lang in LANGUAGES:
                 if (word in STOPWORDS[lang] and len(word) > 1) or word in _CUES[lang]:
                     scores[lang] += 1.5
         scores["fr"] += 1.0 * min(3, len(_FR_MARKS.findall(text)))
-        if hint in scores:
-            scores[hint] += PRIOR_WEIGHT
         return scores
 
     def is_mixed(self, text: str) -> bool:

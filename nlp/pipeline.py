@@ -11,6 +11,7 @@ from typing import Any
 
 from .analysis import MAX_CHARS, Analyser
 from .calibration import Calibration
+from .charngram import CHAR_FILE, CharNgramModel
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .intent import rule_scores
 from .langid import LanguageIdentifier
@@ -50,10 +51,12 @@ class SpacyClassifier:
         streets_csv: Path | None = None,
         langid: LanguageIdentifier | None = None,
         heads: dict[str, tuple[VectorTable, VectorHead]] | None = None,
+        chars: dict[str, CharNgramModel] | None = None,
     ) -> None:
         self.pipelines = pipelines
         self.calibrations = calibrations
         self.heads = heads or {}
+        self.chars = chars or {}
         self.analyser = Analyser(services, langid, streets_csv)
 
     @classmethod
@@ -78,7 +81,9 @@ class SpacyClassifier:
                    VectorHead.load(model_dir / f"{lang}.{HEAD_FILE}"))
             for lang in LANGUAGES if (model_dir / f"{lang}.{HEAD_FILE}").is_file()
         }  # fmt: skip
-        return cls(pipelines, calibrations, services, streets_csv, langid, heads)
+        chars = {lang: CharNgramModel.load(path) for lang in LANGUAGES
+                 if (path := model_dir / f"{lang}.{CHAR_FILE}").is_file()}  # fmt: skip
+        return cls(pipelines, calibrations, services, streets_csv, langid, heads, chars)
 
     def classify(self, text: str, lang: str | None = None) -> Classification:
         return self.classify_many([text], [lang])[0]
@@ -121,9 +126,13 @@ class SpacyClassifier:
         if lang in self.heads and items:
             table, head = self.heads[lang]
             votes = list(head.predict(table.embed_many([it.text for it in items])))
+        char_votes: list[dict[str, float] | None] = [None] * len(items)
+        if lang in self.chars and items:
+            char_votes = list(self.chars[lang].predict([it.text for it in items]))
         intent = self._scores(lang, "intent", items)
-        return [self._finish(lang, it, sv, hv, iv)
-                for it, sv, hv, iv in zip(items, service, votes, intent, strict=True)]  # fmt: skip
+        return [self._finish(lang, it, sv, hv, cv, iv)
+                for it, sv, hv, cv, iv in zip(items, service, votes, char_votes, intent,
+                                              strict=True)]  # fmt: skip
 
     def _scores(self, lang: str, pipe_name: str, items: list[Message]) -> list[dict[str, float]]:
         pipe = self.pipelines[lang].get_pipe(pipe_name)
@@ -135,11 +144,11 @@ class SpacyClassifier:
 
     def _finish(
         self, lang: str, item: Message, service: dict[str, float],
-        head: dict[str, float] | None, intent: dict[str, float],
+        head: dict[str, float] | None, char: dict[str, float] | None, intent: dict[str, float],
     ) -> Scored:  # fmt: skip
         cues: dict[str, float] = item.user_data[LEX_KEY]
         model_probs = {s: service.get(s, 0.0) for s in DEFAULT_SERVICES}
-        probs = self.calibrations[lang].apply(model_probs, cues, head)
+        probs = self.calibrations[lang].apply(model_probs, cues, head, char)
         return Scored(probs, self._intent(item.text, intent))
 
     @staticmethod

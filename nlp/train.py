@@ -1,4 +1,6 @@
-"""Training: two spaCy pipelines (French, English), each with a service and an intent textcat.
+"""Training: two spaCy pipelines (French, English), each with a service and an intent textcat,
+beside them a character n-gram model per language (:mod:`nlp.charngram`) and the French vector
+head (:mod:`nlp.vectors`).
 
 Deterministic: the seed fixes thinc's and Python's generators, samples are read in a stable
 order and shuffled with a seeded :class:`random.Random`, and the split is a hash of the text.
@@ -6,9 +8,10 @@ Same data and seed give the same model, byte for byte in its predictions.
 
 Per language, ``train`` + ``dev`` are cut into :data:`CALIBRATION_FOLDS` folds by hash (the
 folds of :mod:`nlp.crossval`); one model per fold is trained on the other folds and scores the
-fold it left out, and the calibration (weights of the model, the vector head and the lexicon,
-and a bias per service: :mod:`nlp.calibration`) is fitted on those out-of-fold scores. The
-shipped model is then trained on all of ``train`` + ``dev``. ``test`` is never read here.
+fold it left out, and the calibration (weights of the model, the vector head, the character
+model and the lexicon, and a bias per service: :mod:`nlp.calibration`) is fitted on those
+out-of-fold scores. The shipped model is then trained on all of ``train`` + ``dev``. ``test`` is
+never read here.
 With ``augment_copies``, every model also learns from noisy, phone-typed copies of its training
 lines (:mod:`nlp.augment`); lines it scores are never augmented.
 """
@@ -20,12 +23,15 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from .augment import augment
 from .calibration import Distribution, fit_calibration
+from .charngram import CHAR_FILE, CharNgramModel
 from .corpus import Sample, fold_of, load_corpus, read_jsonl
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .langid import LanguageIdentifier
@@ -47,6 +53,7 @@ class TrainConfig:
     learn_rate: float = 0.002
     length: int = 2**16  # hashed feature buckets per textcat
     augment_copies: int = 1  # noisy copies of each training line (nlp.augment)
+    char_model: bool = True  # the character n-gram learner (nlp.charngram)
     langs: tuple[str, ...] = LANGUAGES
     log: Callable[[str], None] = field(default=print)
 
@@ -126,22 +133,42 @@ def fit_vector_head(table: VectorTable, samples: Sequence[Sample]) -> VectorHead
     return VectorHead.fit(x, [s.service for s in samples], DEFAULT_SERVICES)
 
 
+@dataclass(frozen=True)
+class Learners:
+    """What one language's fit produces: the spaCy pipeline (service and intent textcats), the
+    vector head (French) and the character n-gram model, each ``None`` when not trained."""
+
+    nlp: Any
+    head: Head | None
+    char: CharNgramModel | None
+
+
 def fit_language(
     samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None
-) -> tuple[Any, Head | None]:
-    """The textcats and the vector head (when ``table``) of one language, trained on
-    ``samples`` and their noisy copies."""
+) -> Learners:
+    """The textcats, the vector head (when ``table``) and the character model (when
+    ``cfg.char_model``) of one language, trained on ``samples`` and their noisy copies."""
     lines = list(samples) + augment(samples, cfg.seed, cfg.augment_copies)
-    nlp = train_language(lines, lang, cfg)
-    return nlp, ((table, fit_vector_head(table, lines)) if table is not None else None)
+    # The character model draws nothing at random, so it learns in another process beside the
+    # textcats (a thread would fight spaCy's training loop for the GIL): the same model, on the
+    # second core.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        char_job = (pool.submit(CharNgramModel.fit, [s.text for s in lines],
+                                [s.service for s in lines], DEFAULT_SERVICES)
+                    if cfg.char_model else None)  # fmt: skip
+        nlp = train_language(lines, lang, cfg)
+        head = (table, fit_vector_head(table, lines)) if table is not None else None
+        char = char_job.result() if char_job is not None else None
+    return Learners(nlp, head, char)
 
 
-def distributions(nlp: Any, head: Head | None, samples: Sequence[Sample],
-                  lang: str) -> list[Distribution]:  # fmt: skip
-    """What the calibration reads of each sample: model probabilities, cues, head vote."""
+def distributions(fit: Learners, samples: Sequence[Sample], lang: str) -> list[Distribution]:
+    """What the calibration reads of each sample: model probabilities, cues, the head's and the
+    character model's votes."""
     from .predict import service_distribution
 
-    return [service_distribution(nlp, make_doc(nlp, s.text, lang), head) for s in samples]
+    return [service_distribution(fit.nlp, make_doc(fit.nlp, s.text, lang), fit.head, fit.char)
+            for s in samples]  # fmt: skip
 
 
 def held_out_distributions(
@@ -155,8 +182,8 @@ def held_out_distributions(
     rest = [s for s, f in zip(samples, folds, strict=True) if f not in held]
     if not scored or not rest:
         return {}
-    nlp, head = fit_language(rest, lang, cfg, table)
-    return dict(zip(scored, distributions(nlp, head, [samples[i] for i in scored], lang),
+    fit = fit_language(rest, lang, cfg, table)
+    return dict(zip(scored, distributions(fit, [samples[i] for i in scored], lang),
                     strict=True))  # fmt: skip
 
 
@@ -210,17 +237,21 @@ def train(
         calibration = fit_calibration([scored[i] for i in sorted(scored)],
                                       [lines[i].service for i in sorted(scored)],
                                       DEFAULT_SERVICES)  # fmt: skip
-        final, head = fit_language(lines, lang, cfg, table)
-        final.meta["name"] = f"senscommun_{lang}"
-        final.meta["version"] = f"0.{MODEL_VERSION}.0"
-        final.to_disk(tmp / lang)
+        final = fit_language(lines, lang, cfg, table)
+        final.nlp.meta["name"] = f"senscommun_{lang}"
+        final.nlp.meta["version"] = f"0.{MODEL_VERSION}.0"
+        final.nlp.to_disk(tmp / lang)
+        head = final.head
         if head is not None:
             head[0].save(tmp / f"{lang}.{VECTORS_FILE}")
             head[1].save(tmp / f"{lang}.{HEAD_FILE}")
+        if final.char is not None:
+            final.char.save(tmp / f"{lang}.{CHAR_FILE}")
         meta["langs"][lang] = {
             "train": sum(s.split == "train" for s in pool),
             "dev": sum(s.split == "dev" for s in pool), "feedback": len(fit_extra),
-            "vector_head": head is not None, **calibration.to_dict(),
+            "vector_head": head is not None, "char_model": final.char is not None,
+            **calibration.to_dict(),
         }  # fmt: skip
         cfg.log(f"{lang}: {len(pool)} train+dev + {len(fit_extra)} feedback, "
                 f"calibration {calibration.to_dict()}")  # fmt: skip

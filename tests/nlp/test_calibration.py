@@ -4,6 +4,7 @@ scores, applied to the model, the vector head and the lexicon."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from nlp.calibration import (
     MIN_FIT_LINES,
@@ -29,7 +30,7 @@ def _dists(n: int, seed: int = 0) -> tuple[list[Distribution], list[str]]:
             probs = {"roads": 0.8, "cleanliness": 0.1, "other": 0.1}
         else:
             probs = {"roads": 0.2, "cleanliness": 0.1, "other": 0.7}
-        dists.append((probs, {}, None))
+        dists.append((probs, {}, None, None))
         gold.append(label)
     return dists, gold
 
@@ -39,7 +40,7 @@ def test_biases_correct_a_service_the_model_over_calls() -> None:
     before = Calibration()
     cal = fit_calibration(dists, gold, LABELS)
     assert cal.biases["roads"] < cal.biases["cleanliness"]
-    probs, _, _ = dists[gold.index("cleanliness")]
+    probs, _, _, _ = dists[gold.index("cleanliness")]
     assert max(before.apply(probs, {}), key=before.apply(probs, {}).get) == "roads"  # type: ignore[arg-type]
     after = cal.apply(probs, {})
     assert max(after, key=lambda s: after[s]) == "cleanliness"
@@ -75,3 +76,21 @@ def test_head_and_cues_move_the_scores() -> None:
     assert by_head["cleanliness"] > by_head["roads"]
     by_cue = cal.apply(model, {"roads": 2.0})
     assert by_cue["roads"] > by_cue["cleanliness"]
+
+
+def test_char_votes_get_a_weight_when_they_help() -> None:
+    """A character model that knows what the textcat confuses earns a weight of its own; the
+    lexicon keeps its floor."""
+    dists, gold = _dists(600)
+    helped: list[Distribution] = [
+        (probs, cues, head, {s: (0.8 if s == g else 0.1) for s in LABELS})
+        for (probs, cues, head, _), g in zip(dists, gold, strict=True)
+    ]
+    cal = fit_calibration(helped, gold, LABELS)
+    assert cal.char_weight > 0.5
+    assert cal.lexicon_weight >= MIN_LEXICON_WEIGHT * cal.model_weight - 1e-3
+    assert fit_calibration(dists, gold, LABELS).char_weight == 0.0  # no votes, no weight
+    probs, _, _, char = helped[gold.index("cleanliness")]
+    after = cal.apply(probs, {}, None, char)
+    assert max(after, key=lambda s: after[s]) == "cleanliness"
+    assert Calibration.from_dict(cal.to_dict()) == replace(cal, fit_nll=None, fit_ece=None)

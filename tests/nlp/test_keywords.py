@@ -132,3 +132,35 @@ def test_import_is_light() -> None:
     code = "import sys, nlp; nlp.load_classifier(kind='keywords'); print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("the robot at the corner is stuck on red", "roads"),
+        ("light globe gone on the pole outside 14", "lighting"),
+        ("the streetcar never showed up", "transport"),
+        ("faucet by the ball field won't shut off", "water"),
+        ("hooning up and down our street every night", "noise"),
+        ("curbside pickup skipped us again", "waste"),
+        ("someone's parked a ute across my driveway", "parking"),
+    ],
+)
+def test_regional_english_words(kw: KeywordClassifier, text: str, service: str) -> None:
+    """US, Australian, New Zealand and South African words for the same things (round 7)."""
+    assert kw.classify(text, "en").service == service
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "at_least"),
+    [
+        ("water leak on the pavement", "water", 4.0),  # "water" 1 + "leak" 3
+        ("dog droppings all over the path", "cleanliness", 3.0),
+        ("illegally parked van on the corner", "parking", 3.0),
+    ],
+)
+def test_a_longer_cue_never_hides_a_stronger_one(text: str, service: str, at_least: float) -> None:
+    """A multi-word cue counts once and hides the cues inside it: none may lower a score."""
+    from nlp.features import shared_lexicon
+
+    assert shared_lexicon().scores(text, "en")[service] >= at_least

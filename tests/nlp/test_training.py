@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nlp import load_classifier, model_exists
+from nlp.charngram import CHAR_FILE
 from nlp.commands import cmd_classify, register
 from nlp.corpus import Sample, split_of
 from nlp.pipeline import SpacyClassifier
@@ -54,6 +55,19 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     ]
     assert (tmp_path / "a" / "meta.json").is_file()
     assert model_exists(tmp_path / "a")
+
+
+def test_character_models_are_shipped_and_optional(tmp_path: Path) -> None:
+    clf = _tiny(tmp_path / "m")
+    assert set(clf.chars) == {"fr", "en"}
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    assert all(meta["langs"][lang]["char_model"] for lang in ("fr", "en"))
+    # A model of an earlier round (no character model) still loads and classifies.
+    for lang in ("fr", "en"):
+        (tmp_path / "m" / f"{lang}.{CHAR_FILE}").unlink()
+    older = SpacyClassifier.load(tmp_path / "m")
+    assert older.chars == {}
+    assert len(older.classify_many(PROBES)) == len(PROBES)
 
 
 def test_split_is_deterministic_and_stable() -> None:
