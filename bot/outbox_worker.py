@@ -109,6 +109,7 @@ class OutboxWorker(Worker):
                 everything=not self.postgres,
                 dead=dead,
                 resend=self.cfg.resend_in_doubt,
+                max_attempts=self.cfg.max_attempts,
             )
             await s.commit()
         if done.unknown:

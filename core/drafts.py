@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Draft
 
 
@@ -95,4 +96,4 @@ async def save(
 
 async def discard(s: AsyncSession, chat_id: int, user_id: int) -> bool:
     res = await s.execute(delete(Draft).where(Draft.chat_id == chat_id, Draft.user_id == user_id))
-    return bool(getattr(res, "rowcount", 0))
+    return rowcount(res) > 0

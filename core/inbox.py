@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import InboxUpdate
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ async def store_many(s: AsyncSession, raws: list[dict[str, Any]], now: datetime)
     ins = pg_insert(InboxUpdate) if dialect == "postgresql" else sqlite_insert(InboxUpdate)
     stmt = ins.values(rows).on_conflict_do_nothing(index_elements=["update_id"])
     res = await s.execute(stmt)
-    return int(getattr(res, "rowcount", 0) or 0)
+    return rowcount(res)
 
 
 @dataclass(frozen=True)
@@ -157,4 +158,4 @@ async def forget_processed(svc: Services) -> int:
             .execution_options(synchronize_session=False)
         )
         await s.commit()
-    return int(getattr(done, "rowcount", 0) or 0)
+    return rowcount(done)

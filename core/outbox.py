@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage.db import rowcount
 from storage.enums import CampaignState, OutboxKind, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage
 
@@ -237,7 +238,7 @@ class Recovered(NamedTuple):
 
     unknown: int  # in doubt, not resent (never sent twice)
     released: int  # only claimed, never on the wire: pending again
-    resent: int = 0  # in doubt, pending again: edits, and the purposes resent by policy
+    resent: int  # in doubt, pending again: edits, and the purposes resent by policy
 
 
 async def release_interrupted(
@@ -246,13 +247,15 @@ async def release_interrupted(
     everything: bool,
     dead: list[int] | None = None,
     resend: Collection[OutboxPurpose] = (),
+    max_attempts: int | None = None,
 ) -> Recovered:
     """After a crash: rows left SENDING may or may not have reached Telegram, which has no way
     to say which (no idempotency key). Edits of a card are idempotent (a second one is "not
     modified"), so they are pending again; so are the rows whose purpose is in ``resend``
     (``outbox.resend_in_doubt``: at-least-once, a duplicate rather than a loss). The others are
-    marked UNKNOWN and not resent (at-most-once). Rows only CLAIMED never left: they are
-    pending again.
+    marked UNKNOWN and not resent (at-most-once), and so is a row past ``max_attempts``: a
+    message whose sending kills the process must not take it down at every restart. Rows only
+    CLAIMED never left: they are pending again.
 
     ``everything``: this is the only worker (SQLite), so every claim is an orphan. Otherwise
     the claims of the ``dead`` workers (see ``bot.outbox_worker``), and any claim older than
@@ -265,6 +268,8 @@ async def release_interrupted(
     safe = OutboxMessage.kind == OutboxKind.EDIT_CARD
     if resend:
         safe = or_(safe, OutboxMessage.purpose.in_(list(resend)))
+    if max_attempts is not None:
+        safe = and_(safe, OutboxMessage.attempts < max_attempts)
     resent = await s.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == OutboxState.SENDING, orphan, safe)
@@ -287,7 +292,7 @@ async def release_interrupted(
         .values(state=OutboxState.PENDING, attempts=OutboxMessage.attempts - 1, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
-    return Recovered(_count(unknown), _count(released), _count(resent))
+    return Recovered(rowcount(unknown), rowcount(released), rowcount(resent))
 
 
 async def resend_unknown(s: AsyncSession, campaign_id: int) -> int:
@@ -300,11 +305,7 @@ async def resend_unknown(s: AsyncSession, campaign_id: int) -> int:
         .values(state=OutboxState.PENDING, claimed_by=None, last_error="sent again by the operator")
         .execution_options(synchronize_session=False)
     )
-    return _count(done)
-
-
-def _count(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(done)
 
 
 async def claim_owners(s: AsyncSession) -> list[int]:

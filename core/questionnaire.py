@@ -19,6 +19,7 @@ from core.callbacks import QuestionnaireAction, QuestionnaireVerb
 from core.desk import Desk
 from core.outbox import Buttons
 from core.services import Services
+from storage.db import rowcount
 from storage.enums import (
     OPEN_STATUSES,
     OutboxPurpose,
@@ -227,7 +228,7 @@ async def _send_one(
         .values(state=QuestionnaireState.SENT, sent_at=now)
         .execution_options(synchronize_session=False)
     )
-    if getattr(claimed, "rowcount", 0) != 1:
+    if rowcount(claimed) != 1:
         return 0
     report = await s.get(Report, q.report_id)
     who = await s.get(Resident, q.resident_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Subscription
 
 
@@ -34,7 +35,7 @@ async def toggle(s: AsyncSession, resident_id: int, topic: str, now: datetime) -
             Subscription.resident_id == resident_id, Subscription.topic == topic
         )
     )
-    if getattr(gone, "rowcount", 0):
+    if rowcount(gone):
         return False
     s.add(Subscription(resident_id=resident_id, topic=topic, created_at=now))
     await s.flush()

@@ -15,6 +15,11 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE touched (0 when the driver does not say)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 

@@ -226,6 +226,19 @@ async def test_conversation_messages_interrupted_mid_call_are_sent_again(rig: Ri
     assert (await rig.states())[-2:] == [OutboxState.UNKNOWN, OutboxState.PENDING]
 
 
+async def test_a_message_in_doubt_past_its_attempts_is_not_sent_again(rig: Rig) -> None:
+    """A message whose sending kills the process would take it down at every restart: past
+    ``max_attempts`` it stays unknown, even when its purpose is sent again."""
+    rig.worker.cfg = rig.worker.cfg.model_copy(update={"max_attempts": 2})
+    await rig.enqueue(9, "an answer", OutboxPurpose.AGENT_MESSAGE)
+    await rig.die_mid_call()  # first attempt
+    assert await rig.worker.recover() == 0
+    assert await rig.states() == [OutboxState.PENDING]
+    await rig.die_mid_call()  # second attempt: the last one
+    assert await rig.worker.recover() == 1
+    assert await rig.states() == [OutboxState.UNKNOWN]
+
+
 def test_limits_group_twenty_per_minute() -> None:
     t = FakeTime()
     limits = Limits(OutboxConfig(per_chat_interval_s=0, per_group_per_minute=20), t)
