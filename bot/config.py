@@ -140,6 +140,11 @@ class ServiceConfig(_Strict):
     agents: list[int] = Field(default_factory=list)
     #: Supports that put an idea on this service's agenda (default: ``ideas.support_threshold``).
     idea_threshold: int | None = Field(default=None, ge=1)
+    #: What the service handles, per language (published by the Open311 API).
+    description: dict[str, str] = Field(default_factory=dict)
+    #: Open311 keywords and group (default: the words of the description, no group).
+    keywords: list[str] = Field(default_factory=list)
+    group: str = ""
 
     @field_validator("code")
     @classmethod
@@ -285,6 +290,39 @@ def default_topics() -> list[TopicConfig]:
     ]
 
 
+#: What each default service handles (ARCHITECTURE.md's taxonomy), in French and English.
+_DEFAULT_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "cleanliness": (
+        "Déchets sauvages, rues sales, tags, déjections canines, dépôts sauvages",
+        "Litter, dirty streets, graffiti, dog fouling, illegal dumping",
+    ),
+    "waste": (
+        "Poubelles et collecte, tri, encombrants",
+        "Bins and collection, recycling, bulky items",
+    ),
+    "water": (
+        "Fuites, alimentation, pression, qualité, gaspillage d'eau",
+        "Leaks, supply, pressure, quality, waste of water",
+    ),
+    "roads": (
+        "Nids-de-poule, trottoirs, panneaux, feux de circulation",
+        "Potholes, pavements, signs, traffic lights",
+    ),
+    "lighting": ("Éclairage public, lampadaires", "Street lights"),
+    "transport": (
+        "Bus, tramways, arrêts, horaires, pistes cyclables",
+        "Buses, trams, stops, timetables, cycle lanes",
+    ),
+    "green_spaces": ("Parcs, arbres, aires de jeux", "Parks, trees, playgrounds"),
+    "noise": ("Bruit et nuisances", "Noise and nuisances"),
+    "parking": (
+        "Stationnement gênant, véhicules abandonnés",
+        "Illegal parking, abandoned vehicles",
+    ),
+    "culture": ("Bibliothèques, musées, événements", "Libraries, museums, events"),
+    "other": ("L'accueil général de la mairie", "The town's general desk"),
+}
+
 _DEFAULT_NAMES: dict[str, tuple[str, str]] = {
     "cleanliness": ("Propreté", "Cleanliness"),
     "waste": ("Déchets", "Waste"),
@@ -303,10 +341,46 @@ _DEFAULT_NAMES: dict[str, tuple[str, str]] = {
 def default_services() -> list[ServiceConfig]:
     """The default catalogue, with no agents configured."""
     return [
-        ServiceConfig(code=code, name={"fr": fr, "en": en})
+        ServiceConfig(
+            code=code,
+            name={"fr": fr, "en": en},
+            description=dict(zip(("fr", "en"), _DEFAULT_DESCRIPTIONS[code], strict=True)),
+        )
         for code, (fr, en) in _DEFAULT_NAMES.items()
         if code in DEFAULT_SERVICES
     ]
+
+
+class Open311Config(_Strict):
+    """The Open311 GeoReport v2 API (``/open311/v2/``): the town's reports as open data."""
+
+    enabled: bool = True
+    #: Publish the report's text, with personal data masked as agents see it. Off: the open
+    #: data has the service, the status, the place and the dates only.
+    publish_descriptions: bool = False
+    #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
+    contact: str = ""
+
+
+class DashboardConfig(_Strict):
+    """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
+
+    enabled: bool = True
+
+
+class WebConfig(_Strict):
+    #: The public address of the web pages (dashboard links, Open311 discovery); default:
+    #: ``webhook.public_url``. The dashboard needs one.
+    public_url: str = ""
+    open311: Open311Config = Open311Config()
+    dashboard: DashboardConfig = DashboardConfig()
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("must start with 'https://' (or 'http://' for a local test)")
+        return v.rstrip("/")
 
 
 class Config(_Strict):
@@ -323,6 +397,7 @@ class Config(_Strict):
     surveys: SurveysConfig = SurveysConfig()
     topics: list[TopicConfig] = Field(default_factory=default_topics)
     ideas: IdeasConfig = IdeasConfig()
+    web: WebConfig = WebConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -349,6 +424,11 @@ class Config(_Strict):
         if self.telegram.mode == "webhook" and not self.webhook.secret_token:
             raise ValueError("webhook.secret_token: required in webhook mode")
         return self
+
+    @property
+    def public_url(self) -> str:
+        """Where people reach the web pages: ``web.public_url``, else ``webhook.public_url``."""
+        return self.web.public_url or self.webhook.public_url.rstrip("/")
 
     def service(self, code: str) -> ServiceConfig:
         for s in self.services:

@@ -25,13 +25,22 @@ from handlers.context import BotData, Ctx
 from nlp import load_classifier
 from nlp.types import LANGUAGES
 from storage.db import create_engine, create_sessionmaker, is_sqlite
+from web.app import WebOptions
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
 
 
 def create_catalogue(config: Config) -> Catalogue:
     return Catalogue(
-        ServiceInfo(s.code, dict(s.name), s.agents_chat_id, frozenset(s.agents))
+        ServiceInfo(
+            s.code,
+            dict(s.name),
+            s.agents_chat_id,
+            frozenset(s.agents),
+            descriptions=dict(s.description),
+            keywords=tuple(s.keywords),
+            group=s.group,
+        )
         for s in config.services
     )
 
@@ -68,11 +77,27 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
             idea_remind_days=config.ideas.remind_days,
             inbox_keep_days=config.inbox.keep_days,
             link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
+            open_data=config.web.open311.enabled,
+            open_data_text=config.web.open311.publish_descriptions,
+            dashboard_login_url=(
+                f"{config.public_url}/dashboard/login" if web_options(config).dashboard else ""
+            ),
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),
         topics=tuple(Topic(t.code, dict(t.name)) for t in config.topics),
         write_gate=asyncio.Lock() if is_sqlite(config.database.url) else nullcontext(),
+    )
+
+
+def web_options(config: Config) -> WebOptions:
+    w = config.web
+    return WebOptions(
+        public_url=config.public_url,
+        open311=w.open311.enabled,
+        descriptions=w.open311.publish_descriptions,
+        contact=w.open311.contact,
+        dashboard=w.dashboard.enabled and bool(config.public_url),
     )
 
 

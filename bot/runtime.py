@@ -14,7 +14,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import TelegramError
 
 from bot.config import Config
-from bot.factory import App, create_application, create_services, sync_surveys
+from bot.factory import App, create_application, create_services, sync_surveys, web_options
 from bot.inbox_worker import InboxWorker
 from bot.inbox_writer import InboxWriter
 from bot.jobs import Jobs, default_jobs
@@ -26,6 +26,7 @@ from core.services import Clock, Services, utcnow
 from handlers import AGENT_COMMANDS, COMMANDS
 from storage.db import is_sqlite
 from storage.migrate import current_revision, upgrade
+from web.app import WebContext, add_routes
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +104,8 @@ class Runtime:
                 # time: the caller runs the jobs with ``jobs.run_once()``.
                 self.jobs.schedule(self.app.job_queue)
         if self.role != "worker":
-            if self.config.telegram.mode == "webhook":
-                await self._serve_webhook()
-            else:
+            await self._serve_http()
+            if self.config.telegram.mode == "polling":
                 self._polling = asyncio.create_task(self._poll(), name="polling")
         self.inbox.kick()  # what was stored but not processed before a restart
 
@@ -146,25 +146,29 @@ class Runtime:
         self.inbox.kick()
         self.outbox.kick()
 
-    async def _serve_webhook(self) -> None:
+    async def _serve_http(self) -> None:
+        """The aiohttp server: the webhook (webhook mode), /health, and the web routes."""
         wh = self.config.webhook
-        self.writer.start()
+        hooked = self.config.telegram.mode == "webhook"
+        if hooked:
+            self.writer.start()
         self.web = create_web_app(
-            wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store
+            wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store, hooked
         )
+        add_routes(self.web, WebContext(self.services, web_options(self.config), self.kick))
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, wh.listen, wh.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
-        if wh.public_url:
+        if hooked and wh.public_url:
             await self.app.bot.set_webhook(
                 wh.public_url.rstrip("/") + wh.path,
                 secret_token=wh.secret_token,
                 allowed_updates=Update.ALL_TYPES,
             )
         self.web[READY]["ready"] = True
-        log.info("webhook server listening on %s:%s%s", wh.listen, self.port, wh.path)
+        log.info("web server listening on %s:%s", wh.listen, self.port)
 
     async def _poll(self) -> None:
         """Polling mode: getUpdates feeds the same inbox as the webhook."""

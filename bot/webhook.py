@@ -1,4 +1,5 @@
-"""The aiohttp server: Telegram's webhook (stored in the inbox before 200) and /health."""
+"""The aiohttp server: Telegram's webhook (stored in the inbox before 200) and /health; ``web/``
+adds its routes (Open311, the agents' dashboard) beside them."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ def create_web_app(
     max_body: int,
     kick: Callable[[], None],
     store: Callable[[dict[str, Any]], Awaitable[None]],
+    webhook: bool = True,
 ) -> web.Application:
-    """``store`` commits one update (the group-committing :class:`InboxWriter` in production)."""
+    """``store`` commits one update (the group-committing :class:`InboxWriter` in production);
+    without ``webhook`` (polling mode) the server has no webhook route."""
     app = web.Application(client_max_size=max_body)
     app[READY] = {"ready": False}
     expected = secret.encode()
@@ -59,6 +62,7 @@ def create_web_app(
             return web.json_response({"status": "starting"}, status=503)
         return web.json_response({"status": "ok"})
 
-    app.router.add_post(path, telegram_update)
+    if webhook:
+        app.router.add_post(path, telegram_update)
     app.router.add_get("/health", health)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +17,16 @@ class ServiceInfo:
     names: dict[str, str]
     agents_chat_id: int | None
     agents: frozenset[int]
+    #: What the service handles, per language; Open311 keywords and group.
+    descriptions: dict[str, str] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+    group: str = ""
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()))
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or next(iter(self.descriptions.values()), "")
 
 
 class Catalogue:
@@ -46,6 +53,10 @@ class Catalogue:
 
     def is_agent(self, user_id: int, code: str) -> bool:
         return user_id in self.get(code).agents
+
+    def services_of(self, user_id: int) -> list[str]:
+        """The codes of the services ``user_id`` is an agent of."""
+        return [s.code for s in self if user_id in s.agents]
 
 
 async def sync_catalogue(s: AsyncSession, catalogue: Catalogue) -> None:

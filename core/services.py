@@ -48,6 +48,12 @@ class Settings:
     inbox_keep_days: int = 7
     #: Signs the report links residents share (``core.metoo``); derived from the bot's token.
     link_secret: bytes = b"unset"
+    #: Reports published as open data (the Open311 API), with their masked text or without:
+    #: /privacy says so.
+    open_data: bool = False
+    open_data_text: bool = False
+    #: The dashboard's login address (``{web.public_url}/dashboard/login``); "" when it is off.
+    dashboard_login_url: str = ""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import feedback, outbox, questionnaire
+from core.callbacks import AgentVerb
 from core.cards import card_buttons, card_text
 from core.desk import Desk
 from core.duplicates import co_reporter_ids
@@ -20,6 +21,14 @@ from core.reports import enqueue_card, first_photo, load, reporter
 from core.views import ReportView, view
 from storage.enums import ActorKind, OutboxKind, OutboxPurpose, ReportStatus
 from storage.models import Report, ReportEvent, Resident
+
+#: The status each agent's verb sets (the card's buttons, the dashboard's forms).
+VERB_STATUS = {
+    AgentVerb.ACK: ReportStatus.ACKNOWLEDGED,
+    AgentVerb.PROGRESS: ReportStatus.IN_PROGRESS,
+    AgentVerb.RESOLVE: ReportStatus.RESOLVED,
+    AgentVerb.REJECT: ReportStatus.REJECTED,
+}
 
 
 @dataclass(frozen=True)
@@ -43,12 +52,18 @@ class StatusChanged:
     changed: bool
 
 
-async def _authorised(s: AsyncSession, desk: Desk, by: AgentRef, report_id: int) -> Report:
+async def _authorised(
+    s: AsyncSession, desk: Desk, by: AgentRef, report_id: int, only_open: bool = False
+) -> Report:
+    """The report, if ``by`` may act on it; ``only_open``: and if it is still open (an action
+    from a page shown before someone closed it changes nothing)."""
     row = await load(s, report_id, for_update=True)
     if row is None:
         raise NotAllowed("agent.unknown_report")
     if not desk.catalogue.is_agent(by.telegram_user_id, row.service_code):
         raise NotAllowed("agent.not_allowed")
+    if only_open and not row.status.is_open:
+        raise NotAllowed("agent.closed")
     return row
 
 
@@ -175,9 +190,15 @@ async def refresh_card(
 
 
 async def change_status(
-    s: AsyncSession, desk: Desk, by: AgentRef, report_id: int, to: ReportStatus, now: datetime
+    s: AsyncSession,
+    desk: Desk,
+    by: AgentRef,
+    report_id: int,
+    to: ReportStatus,
+    now: datetime,
+    only_open: bool = False,
 ) -> StatusChanged:
-    row = await _authorised(s, desk, by, report_id)
+    row = await _authorised(s, desk, by, report_id, only_open)
     old = row.status
     if old == to:
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
@@ -198,12 +219,18 @@ async def change_status(
 
 
 async def move_to_service(
-    s: AsyncSession, desk: Desk, by: AgentRef, report_id: int, to_service: str, now: datetime
+    s: AsyncSession,
+    desk: Desk,
+    by: AgentRef,
+    report_id: int,
+    to_service: str,
+    now: datetime,
+    only_open: bool = False,
 ) -> StatusChanged:
     """ "Not ours": the report goes to ``to_service``, whose agents chat gets a new card."""
     if to_service not in desk.catalogue:
         raise NotAllowed("agent.unknown_service")
-    row = await _authorised(s, desk, by, report_id)
+    row = await _authorised(s, desk, by, report_id, only_open)
     old_status, old_service = row.status, row.service_code
     if old_service == to_service:
         return StatusChanged(view(row, await first_photo(s, row.id)), old_status, changed=False)
@@ -238,11 +265,17 @@ async def move_to_service(
 
 
 async def mark_duplicate(
-    s: AsyncSession, desk: Desk, by: AgentRef, report_id: int, original_id: int, now: datetime
+    s: AsyncSession,
+    desk: Desk,
+    by: AgentRef,
+    report_id: int,
+    original_id: int,
+    now: datetime,
+    only_open: bool = False,
 ) -> StatusChanged:
     if original_id == report_id:
         raise NotAllowed("agent.duplicate_of_itself")
-    row = await _authorised(s, desk, by, report_id)
+    row = await _authorised(s, desk, by, report_id, only_open)
     original = await load(s, original_id)
     if original is None:
         raise NotAllowed("agent.unknown_report")

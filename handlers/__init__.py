@@ -39,7 +39,7 @@ COMMANDS = (
 
 
 #: The commands offered in the agents chats' menu (descriptions: ``command.agents.<name>``).
-AGENT_COMMANDS = ("queue", "stats")
+AGENT_COMMANDS = ("queue", "stats", "dashboard")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:
@@ -51,6 +51,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))
     app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
+    app.add_handler(
+        CommandHandler("dashboard", agent.on_dashboard, filters=private | in_agents_chat)
+    )
 
     app.add_handler(CommandHandler("start", commands.on_start, filters=private))
     app.add_handler(CommandHandler("help", commands.on_help, filters=private))

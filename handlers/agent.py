@@ -4,24 +4,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden
 
-from core import outbox, priority, relay, reports, stats_views, status
+from core import dashboard_access, outbox, priority, relay, reports, stats_views, status
 from core.callbacks import AgentAction, AgentVerb
 from core.cards import card_buttons, duplicate_picker, service_picker
-from core.enums import ReportStatus
-from core.status import NotAllowed
+from core.status import VERB_STATUS, NotAllowed
 from handlers import ideas
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
-
-VERB_STATUS = {
-    AgentVerb.ACK: ReportStatus.ACKNOWLEDGED,
-    AgentVerb.PROGRESS: ReportStatus.IN_PROGRESS,
-    AgentVerb.RESOLVE: ReportStatus.RESOLVED,
-    AgentVerb.REJECT: ReportStatus.REJECTED,
-}
 
 
 async def on_action(update: Update, ctx: Ctx) -> None:
@@ -107,3 +100,40 @@ async def on_queue(update: Update, ctx: Ctx) -> None:
     ctx.later(
         lambda: msg.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
     )
+
+
+async def on_dashboard(update: Update, ctx: Ctx) -> None:
+    """/dashboard, in private or in an agents chat: a one-time login link, sent in private."""
+    user, msg = update.effective_user, update.effective_message
+    assert user is not None and msg is not None
+    texts = ctx.services.texts
+    lang = texts.pick(user.language_code)
+    t = texts.lang(lang)
+    base = ctx.services.settings.dashboard_login_url
+    if not base:
+        ctx.later(lambda: msg.reply_text(t("dashboard.off")))
+        return
+    by = agent_of(update)
+    try:
+        token = await dashboard_access.issue_login(
+            ctx.session, ctx.desk.catalogue, user.id, by.name, lang, ctx.services.clock()
+        )
+    except NotAllowed as exc:
+        refusal = t(exc.key)
+        ctx.later(lambda: msg.reply_text(refusal))
+        return
+    minutes = int(dashboard_access.LOGIN_TTL.total_seconds() // 60)
+    link = t("dashboard.link", url=f"{base}?token={token}", minutes=minutes)
+    in_group = msg.chat.type != ChatType.PRIVATE
+
+    async def send() -> None:
+        try:  # no preview: a preview would open the link, and spend it
+            await ctx.bot.send_message(user.id, link, disable_web_page_preview=True)
+        except Forbidden:  # they never opened a private chat with the bot
+            if in_group:
+                await msg.reply_text(t("dashboard.start_first"))
+            return
+        if in_group:
+            await msg.reply_text(t("dashboard.sent_private"))
+
+    ctx.later(send)

@@ -23,9 +23,13 @@ async def on_privacy(update: Update, ctx: Ctx) -> None:
     t = texts.lang(r.language)
     consent = await feedback.consent_of(ctx.session, r.id)
     _, consent_buttons = feedback.consent_question(texts, r.language)
-    body = "\n\n".join(
-        [t("privacy.body"), t("privacy.training_on" if consent else "privacy.training_off")]
-    )
+    parts = [t("privacy.body")]
+    settings = ctx.services.settings
+    if settings.open_data:
+        key = "privacy.open_data_text" if settings.open_data_text else "privacy.open_data"
+        parts.append(t(key))
+    parts.append(t("privacy.training_on" if consent else "privacy.training_off"))
+    body = "\n\n".join(parts)
     rows = [
         *consent_buttons,
         [(t("button.export"), PrivacyAction(PrivacyVerb.EXPORT).encode())],

@@ -51,7 +51,11 @@ def create_engine(url: str, busy_timeout_ms: int = 5_000) -> AsyncEngine:
                 except sqlite3.OperationalError:
                     # Another process holds the lock (migrating, say): if it already made the
                     # file WAL, there is nothing to do; otherwise say so.
-                    if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    # (The adapted cursor's own fetchone: what execute returns is the driver's
+                    # asynchronous cursor.)
+                    cur.execute("PRAGMA journal_mode")
+                    row = cur.fetchone()
+                    if row is None or str(row[0]).lower() != "wal":
                         raise
                 wal["set"] = True
             cur.execute("PRAGMA foreign_keys=ON")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 
@@ -117,3 +117,20 @@ def test_cli_reports_config_errors_in_one_line(
     assert main(["--config", str(p), "check-config"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("senscommun: config error: webhook.port:") and "\n" not in err
+
+
+def test_web_settings_default_and_fall_back_on_the_webhook_address(tmp_path: Path) -> None:
+    cfg = Config()
+    assert cfg.web.open311.enabled and not cfg.web.open311.publish_descriptions
+    assert cfg.public_url == ""
+    hooked = Config.model_validate({"webhook": {"public_url": "https://town.example/"}})
+    assert hooked.public_url == "https://town.example"
+    own = Config.model_validate(
+        {
+            "webhook": {"public_url": "https://a.example"},
+            "web": {"public_url": "https://b.example/"},
+        }
+    )
+    assert own.public_url == "https://b.example"
+    with pytest.raises(ConfigError, match=r"web\.public_url: must start with 'https://'"):
+        _load(tmp_path, '[web]\npublic_url = "town.example"')

@@ -34,8 +34,8 @@ def test_every_key_used_in_code_exists() -> None:
     pattern = re.compile(
         r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']|get\([^()]*?["']([a-z_]+\.[a-z_]+)["']"""
     )
-    for folder in ("core", "handlers", "bot"):
-        for path in (ROOT / folder).rglob("*.py"):
+    for folder in ("core", "handlers", "bot", "web"):
+        for path in [*(ROOT / folder).rglob("*.py"), *(ROOT / folder).rglob("*.html")]:
             for m in pattern.finditer(path.read_text(encoding="utf-8")):
                 used.add(m.group(1) or m.group(2))
     used = {k for k in used if not k.endswith(".")}

@@ -36,7 +36,7 @@ async def test_commands_in_both_languages_and_the_webhook(
     }
     assert set(agents) == {WATER_CHAT, ROADS_CHAT, DESK_CHAT}
     assert agents[WATER_CHAT][0] == ("queue", "Les signalements ouverts, les plus urgents d'abord")
-    assert [name for name, _ in agents[DESK_CHAT]] == ["queue", "stats"]
+    assert [name for name, _ in agents[DESK_CHAT]] == ["queue", "stats", "dashboard"]
     assert set(commands) == {"default", "en"}
     assert {c["command"] for c in commands["en"]} >= {
         "start",

@@ -1,0 +1,262 @@
+"""The agents' dashboard over HTTP: login links, sessions, isolation between services, forms
+refused when forged or stale, the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from bot.factory import create_services
+from core import dashboard_access, privacy
+from core.catalogue import sync_catalogue
+from core.services import Services
+from storage.enums import ReportStatus
+from storage.migrate import upgrade
+from storage.models import AgentLogin, AgentSession, OutboxMessage, Report
+from tests.conftest import ROADS_AGENT, WATER_AGENT, Clock, make_config
+from tests.web.conftest import report, resident, serve
+
+#: Over plain HTTP, as the test server is (an https address makes the cookie Secure).
+SITE = {"dashboard": True, "public_url": "http://town.example"}
+
+
+async def link_token(svc: Services, user_id: int, name: str = "Paul", lang: str = "fr") -> str:
+    """What /dashboard hands out (the bot's handler calls the same use case)."""
+    async with svc.sessions() as s:
+        token = await dashboard_access.issue_login(
+            s, svc.catalogue, user_id, name, lang, svc.clock()
+        )
+        await s.commit()
+    return token
+
+
+async def log_in(client: TestClient[Any, Any], svc: Services, user_id: int) -> str:
+    """Log in through a fresh link; returns the CSRF token of the list page."""
+    token = await link_token(svc, user_id)
+    resp = await client.get(f"/dashboard/login?token={token}")
+    assert resp.status == 200 and resp.url.path == "/dashboard"
+    return csrf_of(await shown(resp))
+
+
+async def shown(resp: ClientResponse) -> str:
+    """The page's text as a reader sees it (entities decoded)."""
+    return html.unescape(await resp.text())
+
+
+def listed(page: str) -> set[int]:
+    """The tickets a list page links to."""
+    return {int(n) for n in re.findall(r'href="/dashboard/tickets/(\d+)"', page)}
+
+
+def csrf_of(page: str) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert m is not None, "no form on the page"
+    return m.group(1)
+
+
+async def status_of(svc: Services, rid: int) -> ReportStatus:
+    async with svc.sessions() as s:
+        row = await s.get_one(Report, rid)
+    return row.status
+
+
+async def outbox_rows(svc: Services) -> int:
+    async with svc.sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+
+
+async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Services) -> None:
+    token = await link_token(svc, WATER_AGENT)
+    async with serve(svc, dashboard=True, public_url="https://town.example") as client:
+        resp = await client.get(f"/dashboard/login?token={token}", allow_redirects=False)
+        assert resp.status == 303 and resp.headers["Location"] == "/dashboard"
+        cookie = resp.headers["Set-Cookie"]
+        for flag in ("HttpOnly", "SameSite=Lax", "Secure", "Path=/dashboard", "Max-Age=28800"):
+            assert flag in cookie, flag
+        again = await client.get(f"/dashboard/login?token={token}")
+        assert again.status == 403 and "a déjà servi" in await shown(again)
+        forged = await client.get("/dashboard/login?token=not-a-token")
+        assert forged.status == 403 and "n'est pas valable" in await shown(forged)
+    async with svc.sessions() as s:
+        (stored,) = (await s.scalars(select(AgentLogin))).all()
+        session = await s.scalar(select(AgentSession))
+    assert stored.token_hash != token and token not in stored.token_hash  # only its hash
+    assert session is not None and session.agent_name == "Paul"
+
+
+async def test_an_expired_link_opens_nothing(svc: Services, clock: Clock) -> None:
+    token = await link_token(svc, WATER_AGENT)
+    clock.advance(minutes=10, seconds=1)
+    async with serve(svc, **SITE) as client:
+        resp = await client.get(f"/dashboard/login?token={token}")
+        assert resp.status == 403 and "a expiré" in await shown(resp)
+        assert (await client.get("/dashboard")).status == 401
+
+
+async def test_only_agents_get_a_link(svc: Services) -> None:
+    async with svc.sessions() as s:
+        try:
+            await dashboard_access.issue_login(s, svc.catalogue, 424242, "Eve", "fr", svc.clock())
+        except dashboard_access.NotAllowed as exc:
+            assert exc.key == "dashboard.agents_only"
+        else:
+            raise AssertionError("a non-agent got a login link")
+
+
+async def test_sessions_end_after_eight_hours_and_on_logout(svc: Services, clock: Clock) -> None:
+    async with serve(svc, **SITE) as client:
+        csrf = await log_in(client, svc, WATER_AGENT)
+        clock.advance(hours=7, minutes=59)
+        assert (await client.get("/dashboard")).status == 200
+        clock.advance(minutes=2)
+        page = await client.get("/dashboard")
+        assert page.status == 401 and "envoyez /dashboard au bot" in await shown(page)
+
+        csrf = await log_in(client, svc, WATER_AGENT)
+        refused = await client.post("/dashboard/logout", data={"csrf": "0" * 64})
+        assert refused.status == 403 and (await client.get("/dashboard")).status == 200
+        out = await client.post("/dashboard/logout", data={"csrf": csrf})
+        assert out.status == 200 and "Vous êtes déconnecté" in await shown(out)
+        assert (await client.get("/dashboard")).status == 401
+    async with svc.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(AgentSession)) == 0
+
+
+async def test_agents_see_and_act_on_their_services_only(svc: Services) -> None:
+    marie = await resident(svc, 1001, "Marie")
+    water = await report(svc, marie, "Fuite d'eau, appelez le 06 12 34 56 78", lat=45.76, lon=4.83)
+    road = await report(svc, marie, "Nid de poule énorme", service="roads")
+    async with serve(svc, **SITE) as client:
+        csrf = await log_in(client, svc, WATER_AGENT)
+        listing = await shown(await client.get("/dashboard"))
+        assert listed(listing) == {water}
+        assert "06 12 34 56 78" not in listing and "[téléphone]" in listing
+        page = await client.get(f"/dashboard/tickets/{road}")
+        assert page.status == 403 and "Traceback" not in await shown(page)
+        before = await outbox_rows(svc)
+        forged = await client.post(
+            f"/dashboard/tickets/{road}", data={"csrf": csrf, "action": "res"}
+        )
+        assert forged.status == 403
+        picked = await client.get("/dashboard?service=roads")
+        assert picked.status == 403
+        missing = await client.get("/dashboard/tickets/999")
+        assert missing.status == 404
+    assert await status_of(svc, road) is ReportStatus.NEW
+    assert await outbox_rows(svc) == before
+
+
+async def test_a_forged_or_missing_csrf_token_changes_nothing(svc: Services) -> None:
+    marie = await resident(svc, 1001)
+    rid = await report(svc, marie, "Fuite d'eau")
+    async with serve(svc, **SITE) as client:
+        csrf = await log_in(client, svc, WATER_AGENT)
+        before = await outbox_rows(svc)
+        for data in ({"action": "res"}, {"action": "res", "csrf": csrf[:-1] + "0"}):
+            resp = await client.post(f"/dashboard/tickets/{rid}", data=data)
+            assert resp.status == 403
+            assert "rien n'a été changé" in await shown(resp)
+        # Another agent's token does not open this agent's forms either.
+        other = await link_token(svc, ROADS_AGENT)
+        async with serve(svc, **SITE) as client2:
+            await client2.get(f"/dashboard/login?token={other}")
+            resp = await client2.post(
+                f"/dashboard/tickets/{rid}", data={"action": "res", "csrf": csrf}
+            )
+            assert resp.status == 403
+    assert await status_of(svc, rid) is ReportStatus.NEW
+    assert await outbox_rows(svc) == before
+
+
+async def test_stale_and_malformed_actions_get_a_clear_page(svc: Services) -> None:
+    marie = await resident(svc, 1001)
+    rid = await report(svc, marie, "Fuite d'eau")
+    async with serve(svc, **SITE) as client:
+        csrf = await log_in(client, svc, WATER_AGENT)
+        done = await client.post(f"/dashboard/tickets/{rid}", data={"csrf": csrf, "action": "res"})
+        assert done.status == 200 and "C'est fait" in await shown(done)
+        before = await outbox_rows(svc)
+        for data, code, words in [
+            ({"action": "prog"}, 409, "déjà clos"),
+            ({"action": "mv", "service": "roads"}, 409, "déjà clos"),
+            ({"action": "explode"}, 400, "pas comprise"),
+            ({"action": "dupof", "original": "abc"}, 400, "pas comprise"),
+            ({"action": "reply", "text": "   "}, 400, "pas comprise"),
+            ({"action": "reply", "text": "x" * 4001}, 400, "pas comprise"),
+        ]:
+            resp = await client.post(f"/dashboard/tickets/{rid}", data={"csrf": csrf, **data})
+            assert resp.status == code, data
+            assert words in await shown(resp), data
+    assert await status_of(svc, rid) is ReportStatus.RESOLVED
+    assert await outbox_rows(svc) == before
+
+
+async def test_the_export_is_masked_and_names_nobody(svc: Services) -> None:
+    marie = await resident(svc, 1001, "Marie")
+    rid = await report(
+        svc, marie, '=HYPERLINK("x") fuite, mail marie.d@example.org', address="3 rue des Lilas"
+    )
+    await report(svc, marie, "Nid de poule", service="roads")
+    erased_owner = await resident(svc, 1002, "Jean")
+    erased = await report(svc, erased_owner, "Fuite chez Jean", address="chez Jean")
+    async with svc.sessions() as s:
+        await privacy.erase(s, svc.desk, erased_owner.id, svc.clock())
+        await s.commit()
+    async with serve(svc, **SITE) as client:
+        await log_in(client, svc, WATER_AGENT)
+        resp = await client.get("/dashboard/export.csv")
+        assert resp.status == 200 and resp.content_type == "text/csv"
+        assert "attachment" in resp.headers["Content-Disposition"]
+        body = await shown(resp)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [int(r["reference"]) for r in rows] == [rid, erased]  # water only
+    first = rows[0]
+    assert first["text"] == '\'=HYPERLINK("x") fuite, mail [e-mail]'  # masked, never a formula
+    assert (first["service"], first["status"], first["open311_status"]) == ("water", "new", "open")
+    assert first["address"] == "3 rue des Lilas"
+    assert rows[1]["text"] == "—" and rows[1]["address"] == ""
+    for secret in ("Marie", "Jean", "1001", "marie.d"):
+        assert secret not in body
+
+
+async def test_an_agent_of_two_services_sees_both(
+    db_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    cfg = make_config(db_url, tmp_path)
+    services = [
+        {**s.model_dump(), "agents": [*s.agents, WATER_AGENT]}
+        if s.code == "roads"
+        else s.model_dump()
+        for s in cfg.services
+    ]
+    svc = create_services(make_config(db_url, tmp_path, services=services), clock)
+    await upgrade(svc.sessions.kw["bind"])
+    async with svc.sessions() as s:
+        await sync_catalogue(s, svc.catalogue)
+        await s.commit()
+    try:
+        marie = await resident(svc, 1001)
+        water = await report(svc, marie, "Fuite d'eau")
+        road = await report(svc, marie, "Nid de poule", service="roads")
+        light = await report(svc, marie, "Lampadaire éteint", service="lighting")
+        async with serve(svc, **SITE) as client:
+            await log_in(client, svc, WATER_AGENT)
+            listing = await shown(await client.get("/dashboard"))
+            only_roads = await shown(await client.get("/dashboard?service=roads"))
+        assert listed(listing) == {water, road} and light not in listed(listing)
+        assert listed(only_roads) == {road}
+    finally:
+        await svc.sessions.kw["bind"].dispose()
+
+
+async def test_not_served_without_a_public_address_or_when_off(svc: Services) -> None:
+    async with serve(svc) as client:
+        assert (await client.get("/dashboard")).status == 404

@@ -1,0 +1,267 @@
+"""Open311 GeoReport v2 (``/open311/v2/``), in JSON and XML: the catalogue and the reports as
+open data (what a report shows: ``core.open311``). Read only: residents report through the bot.
+
+Every answer carries ``Access-Control-Allow-Origin: *`` (open data); every refusal is an
+Open311 error list, ``[{"code": 400, "description": "..."}]``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from core import open311
+from core.open311 import PublicRequest, QueryError, RequestQuery, ServiceEntry
+from web.app import CONTEXT, WebContext
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/open311/v2"
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-26T00:00:00Z"  # when this API last changed shape
+#: A longer query string is refused before it is read.
+MAX_QUERY = 2_000
+FORMATS = {"json": "application/json", "xml": "text/xml"}
+CORS = {"Access-Control-Allow-Origin": "*"}
+#: XML: the element of each item of a list, by the list's element.
+ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "attributes": "attribute",
+}
+
+
+class Refused(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Route = Callable[[web.Request, WebContext], Awaitable[tuple[str, Any]]]
+
+
+def _fmt(request: web.Request) -> str:
+    fmt = request.match_info.get("fmt", "json")
+    if fmt not in FORMATS:
+        raise Refused(400, "the format must be .json or .xml")
+    return fmt
+
+
+def respond(fmt: str, root: str, data: Any, status: int = 200) -> web.Response:
+    if fmt == "xml":
+        body = ET.tostring(_element(root, data), encoding="unicode", xml_declaration=True)
+        return web.Response(text=body, status=status, content_type="text/xml", headers=CORS)
+    return web.json_response(
+        data,
+        status=status,
+        headers=CORS,
+        dumps=lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def _element(tag: str, value: Any) -> ET.Element:
+    el = ET.Element(tag)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if v is not None:
+                el.append(_element(k, v))
+    elif isinstance(value, list):
+        for v in value:
+            el.append(_element(ITEMS.get(tag, "item"), v))
+    elif isinstance(value, bool):
+        el.text = "true" if value else "false"
+    else:
+        el.text = str(value)
+    return el
+
+
+def error(fmt: str, status: int, description: str) -> web.Response:
+    return respond(fmt, "errors", [{"code": status, "description": description}], status)
+
+
+def route(handler: Route) -> Handler:
+    """Run ``handler`` (which returns the XML root's name and the data), turning refusals and
+    failures into Open311 errors."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        fmt = "xml" if request.match_info.get("fmt") == "xml" else "json"
+        try:
+            if len(request.query_string) > MAX_QUERY:
+                raise Refused(400, f"the query string is longer than {MAX_QUERY} characters")
+            fmt = _fmt(request)
+            root, data = await handler(request, request.app[CONTEXT])
+            return respond(fmt, root, data)
+        except Refused as exc:
+            return error(fmt, exc.status, exc.description)
+        except QueryError as exc:
+            return error(fmt, 400, str(exc))
+        except Exception:
+            log.exception("open311: %s failed", request.path)
+            return error(fmt, 500, "internal error: please try again later")
+
+    return wrapped
+
+
+async def discovery(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    base = ctx.options.public_url or str(request.url.origin())
+    return "discovery", {
+        "changeset": CHANGESET,
+        "contact": ctx.options.contact,
+        "key_service": "",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base + PREFIX,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": list(FORMATS.values()),
+            }
+        ],
+    }
+
+
+def _service(e: ServiceEntry) -> dict[str, Any]:
+    return {
+        "service_code": e.code,
+        "service_name": e.name,
+        "description": e.description,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join(e.keywords),
+        "group": e.group,
+    }
+
+
+async def services(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    desk = ctx.services.desk
+    return "services", [_service(e) for e in open311.services(desk.catalogue, desk.lang)]
+
+
+async def service_definition(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    desk = ctx.services.desk
+    code = request.match_info["code"]
+    if open311.service(desk.catalogue, code, desk.lang) is None:
+        raise Refused(404, f"unknown service_code: {code}")
+    return "service_definition", {"service_code": code, "attributes": []}
+
+
+def _w3c(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).isoformat(timespec="seconds")
+
+
+def _request(r: PublicRequest, tz: ZoneInfo) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "service_request_id": str(r.id),
+        "status": r.status,
+        "status_notes": r.status_notes,
+        "service_name": r.service_name,
+        "service_code": r.service_code,
+        "description": r.description,
+        "agency_responsible": r.agency_responsible,
+        "requested_datetime": _w3c(r.requested_at, tz),
+        "updated_datetime": _w3c(r.updated_at, tz),
+        "address": r.address,
+        "lat": r.lat,
+        "long": r.lon,
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _values(request: web.Request, name: str) -> list[str]:
+    """A comma-separated parameter (which may also be repeated), its values in order, once."""
+    raw = ",".join(request.query.getall(name, []))
+    return list(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
+
+
+def _number(raw: str, name: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Refused(400, f"{name} must be a whole number, not {raw[:40]!r}")
+    return int(raw)
+
+
+def _date(request: web.Request, name: str, tz: ZoneInfo) -> datetime | None:
+    raw = request.query.get(name)
+    if raw is None or not raw.strip():
+        return None
+    # An unencoded "+01:00" reaches us as " 01:00" (a "+" in a query string is a space).
+    value = raw.strip().replace(" ", "+")
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            at = datetime(d.year, d.month, d.day, tzinfo=tz)
+        else:
+            at = datetime.fromisoformat(value)
+    except ValueError:
+        raise Refused(400, f"{name} must be a W3C datetime such as 2026-11-26T10:00:00Z") from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=tz)
+    return at.astimezone(UTC)
+
+
+def parse_query(request: web.Request, tz: ZoneInfo) -> RequestQuery:
+    page = request.query.get("page", "1")
+    size = request.query.get("page_size", str(open311.MAX_RESULTS))
+    return RequestQuery(
+        ids=tuple(_number(v, "service_request_id") for v in _values(request, "service_request_id")),
+        service_codes=tuple(_values(request, "service_code")),
+        start=_date(request, "start_date", tz),
+        end=_date(request, "end_date", tz),
+        statuses=frozenset(v.lower() for v in _values(request, "status")),
+        page=_number(page, "page"),
+        page_size=_number(size, "page_size"),
+    )
+
+
+async def requests(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    svc = ctx.services
+    desk = svc.desk
+    q = parse_query(request, desk.tz)
+    async with svc.sessions() as s:
+        found = await open311.search(s, desk, q, svc.clock(), ctx.options.descriptions)
+    return "service_requests", [_request(r, desk.tz) for r in found]
+
+
+async def one_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    svc = ctx.services
+    desk = svc.desk
+    raw = request.match_info["rid"]
+    rid = _number(raw, "service_request_id")
+    async with svc.sessions() as s:
+        found = await open311.one(s, desk, rid, ctx.options.descriptions)
+    if found is None:
+        raise Refused(404, f"no service request {rid}")
+    return "service_requests", [_request(found, desk.tz)]
+
+
+async def create_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    raise Refused(
+        403,
+        "creating service requests through this API is not supported: "
+        "residents report problems through the town's Telegram bot",
+    )
+
+
+async def not_found(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
+    raise Refused(404, f"no such endpoint: {request.path[:100]}")
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get(PREFIX + "/discovery.{fmt}", route(discovery))
+    r.add_get(PREFIX + "/services.{fmt}", route(services))
+    r.add_get(PREFIX + "/services/{code}.{fmt}", route(service_definition))
+    r.add_get(PREFIX + "/requests.{fmt}", route(requests))
+    r.add_post(PREFIX + "/requests.{fmt}", route(create_request))
+    r.add_get(PREFIX + "/requests/{rid}.{fmt}", route(one_request))
+    r.add_route("*", PREFIX + "/{tail:.*}", route(not_found))
