@@ -137,7 +137,7 @@ def test_intent_features_are_apart_from_service_features() -> None:
     [
         ("Could the council put a few benches along the river path?", "en", Intent.IDEA),
         ("ce serait bien d'avoir des bancs le long de la rivière", "fr", Intent.IDEA),
-        ("No water since 2pm on Mill Road, any idea what is going on?", "en", Intent.QUESTION),
+        ("Any idea when the water will be back on Mill Road?", "en", Intent.QUESTION),
         ("le lampadaire devant le 12 est cassé depuis une semaine", "fr", Intent.REPORT),
         ("bins not emptied on our street for two weeks", "en", Intent.REPORT),
         # A problem named in a few words is a report, not small talk; greetings stay other.
@@ -154,6 +154,14 @@ def test_shipped_model_intents(
     model: SpacyClassifier, text: str, lang: str, intent: Intent
 ) -> None:
     assert model.classify(text, lang).intent == intent
+
+
+def test_outage_with_a_request_for_news_is_taken_either_way(model: SpacyClassifier) -> None:
+    """A current outage reported with a request for news: the guide leaves it between a report
+    and a question (round 8's audit), so either is right, but not small talk or an idea."""
+    got = model.classify("No water since 2pm on Mill Road, any idea what is going on?", "en")
+    assert got.intent in {Intent.REPORT, Intent.QUESTION}
+    assert got.service == "water"
 
 
 def test_settle_keeps_cues_and_reports_terse_problems() -> None:
