@@ -20,6 +20,9 @@ from .text import fold
 from .types import DEFAULT_SERVICES, LANGUAGES, Intent
 
 CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
+#: Lines derived from corpus lines of the other language (adaptations, not translations word
+#: for word): training only, never scored, never split (see ``nlp/data/SOURCES.md``).
+ADAPTED_DIR = Path(__file__).resolve().parent / "data" / "adapted"
 TEST_PERCENT = 20
 DEV_PERCENT = 15
 
@@ -83,3 +86,12 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Sample]:
 
 def select(samples: Iterable[Sample], lang: str, splits: set[str]) -> list[Sample]:
     return [s for s in samples if s.lang == lang and s.split in splits]
+
+
+def load_adapted(directory: Path = ADAPTED_DIR) -> list[Sample]:
+    """Training-only lines, in a stable order. Those whose text hashes to ``test`` are left out
+    too, so that no text on the held-out side of the split is ever learnt."""
+    out: list[Sample] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        out += [s for s in read_jsonl(path) if s.split != "test"]
+    return out

@@ -22,7 +22,7 @@ from typing import Any
 
 from .calibration import Calibration, Distribution, fit_calibration
 from .charngram import CharNgramModel
-from .corpus import Sample, fold_of, load_corpus
+from .corpus import Sample, fold_of, load_adapted, load_corpus
 from .langid import LanguageIdentifier
 from .train import Head, TrainConfig, fit_language, held_out_distributions
 from .types import DEFAULT_SERVICES, LANGUAGES, Classification
@@ -32,14 +32,15 @@ __all__ = ["cross_validate", "fold_of"]
 
 
 def _nested_calibrations(
-    pool: Sequence[Sample], lang: str, k: int, cfg: TrainConfig, table: VectorTable | None
-) -> list[Calibration]:
+    pool: Sequence[Sample], lang: str, k: int, cfg: TrainConfig, table: VectorTable | None,
+    always: Sequence[Sample] = (),
+) -> list[Calibration]:  # fmt: skip
     """The calibration of each outer fold, fitted on inner out-of-fold scores."""
     folds = [fold_of(s.text, k) for s in pool]
     pairs: dict[frozenset[int], dict[int, Distribution]] = {}
     for f, g in itertools.combinations(range(k), 2):
         pairs[frozenset({f, g})] = held_out_distributions(pool, lang, cfg, table,
-                                                          frozenset({f, g}), k)  # fmt: skip
+                                                          frozenset({f, g}), k, always)  # fmt: skip
         cfg.log(f"{lang}: inner model without folds {f + 1} and {g + 1} done")
     out = []
     for f in range(k):
@@ -60,9 +61,18 @@ def cross_validate(
     from .pipeline import SpacyClassifier
 
     pool = [s for s in (samples if samples is not None else load_corpus()) if s.split != "test"]
+    # Adapted lines are learnt in every fold, never scored (as in nlp.train).
+    adapted = load_adapted() if samples is None else []
     tables = {lang: VectorTable.from_package(lang) if vectors else None for lang in LANGUAGES}
     calibrations = {
-        lang: _nested_calibrations([s for s in pool if s.lang == lang], lang, k, cfg, tables[lang])
+        lang: _nested_calibrations(
+            [s for s in pool if s.lang == lang],
+            lang,
+            k,
+            cfg,
+            tables[lang],
+            [s for s in adapted if s.lang == lang],
+        )
         for lang in cfg.langs
     }
     out: dict[str, tuple[list[Sample], list[Classification]]] = {
@@ -75,7 +85,8 @@ def cross_validate(
         heads: dict[str, Head] = {}
         chars: dict[str, CharNgramModel] = {}
         for lang in LANGUAGES:
-            learnt = fit_language([s for s in fit if s.lang == lang], lang, cfg, tables[lang])
+            lines = [s for s in fit + adapted if s.lang == lang]
+            learnt = fit_language(lines, lang, cfg, tables[lang])
             pipelines[lang] = learnt.nlp
             if learnt.head is not None:
                 heads[lang] = learnt.head

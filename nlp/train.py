@@ -32,7 +32,7 @@ from typing import Any
 from .augment import augment
 from .calibration import Distribution, fit_calibration
 from .charngram import CHAR_FILE, CharNgramModel
-from .corpus import Sample, fold_of, load_corpus, read_jsonl
+from .corpus import Sample, fold_of, load_adapted, load_corpus, read_jsonl
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Intent
@@ -173,29 +173,31 @@ def distributions(fit: Learners, samples: Sequence[Sample], lang: str) -> list[D
 
 def held_out_distributions(
     samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None,
-    held: frozenset[int], k: int = CALIBRATION_FOLDS,
+    held: frozenset[int], k: int = CALIBRATION_FOLDS, always: Sequence[Sample] = (),
 ) -> dict[int, Distribution]:  # fmt: skip
     """Train without the folds ``held`` and score their samples: index in ``samples`` ->
-    distribution. (Cross-validation shares these between its outer folds.)"""
+    distribution. ``always`` (adapted lines) are learnt in every fold and never scored.
+    (Cross-validation shares these between its outer folds.)"""
     folds = [fold_of(s.text, k) for s in samples]
     scored = [i for i, f in enumerate(folds) if f in held]
     rest = [s for s, f in zip(samples, folds, strict=True) if f not in held]
     if not scored or not rest:
         return {}
-    fit = fit_language(rest, lang, cfg, table)
+    fit = fit_language(rest + list(always), lang, cfg, table)
     return dict(zip(scored, distributions(fit, [samples[i] for i in scored], lang),
                     strict=True))  # fmt: skip
 
 
 def out_of_fold(
     samples: Sequence[Sample], lang: str, cfg: TrainConfig, table: VectorTable | None,
-    k: int = CALIBRATION_FOLDS,
+    k: int = CALIBRATION_FOLDS, always: Sequence[Sample] = (),
 ) -> dict[int, Distribution]:  # fmt: skip
     """Each sample's distribution from the model of the fold that left it out (a sample is
     missing when its fold was all there was)."""
     scored: dict[int, Distribution] = {}
     for f in range(k):
-        scored.update(held_out_distributions(samples, lang, cfg, table, frozenset({f}), k))
+        scored.update(held_out_distributions(samples, lang, cfg, table, frozenset({f}), k,
+                                             always))  # fmt: skip
     return scored
 
 
@@ -208,6 +210,7 @@ def train(
     """Train, calibrate and write the model to ``out``; returns its ``meta.json``."""
     started = time.perf_counter()
     samples = list(corpus if corpus is not None else load_corpus())
+    adapted = load_adapted() if corpus is None else []
     extra = [s for s in read_jsonl(feedback)] if feedback else []
     # Feedback lines on the held-out side of the hash stay out, to measure the gain honestly.
     extra = [Sample(s.text, s.service, s.intent, s.lang, "feedback") for s in extra
@@ -233,11 +236,12 @@ def train(
                 f"(held-out macro-F1 drops ~0.02-0.04; pip install {VECTOR_PACKAGES[lang]})"
             )
         lines = pool + fit_extra
-        scored = out_of_fold(lines, lang, cfg, table)
+        learnt_only = [s for s in adapted if s.lang == lang]
+        scored = out_of_fold(lines, lang, cfg, table, always=learnt_only)
         calibration = fit_calibration([scored[i] for i in sorted(scored)],
                                       [lines[i].service for i in sorted(scored)],
                                       DEFAULT_SERVICES)  # fmt: skip
-        final = fit_language(lines, lang, cfg, table)
+        final = fit_language(lines + learnt_only, lang, cfg, table)
         final.nlp.meta["name"] = f"senscommun_{lang}"
         final.nlp.meta["version"] = f"0.{MODEL_VERSION}.0"
         final.nlp.to_disk(tmp / lang)
@@ -250,10 +254,12 @@ def train(
         meta["langs"][lang] = {
             "train": sum(s.split == "train" for s in pool),
             "dev": sum(s.split == "dev" for s in pool), "feedback": len(fit_extra),
+            "adapted": len(learnt_only),
             "vector_head": head is not None, "char_model": final.char is not None,
             **calibration.to_dict(),
         }  # fmt: skip
-        cfg.log(f"{lang}: {len(pool)} train+dev + {len(fit_extra)} feedback, "
+        cfg.log(f"{lang}: {len(pool)} train+dev + {len(fit_extra)} feedback + "
+                f"{len(learnt_only)} adapted, "
                 f"calibration {calibration.to_dict()}")  # fmt: skip
     langid = LanguageIdentifier.train(
         (s.text, s.lang) for s in samples + extra if s.split != "test"

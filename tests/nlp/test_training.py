@@ -141,6 +141,22 @@ def test_every_corpus_line_is_valid() -> None:
         assert len(list(read_jsonl(path))) == len(lines), path.name
 
 
+def test_adapted_lines_are_valid_and_never_from_the_held_out_side(tmp_path: Path) -> None:
+    from nlp.corpus import ADAPTED_DIR, load_adapted, read_jsonl
+
+    for path in sorted(ADAPTED_DIR.glob("*.jsonl")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert len(list(read_jsonl(path))) == len(lines), path.name
+    texts = [f"le lampadaire numero {i} ne marche plus" for i in range(60)]
+    (tmp_path / "x.jsonl").write_text(
+        "".join(json.dumps({"text": t, "service": "lighting", "lang": "fr"}) + "\n" for t in texts),
+        encoding="utf-8",
+    )
+    kept = {s.text for s in load_adapted(tmp_path)}
+    assert kept == {t for t in texts if split_of(t) != "test"}
+    assert 0 < len(kept) < len(texts)
+
+
 def test_probe_set_is_apart_from_the_corpus() -> None:
     from nlp.commands import PROBE_PATH
     from nlp.corpus import load_corpus, read_jsonl
