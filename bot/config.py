@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from nlp.types import DEFAULT_SERVICES, LANGUAGES
+from bot.config_base import Strict as _Strict
+from bot.config_base import in_every_language as _in_every_language
+from bot.config_engagement import (
+    IdeasConfig,
+    QuestionnaireConfig,
+    SurveysConfig,
+    TopicConfig,
+    default_topics,
+)
+from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///senscommun.db"
@@ -23,17 +31,6 @@ DEFAULT_DB_URL = "sqlite+aiosqlite:///senscommun.db"
 
 class ConfigError(Exception):
     """A configuration problem, with a message fit for one line on the console."""
-
-
-def _in_every_language(v: dict[str, str], what: str) -> dict[str, str]:
-    missing = [lang for lang in LANGUAGES if not v.get(lang)]
-    if missing:
-        raise ValueError(f"needs {what} in {', '.join(missing)}")
-    return v
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class TelegramConfig(_Strict):
@@ -90,7 +87,7 @@ class BotConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, v: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from zoneinfo import ZoneInfoNotFoundError
 
         try:
             ZoneInfo(v)
@@ -114,6 +111,11 @@ class InboxConfig(_Strict):
     keep_days: int = Field(default=7, ge=1)
 
 
+_RESEND_BY_DEFAULT: list[OutboxPurpose] = [
+    p for p in OutboxPurpose if p not in (OutboxPurpose.SURVEY, OutboxPurpose.BROADCAST)
+]
+
+
 class OutboxConfig(_Strict):
     messages_per_second: float = Field(default=25.0, gt=0)
     per_chat_interval_s: float = Field(default=1.0, ge=0)
@@ -128,9 +130,7 @@ class OutboxConfig(_Strict):
     #: at-least-once: losing one breaks a conversation, while a duplicate shows as a glitch in
     #: one chat (a second answer to the same question is refused anyway). Surveys and
     #: broadcasts, pushed to thousands at once, are at-most-once: twice reads as spam.
-    resend_in_doubt: list[OutboxPurpose] = [
-        p for p in OutboxPurpose if p not in (OutboxPurpose.SURVEY, OutboxPurpose.BROADCAST)
-    ]
+    resend_in_doubt: list[OutboxPurpose] = Field(default_factory=lambda: _RESEND_BY_DEFAULT.copy())
 
 
 class ServiceConfig(_Strict):
@@ -172,125 +172,6 @@ class FaqConfig(_Strict):
         return _in_every_language(v, "a text")
 
 
-class QuestionnaireConfig(_Strict):
-    """ "Is it fixed?" after a resolution, and "still a problem?" after weeks open."""
-
-    #: Minutes after a resolution before the question is sent (0: at once).
-    delay_minutes: int = Field(default=1440, ge=0)
-    #: Days a report may stay open before its reporter is asked whether it still matters.
-    still_open_days: int = Field(default=28, ge=1)
-
-
-class AudienceConfig(_Strict):
-    """Who is asked: residents who agreed to surveys, or those among them who reported to a
-    service. Districts will add a kind."""
-
-    kind: Literal["all", "service_reporters"] = "all"
-    service: str | None = None
-
-    @model_validator(mode="after")
-    def _service_given(self) -> AudienceConfig:
-        if self.kind == "service_reporters" and not self.service:
-            raise ValueError("service: required for kind 'service_reporters'")
-        return self
-
-
-class SurveyConfig(_Strict):
-    code: str
-    question: dict[str, str]
-    type: Literal["rating", "yes_no", "choice"] = "rating"
-    #: For ``choice``: each choice in every language.
-    choices: list[dict[str, str]] = Field(default_factory=list)
-    audience: AudienceConfig = AudienceConfig()
-    #: Cron (minute hour day month weekday), in the town's timezone; or ``send_at`` once.
-    schedule: str | None = None
-    send_at: datetime | None = None
-    expires_after_hours: int = Field(default=72, ge=1)
-
-    @field_validator("question")
-    @classmethod
-    def _question_per_language(cls, v: dict[str, str]) -> dict[str, str]:
-        return _in_every_language(v, "a text")
-
-    @field_validator("choices")
-    @classmethod
-    def _choices_per_language(cls, v: list[dict[str, str]]) -> list[dict[str, str]]:
-        return [_in_every_language(c, "a text") for c in v]
-
-    @field_validator("schedule")
-    @classmethod
-    def _cron(cls, v: str | None) -> str | None:
-        if v is not None:
-            from core.surveys import next_run
-
-            try:
-                next_run(v, ZoneInfo("UTC"), datetime.now(ZoneInfo("UTC")))
-            except (ValueError, KeyError) as exc:
-                raise ValueError(f"not a cron expression ({exc})") from exc
-        return v
-
-    @model_validator(mode="after")
-    def _coherent(self) -> SurveyConfig:
-        if self.type == "choice" and not 2 <= len(self.choices) <= 8:
-            raise ValueError(f"surveys.items: survey {self.code!r} needs 2 to 8 choices")
-        if self.schedule is None and self.send_at is None:
-            raise ValueError(f"surveys.items: survey {self.code!r} needs a schedule or send_at")
-        return self
-
-
-class IdeasConfig(_Strict):
-    """Residents' ideas: when they reach the agents' agenda, and how often agents are reminded."""
-
-    #: Supports that put a published idea on its service's agenda (agents asked to answer).
-    support_threshold: int = Field(default=25, ge=1)
-    #: Days between reminders to the agents chat while an idea on its agenda has no answer.
-    remind_days: int = Field(default=3, ge=1)
-
-
-class SurveysConfig(_Strict):
-    #: A resident is asked at most once in this many days.
-    min_days_between: int = Field(default=7, ge=0)
-    #: No survey, broadcast or questionnaire is sent in these local hours (held until the
-    #: end); empty for none.
-    quiet_hours: str = "21:00-09:00"
-    #: Below this many answers a figure is hidden, so that nobody can be singled out.
-    min_answers: int = Field(default=5, ge=1)
-    items: list[SurveyConfig] = Field(default_factory=list)
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _hours(cls, v: str) -> str:
-        if v.strip():
-            from core.quiet import QuietHours
-
-            QuietHours.parse(v)
-        return v.strip()
-
-
-class TopicConfig(_Strict):
-    """A broadcast topic residents can subscribe to with /subscribe."""
-
-    code: str
-    name: dict[str, str]
-
-    @field_validator("name")
-    @classmethod
-    def _names_per_language(cls, v: dict[str, str]) -> dict[str, str]:
-        return _in_every_language(v, "a name")
-
-
-def default_topics() -> list[TopicConfig]:
-    return [
-        TopicConfig(code="works", name={"fr": "Travaux", "en": "Roadworks and works"}),
-        TopicConfig(
-            code="waste_collection", name={"fr": "Collecte des déchets", "en": "Waste collection"}
-        ),
-        TopicConfig(code="water", name={"fr": "Eau", "en": "Water"}),
-        TopicConfig(code="events", name={"fr": "Sorties et culture", "en": "Events and culture"}),
-    ]
-
-
-#: What each default service handles (ARCHITECTURE.md's taxonomy), in French and English.
 _DEFAULT_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "cleanliness": (
         "Déchets sauvages, rues sales, tags, déjections canines, dépôts sauvages",

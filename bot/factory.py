@@ -10,7 +10,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.config import Config, SurveyConfig
+from bot.config import Config
+from bot.config_engagement import SurveyConfig
 from core import metoo
 from core.audience import Audience
 from core.catalogue import Catalogue, ServiceInfo
