@@ -6,6 +6,7 @@ forged or stale gets a page saying so, and changes nothing."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
@@ -37,6 +38,7 @@ REFUSALS = {
 DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "reply"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+AgentHandler = Callable[[web.Request, Agent], Awaitable[web.StreamResponse]]
 
 
 def _ctx(request: web.Request) -> WebContext:
@@ -51,6 +53,19 @@ async def _agent(request: web.Request) -> Agent | None:
     svc = _ctx(request).services
     async with svc.sessions() as s:
         return await dashboard_access.agent_of(s, svc.catalogue, _cookie(request), svc.clock())
+
+
+def _logged_in(handler: AgentHandler) -> Handler:
+    """The page for a logged-in agent only; anyone else is asked to log in, and nothing runs."""
+
+    @functools.wraps(handler)
+    async def page(request: web.Request) -> web.StreamResponse:
+        agent = await _agent(request)
+        if agent is None:
+            return message(request, 401, "dashboard.login_needed")
+        return await handler(request, agent)
+
+    return page
 
 
 def _when(desk: Desk, at: datetime) -> str:
@@ -101,10 +116,8 @@ def _statuses(picked: str) -> frozenset[ReportStatus] | None:
         return None
 
 
-async def tickets(request: web.Request) -> web.StreamResponse:
-    agent = await _agent(request)
-    if agent is None:
-        return message(request, 401, "dashboard.login_needed")
+@_logged_in
+async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
     svc = _ctx(request).services
     desk = svc.desk
     lang = agent.lang
@@ -160,10 +173,8 @@ def _short(text: str, room: int = 120) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
-async def ticket(request: web.Request) -> web.StreamResponse:
-    agent = await _agent(request)
-    if agent is None:
-        return message(request, 401, "dashboard.login_needed")
+@_logged_in
+async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
     svc = _ctx(request).services
     desk = svc.desk
     lang = agent.lang
@@ -217,11 +228,9 @@ async def ticket(request: web.Request) -> web.StreamResponse:
     )
 
 
-async def act(request: web.Request) -> web.StreamResponse:
+@_logged_in
+async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     """A form of the ticket page: the same use case as the card's button, then back."""
-    agent = await _agent(request)
-    if agent is None:
-        return message(request, 401, "dashboard.login_needed")
     ctx = _ctx(request)
     svc = ctx.services
     desk, now = svc.desk, svc.clock()
@@ -263,11 +272,9 @@ async def act(request: web.Request) -> web.StreamResponse:
     return web.Response(status=303, headers={**HEADERS, "Location": back})
 
 
-async def export(request: web.Request) -> web.StreamResponse:
+@_logged_in
+async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
     """The agent's services' tickets as CSV: masked, without the resident."""
-    agent = await _agent(request)
-    if agent is None:
-        return message(request, 401, "dashboard.login_needed")
     svc = _ctx(request).services
     desk = svc.desk
     async with svc.sessions() as s:

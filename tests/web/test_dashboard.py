@@ -92,6 +92,21 @@ async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Services) -> 
     assert session is not None and session.agent_name == "Paul"
 
 
+async def test_every_page_and_action_asks_to_log_in_first(svc: Services) -> None:
+    marie = await resident(svc, 1001)
+    rid = await report(svc, marie, "Fuite d'eau")
+    before = await outbox_rows(svc)
+    async with serve(svc, **SITE) as client:
+        for resp in (
+            await client.get(f"/dashboard/tickets/{rid}"),
+            await client.post(f"/dashboard/tickets/{rid}", data={"action": "res"}),
+            await client.get("/dashboard/export.csv"),
+        ):
+            assert resp.status == 401 and "envoyez /dashboard au bot" in await shown(resp)
+    assert await status_of(svc, rid) is ReportStatus.NEW
+    assert await outbox_rows(svc) == before
+
+
 async def test_an_expired_link_opens_nothing(svc: Services, clock: Clock) -> None:
     token = await link_token(svc, WATER_AGENT)
     clock.advance(minutes=10, seconds=1)
