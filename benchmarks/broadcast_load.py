@@ -27,9 +27,9 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from bot.config import OutboxConfig
-from bot.fake_telegram import Call, FakeBotApi, RateLimit
-from bot.outbox_worker import batch_for
+from bot.config.settings import OutboxConfig
+from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
+from bot.outbox.worker import batch_for
 from storage.db import create_engine
 from storage.enums import OutboxState
 from storage.migrate import upgrade
@@ -139,7 +139,7 @@ async def worker(cfg: Path, priority: bool = False) -> asyncio.subprocess.Proces
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.cli.main",
         "--config",
         str(cfg),
         "run",
@@ -191,7 +191,7 @@ async def run(args: argparse.Namespace) -> None:
         send = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.cli.main",
             "--config",
             str(cfg),
             "broadcast",

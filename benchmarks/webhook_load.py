@@ -26,10 +26,10 @@ from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Person, UpdateFactory, wait_healthy
+from bot.inbox.webhook import SECRET_HEADER
 from bot.runtime import Runtime
-from bot.simulate import Person, UpdateFactory, wait_healthy
-from bot.webhook import SECRET_HEADER
 from storage.models import InboxUpdate
 from tests.conftest import make_config
 

@@ -10,23 +10,23 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.config import Config
-from bot.config_engagement import SurveyConfig
-from core import metoo
-from core.audience import Audience
+from bot.config.engagement import SurveyConfig
+from bot.config.settings import Config
 from core.catalogue import Catalogue, ServiceInfo
-from core.faq import FaqEntry
+from core.conversation.faq import FaqEntry
+from core.deps import Clock, Deps, Settings, utcnow
+from core.engagement.audience import Audience
+from core.engagement.quiet import quiet_hours
+from core.engagement.subscriptions import Topic
+from core.engagement.surveys import SurveyDef
 from core.i18n import Texts
-from core.quiet import quiet_hours
-from core.services import Clock, Services, Settings, utcnow
-from core.subscriptions import Topic
-from core.surveys import SurveyDef
+from core.reports import metoo
 from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
 from nlp.types import LANGUAGES
 from storage.db import create_engine, create_sessionmaker, is_sqlite
-from web.app import WebOptions
+from web.context import WebOptions
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
 
@@ -46,7 +46,7 @@ def create_catalogue(config: Config) -> Catalogue:
     )
 
 
-def create_services(config: Config, clock: Clock = utcnow) -> Services:
+def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
     engine = create_engine(config.database.url, config.database.busy_timeout_ms)
     catalogue = create_catalogue(config)
     nlp = load_classifier(
@@ -55,7 +55,8 @@ def create_services(config: Config, clock: Clock = utcnow) -> Services:
         streets_csv=config.nlp.streets_csv,
         kind=config.nlp.kind,
     )
-    return Services(
+    return Deps(
+        engine=engine,
         sessions=create_sessionmaker(engine),
         nlp=nlp,
         texts=Texts(LANGUAGES, config.bot.default_language),
@@ -102,9 +103,7 @@ def web_options(config: Config) -> WebOptions:
     )
 
 
-def create_application(
-    config: Config, services: Services, request: BaseRequest | None = None
-) -> App:
+def create_application(config: Config, deps: Deps, request: BaseRequest | None = None) -> App:
     """The PTB Application; ``request`` swaps the HTTP layer (tests, as PTB's own do)."""
     token = config.telegram.token or "0:demo"
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
@@ -120,8 +119,8 @@ def create_application(
         .updater(None)  # updates reach us through the inbox, not PTB's update queue
         .build()
     )
-    app.bot_data.services = services
-    register(app, services.catalogue)
+    app.bot_data.deps = deps
+    register(app, deps.catalogue)
     return app
 
 
@@ -138,9 +137,9 @@ def survey_def(sv: SurveyConfig) -> SurveyDef:
     )
 
 
-async def sync_surveys(svc: Services, cfg: Config) -> None:
+async def sync_surveys(svc: Deps, cfg: Config) -> None:
     """The ``[[surveys.items]]`` of the config, in the database (at start and before commands)."""
-    from core import surveys
+    from core.engagement import surveys
 
     async with svc.writing() as s:
         defs = [survey_def(sv) for sv in cfg.surveys.items]

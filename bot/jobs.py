@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import campaigns, idea_answers, inbox, questionnaire, surveys
-from core.services import Services
+from core.deps import Deps
+from core.engagement import campaigns, questionnaire, surveys
+from core.ideas import answers as idea_answers
+from storage import inbox
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,16 @@ log = logging.getLogger(__name__)
 class Job:
     name: str
     every: timedelta
-    run: Callable[[Services], Awaitable[int]]  # returns how many things it did
+    run: Callable[[Deps], Awaitable[int]]  # returns how many things it did
+
+
+async def forget_inbox(deps: Deps) -> int:
+    """Processed updates are deleted after ``inbox.keep_days`` (see ``storage.inbox``)."""
+    before = deps.clock() - timedelta(days=deps.settings.inbox_keep_days)
+    async with deps.writing() as s:
+        done = await inbox.forget_processed(s, before)
+        await s.commit()
+    return done
 
 
 def default_jobs() -> list[Job]:
@@ -35,13 +46,13 @@ def default_jobs() -> list[Job]:
         Job("surveys", timedelta(seconds=60), surveys.start_due),
         Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
         Job("idea_reminders", timedelta(hours=1), idea_answers.remind_job),
-        Job("inbox_retention", timedelta(hours=1), inbox.forget_processed),
+        Job("inbox_retention", timedelta(hours=1), forget_inbox),
     ]
 
 
 class Jobs:
     def __init__(
-        self, services: Services, jobs: list[Job], after: Callable[[], None] = lambda: None
+        self, services: Deps, jobs: list[Job], after: Callable[[], None] = lambda: None
     ) -> None:
         """``after`` is called when a job did something (it wakes the outbox worker)."""
         self.svc, self.jobs, self.after = services, jobs, after

@@ -9,24 +9,25 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 
-from bot.config import Config
-from bot.factory import App, create_application, create_services, sync_surveys, web_options
-from bot.inbox_worker import InboxWorker
-from bot.inbox_writer import InboxWriter
+from bot.config.settings import Config
+from bot.factory import App, create_application, create_deps, sync_surveys, web_options
+from bot.inbox.polling import poll
+from bot.inbox.webhook import READY, create_web_app
+from bot.inbox.worker import InboxWorker
+from bot.inbox.writer import InboxWriter
 from bot.jobs import Jobs, default_jobs
-from bot.outbox_worker import OutboxWorker
-from bot.webhook import READY, create_web_app
-from core import inbox, outbox
+from bot.outbox.worker import OutboxWorker
 from core.catalogue import sync_catalogue
-from core.services import Clock, Services, utcnow
+from core.deps import Clock, Deps, utcnow
 from handlers import AGENT_COMMANDS, COMMANDS
+from storage import inbox, outbox
 from storage.db import is_sqlite
 from storage.migrate import current_revision, upgrade
-from web.app import WebContext, add_routes
+from web.app import add_routes
+from web.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -47,26 +48,26 @@ class Runtime:
         self,
         config: Config,
         clock: Clock = utcnow,
-        services: Services | None = None,
+        deps: Deps | None = None,
         role: Role = "all",
     ) -> None:
         self.config = config
         self.role = role
-        self.services = services or create_services(config, clock)
-        self.app: App = create_application(config, self.services)
-        self.inbox = InboxWorker(self.app, self.services, config.inbox.concurrency)
+        self.deps = deps or create_deps(config, clock)
+        self.app: App = create_application(config, self.deps)
+        self.inbox = InboxWorker(self.app, self.deps, config.inbox.concurrency)
         self.outbox = OutboxWorker(
-            self.app.bot, self.services, config.outbox, not is_sqlite(config.database.url)
+            self.app.bot, self.deps, config.outbox, not is_sqlite(config.database.url)
         )
-        self.writer = InboxWriter(self.services)
-        self.jobs = Jobs(self.services, default_jobs(), after=self.outbox.kick)
+        self.writer = InboxWriter(self.deps)
+        self.jobs = Jobs(self.deps, default_jobs(), after=self.outbox.kick)
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
         self.port: int = 0
 
     async def prepare_database(self) -> None:
-        engine = self.services.sessions.kw["bind"]
+        engine = self.deps.engine
         auto = self.config.database.migrate_on_start
         if auto or (auto is None and is_sqlite(self.config.database.url)):
             await upgrade(engine)
@@ -78,10 +79,10 @@ class Runtime:
             head = ScriptDirectory.from_config(alembic_config()).get_current_head()
             if await current_revision(engine) != head:
                 raise NotMigrated("the database is not up to date: run 'senscommun db upgrade'")
-        async with self.services.sessions() as s:
-            await sync_catalogue(s, self.services.catalogue)
+        async with self.deps.sessions() as s:
+            await sync_catalogue(s, self.deps.catalogue)
             await s.commit()
-        await sync_surveys(self.services, self.config)
+        await sync_surveys(self.deps, self.config)
 
     async def __aenter__(self) -> Runtime:
         await self.start()
@@ -99,14 +100,16 @@ class Runtime:
             await self.outbox.recover()
             self.inbox.start()
             self.outbox.start()
-            if self.services.clock is utcnow:
+            if self.deps.clock is utcnow:
                 # With an injected clock (tests travelling in time) nothing fires on real
                 # time: the caller runs the jobs with ``jobs.run_once()``.
                 self.jobs.schedule(self.app.job_queue)
         if self.role != "worker":
             await self._serve_http()
             if self.config.telegram.mode == "polling":
-                self._polling = asyncio.create_task(self._poll(), name="polling")
+                self._polling = asyncio.create_task(
+                    poll(self.app.bot, self.writer.store, self.kick), name="polling"
+                )
         self.inbox.kick()  # what was stored but not processed before a restart
 
     async def stop(self) -> None:
@@ -122,7 +125,7 @@ class Runtime:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
-        await self.services.sessions.kw["bind"].dispose()
+        await self.deps.engine.dispose()
 
     async def settle(self, within: float = 10.0) -> None:
         """Wait until every stored update is processed and every due message is sent, including
@@ -132,9 +135,9 @@ class Runtime:
         deadline = loop.time() + within
         pace = timedelta(seconds=self.config.outbox.per_chat_interval_s)
         while True:
-            async with self.services.sessions() as s:
+            async with self.deps.sessions() as s:
                 waiting = await inbox.count(s, processed=False)
-                due = await outbox.count_due(s, self.services.clock() + pace)
+                due = await outbox.count_due(s, self.deps.clock() + pace)
             if not waiting and not due and not self.inbox.busy and not self.outbox.busy:
                 return
             if loop.time() > deadline:
@@ -150,12 +153,11 @@ class Runtime:
         """The aiohttp server: the webhook (webhook mode), /health, and the web routes."""
         wh = self.config.webhook
         hooked = self.config.telegram.mode == "webhook"
-        if hooked:
-            self.writer.start()
+        self.writer.start()  # the webhook's and polling's one way into the inbox
         self.web = create_web_app(
             wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store, hooked
         )
-        add_routes(self.web, WebContext(self.services, web_options(self.config), self.kick))
+        add_routes(self.web, WebContext(self.deps, web_options(self.config), self.kick))
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, wh.listen, wh.port)
@@ -170,33 +172,8 @@ class Runtime:
         self.web[READY]["ready"] = True
         log.info("web server listening on %s:%s", wh.listen, self.port)
 
-    async def _poll(self) -> None:
-        """Polling mode: getUpdates feeds the same inbox as the webhook."""
-        offset: int | None = None
-        await self.app.bot.delete_webhook()
-        while True:
-            try:
-                updates = await self.app.bot.get_updates(offset=offset, timeout=25)
-            except TelegramError as exc:
-                log.warning("polling: %s", type(exc).__name__)
-                await asyncio.sleep(2)
-                continue
-            if not updates:
-                continue
-            try:
-                async with self.services.sessions() as s:
-                    for u in updates:
-                        await inbox.store(s, u.to_dict(), self.services.clock())
-                    await s.commit()
-            except SQLAlchemyError as exc:
-                log.warning("polling: updates not stored (%s); asking again", type(exc).__name__)
-                await asyncio.sleep(2)
-                continue
-            offset = updates[-1].update_id + 1
-            self.kick()
-
     async def _set_commands(self) -> None:
-        texts = self.services.texts
+        texts = self.deps.texts
         try:
             for lang in texts.languages:
                 cmds = [BotCommand(n, texts.get(lang, f"command.{n}")) for n in COMMANDS]
@@ -204,11 +181,11 @@ class Runtime:
                 await self.app.bot.set_my_commands(
                     cmds, scope=BotCommandScopeAllPrivateChats(), language_code=code
                 )
-            desk = self.services.desk
+            deps = self.deps
             agents = [
-                BotCommand(n, texts.get(desk.lang, f"command.agents.{n}")) for n in AGENT_COMMANDS
+                BotCommand(n, texts.get(deps.lang, f"command.agents.{n}")) for n in AGENT_COMMANDS
             ]
-            for chat in sorted({s.agents_chat_id for s in desk.catalogue if s.agents_chat_id}):
+            for chat in sorted({s.agents_chat_id for s in deps.catalogue if s.agents_chat_id}):
                 await self.app.bot.set_my_commands(agents, scope=BotCommandScopeChat(chat))
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", type(exc).__name__)

@@ -7,21 +7,25 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden
 
-from core import dashboard_access, outbox, priority, relay, reports, stats_views, status
+from core.agents import access as dashboard_access
 from core.callbacks import AgentAction, AgentVerb
-from core.cards import card_buttons, duplicate_picker, service_picker
-from core.status import VERB_STATUS, NotAllowed
+from core.reports import priority, relay, status
+from core.reports import submit as reports
+from core.reports.cards import card_buttons, duplicate_picker, service_picker
+from core.reports.status import VERB_STATUS, NotAllowed
+from core.stats import views as stats_views
 from handlers import ideas
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
+from storage import outbox
 
 
 async def on_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
-    desk, now = ctx.desk, ctx.services.clock()
-    t = desk.texts.lang(desk.lang)
+    deps, now = ctx.deps, ctx.deps.clock()
+    t = deps.texts.lang(deps.lang)
     action = decode_or_refuse(ctx, q, AgentAction.decode, t("agent.stale_button"))
     if action is None:
         return
@@ -30,31 +34,31 @@ async def on_action(update: Update, ctx: Ctx) -> None:
     try:
         if action.verb in VERB_STATUS:
             res = await status.change_status(
-                s, desk, by, action.report_id, VERB_STATUS[action.verb], now
+                s, deps, by, action.report_id, VERB_STATUS[action.verb], now
             )
             ctx.later(lambda: q.answer(t("agent.done") if res.changed else t("agent.unchanged")))
         elif action.verb is AgentVerb.MOVE:
-            await status.move_to_service(s, desk, by, action.report_id, action.arg, now)
+            await status.move_to_service(s, deps, by, action.report_id, action.arg, now)
             ctx.later(
                 lambda: q.answer(
-                    t("agent.moved", service=desk.catalogue.name(action.arg, desk.lang))
+                    t("agent.moved", service=deps.catalogue.name(action.arg, deps.lang))
                 )
             )
         elif action.verb is AgentVerb.DUPLICATE_OF:
-            dup = await status.mark_duplicate(s, desk, by, action.report_id, int(action.arg), now)
+            dup = await status.mark_duplicate(s, deps, by, action.report_id, int(action.arg), now)
             ctx.later(lambda: q.answer(t("agent.done") if dup.changed else t("agent.unchanged")))
         else:
-            rv = await status.authorise(s, desk, by, action.report_id)
+            rv = await status.authorise(s, deps, by, action.report_id)
             if action.verb is AgentVerb.NOT_OURS:
-                buttons = service_picker(rv, desk.catalogue, desk.texts, desk.lang)
+                buttons = service_picker(rv, deps.catalogue, deps.texts, deps.lang)
             elif action.verb is AgentVerb.DUPLICATE:
                 candidates = await reports.open_in_service(s, rv.service, rv.id)
                 if not candidates:
                     ctx.later(lambda: q.answer(t("agent.no_candidates"), show_alert=True))
                     return
-                buttons = duplicate_picker(rv, candidates, desk.texts, desk.lang)
+                buttons = duplicate_picker(rv, candidates, deps.texts, deps.lang)
             else:
-                buttons = card_buttons(rv, desk.texts, desk.lang)
+                buttons = card_buttons(rv, deps.texts, deps.lang)
             ctx.later(lambda: q.answer())
             ctx.later(lambda: q.edit_message_reply_markup(inline(buttons)))
     except NotAllowed as exc:
@@ -67,7 +71,7 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
     msg = update.effective_message
     if msg is None or msg.reply_to_message is None or not msg.text:
         return
-    desk = ctx.desk
+    deps = ctx.deps
     replied_to = msg.reply_to_message.message_id
     report_id = await relay.report_of_message(ctx.session, msg.chat_id, replied_to)
     if report_id is None:
@@ -77,26 +81,26 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
         return
     try:
         await relay.agent_to_resident(
-            ctx.session, desk, agent_of(update), report_id, msg.text, ctx.services.clock()
+            ctx.session, deps, agent_of(update), report_id, msg.text, ctx.deps.clock()
         )
     except NotAllowed as exc:
-        refusal = desk.texts.get(desk.lang, exc.key)
+        refusal = deps.texts.get(deps.lang, exc.key)
         ctx.later(lambda: msg.reply_text(refusal))
         return
-    ctx.later(lambda: msg.reply_text(desk.texts.get(desk.lang, "agent.relayed", ref=report_id)))
+    ctx.later(lambda: msg.reply_text(deps.texts.get(deps.lang, "agent.relayed", ref=report_id)))
 
 
 async def on_queue(update: Update, ctx: Ctx) -> None:
     """/queue in an agents chat: the open reports of the services this agent serves there."""
     user, msg = update.effective_user, update.effective_message
     assert user is not None and msg is not None
-    desk = ctx.desk
-    codes = stats_views.agent_services(desk.catalogue, msg.chat_id, user.id)
+    deps = ctx.deps
+    codes = stats_views.agent_services(deps.catalogue, msg.chat_id, user.id)
     if not codes:
-        refusal = desk.texts.get(desk.lang, "queue.agents_only")
+        refusal = deps.texts.get(deps.lang, "queue.agents_only")
         ctx.later(lambda: msg.reply_text(refusal))
         return
-    text = await priority.queue_text(ctx.session, desk, codes)
+    text = await priority.queue_text(ctx.session, deps, codes)
     ctx.later(
         lambda: msg.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
     )
@@ -106,17 +110,17 @@ async def on_dashboard(update: Update, ctx: Ctx) -> None:
     """/dashboard, in private or in an agents chat: a one-time login link, sent in private."""
     user, msg = update.effective_user, update.effective_message
     assert user is not None and msg is not None
-    texts = ctx.services.texts
+    texts = ctx.deps.texts
     lang = texts.pick(user.language_code)
     t = texts.lang(lang)
-    base = ctx.services.settings.dashboard_login_url
+    base = ctx.deps.settings.dashboard_login_url
     if not base:
         ctx.later(lambda: msg.reply_text(t("dashboard.off")))
         return
     by = agent_of(update)
     try:
         token = await dashboard_access.issue_login(
-            ctx.session, ctx.desk.catalogue, user.id, by.name, lang, ctx.services.clock()
+            ctx.session, ctx.deps.catalogue, user.id, by.name, lang, ctx.deps.clock()
         )
     except NotAllowed as exc:
         refusal = t(exc.key)

@@ -36,7 +36,7 @@ def in_private(press: Press) -> Press:
     async def guarded(update: Update, ctx: Ctx) -> None:
         q, chat = update.callback_query, update.effective_chat
         if q is not None and (chat is None or chat.type != ChatType.PRIVATE):
-            refusal = ctx.services.texts.get(ctx.desk.lang, "report.stale_button")
+            refusal = ctx.deps.texts.get(ctx.deps.lang, "report.stale_button")
             ctx.later(lambda: q.answer(refusal, show_alert=True))
             return
         await press(update, ctx)

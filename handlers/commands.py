@@ -8,8 +8,11 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from core import metoo, recognition, reports, residents
 from core.callbacks import CallbackError, LanguageChoice
+from core.reports import metoo
+from core.reports import submit as reports
+from core.residents import directory as residents
+from core.residents import recognition
 from core.views import ReportView
 from handlers import metoo as metoo_handlers
 from handlers.buttons import decode_or_refuse
@@ -31,20 +34,20 @@ def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | Non
 
 
 async def on_start(update: Update, ctx: Ctx) -> None:
-    secret = ctx.services.settings.link_secret
+    secret = ctx.deps.settings.link_secret
     report_id = metoo.report_of_start(ctx.args[0], secret) if ctx.args else None
     if report_id is not None:  # a report's link, shared by a neighbour
         await metoo_handlers.show(update, ctx, report_id)
         return
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     _say(ctx, update, t("start.greeting", name=escape(r.first_name or "")))
     _say(ctx, update, t("help.body"))
 
 
 async def on_help(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    _say(ctx, update, ctx.services.texts.get(r.language, "help.body"))
+    _say(ctx, update, ctx.deps.texts.get(r.language, "help.body"))
 
 
 async def on_language(update: Update, ctx: Ctx) -> None:
@@ -55,12 +58,12 @@ async def on_language(update: Update, ctx: Ctx) -> None:
                 LANGUAGE_NAMES.get(lang, lang), callback_data=LanguageChoice(lang).encode()
             )
         ]
-        for lang in ctx.services.texts.languages
+        for lang in ctx.deps.texts.languages
     ]
     _say(
         ctx,
         update,
-        ctx.services.texts.get(r.language, "language.pick"),
+        ctx.deps.texts.get(r.language, "language.pick"),
         InlineKeyboardMarkup(buttons),
     )
 
@@ -69,7 +72,7 @@ async def on_language_choice(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
     r = await resident_of(update, ctx)
-    texts = ctx.services.texts
+    texts = ctx.deps.texts
 
     def supported(data: str) -> LanguageChoice:
         choice = LanguageChoice.decode(data)
@@ -82,7 +85,7 @@ async def on_language_choice(update: Update, ctx: Ctx) -> None:
         return
     await residents.set_language(ctx.session, r.id, choice.lang)
     ctx.later(lambda: q.answer())
-    ctx.later(lambda: q.edit_message_text(ctx.services.texts.get(choice.lang, "language.set")))
+    ctx.later(lambda: q.edit_message_text(ctx.deps.texts.get(choice.lang, "language.set")))
 
 
 async def on_cancel(update: Update, ctx: Ctx) -> None:
@@ -92,7 +95,7 @@ async def on_cancel(update: Update, ctx: Ctx) -> None:
 
 async def on_my_reports(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     mine = await reports.mine(ctx.session, r.id)
     followed = await reports.followed(ctx.session, r.id)
     if not mine and not followed:
@@ -103,9 +106,9 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
         return t(
             "myreports.line",
             ref=rv.id,
-            service=escape(ctx.services.catalogue.name(rv.service, r.language)),
+            service=escape(ctx.deps.catalogue.name(rv.service, r.language)),
             status=t(f"status.{rv.status.value}"),
-            date=ctx.desk.local(rv.created_at).strftime("%d/%m/%Y"),
+            date=ctx.deps.settings.local(rv.created_at).strftime("%d/%m/%Y"),
         )
 
     lines = [t("myreports.title"), *map(line, mine)] if mine else []
@@ -119,7 +122,7 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
             t(
                 "myreports.share_line",
                 ref=i,
-                link=metoo.link(bot, i, ctx.services.settings.link_secret),
+                link=metoo.link(bot, i, ctx.deps.settings.link_secret),
             )
             for i in shared
         ]
@@ -129,4 +132,4 @@ async def on_my_reports(update: Update, ctx: Ctx) -> None:
 async def on_me(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     done = await recognition.of_resident(ctx.session, r.id)
-    _say(ctx, update, recognition.text(done, ctx.services.texts.lang(r.language)))
+    _say(ctx, update, recognition.text(done, ctx.deps.texts.lang(r.language)))

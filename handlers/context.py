@@ -9,9 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
 
-from core.desk import Desk
-from core.services import Services
-from core.status import AgentRef
+from core.deps import Deps
+from core.reports.status import AgentRef
 from core.unit import Session, current_unit
 
 ADict = dict[Any, Any]
@@ -19,13 +18,13 @@ ADict = dict[Any, Any]
 
 @dataclass
 class BotData:
-    services: Services = field(init=False)
+    deps: Deps = field(init=False)
 
 
 class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
     @property
-    def services(self) -> Services:
-        return self.bot_data.services
+    def deps(self) -> Deps:
+        return self.bot_data.deps
 
     @property
     def session(self) -> Session:
@@ -35,10 +34,6 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
     def later(self, call: Callable[[], Awaitable[Any]]) -> None:
         """Make a Telegram call after this update's effects are committed."""
         current_unit().after_commit.append(call)
-
-    @property
-    def desk(self) -> Desk:
-        return self.services.desk
 
 
 def agent_of(update: Update) -> AgentRef:

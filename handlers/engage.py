@@ -8,11 +8,11 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
-from core import subscriptions, surveys
 from core.callbacks import ConsentChoice, SurveyAnswerChoice, TopicToggle
+from core.engagement import subscriptions, surveys
 from core.i18n import Translate
-from core.outbox import Buttons
-from core.residents import ResidentRef
+from core.messages import Buttons
+from core.residents.directory import ResidentRef
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -23,16 +23,16 @@ async def _topic_buttons(ctx: Ctx, r: ResidentRef) -> Buttons:
     mine = await subscriptions.of_resident(ctx.session, r.id)
     return [
         [(("✅ " if t.code in mine else "") + t.name(r.language), TopicToggle(t.code).encode())]
-        for t in ctx.services.topics
+        for t in ctx.deps.topics
     ]
 
 
 async def on_subscribe(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     msg = update.effective_message
     assert msg is not None
-    if not ctx.services.topics:
+    if not ctx.deps.topics:
         ctx.later(lambda: msg.reply_text(t("subscribe.none")))
         return
     markup = inline(await _topic_buttons(ctx, r))
@@ -43,15 +43,15 @@ async def on_topic(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     choice = decode_or_refuse(ctx, q, TopicToggle.decode, t("report.stale_button"))
     if choice is None:
         return
-    topic = ctx.services.topic(choice.topic)
+    topic = ctx.deps.topic(choice.topic)
     if topic is None:  # a topic removed from the config since the buttons were sent
         ctx.later(lambda: q.answer(t("report.stale_button"), show_alert=True))
         return
-    on = await subscriptions.toggle(ctx.session, r.id, topic.code, ctx.services.clock())
+    on = await subscriptions.toggle(ctx.session, r.id, topic.code, ctx.deps.clock())
     note = t("subscribe.done_on" if on else "subscribe.done_off", topic=topic.name(r.language))
     markup = inline(await _topic_buttons(ctx, r))
     ctx.later(lambda: q.answer(note))
@@ -66,7 +66,7 @@ def surveys_buttons(t: Translate, on: bool) -> Buttons:
 
 async def on_surveys(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     msg = update.effective_message
     assert msg is not None
     on = await surveys.consent_of(ctx.session, r.id)
@@ -79,12 +79,12 @@ async def on_answer(update: Update, ctx: Ctx) -> None:
     assert q is not None
     chat = update.effective_chat
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     choice = decode_or_refuse(ctx, q, SurveyAnswerChoice.decode, t("survey.not_yours"))
     if choice is None or chat is None:
         return
     try:
-        sv = await surveys.answer(ctx.session, r.id, chat.id, choice, ctx.services.clock())
+        sv = await surveys.answer(ctx.session, r.id, chat.id, choice, ctx.deps.clock())
     except surveys.AnswerRefused as refused:
         refusal = t(refused.key)
         ctx.later(lambda: q.answer(refusal, show_alert=True))

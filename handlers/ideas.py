@@ -9,11 +9,13 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from core import idea_answers, idea_cards, ideas
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb, is_id
 from core.i18n import Translate
-from core.outbox import Buttons
-from core.status import NotAllowed
+from core.ideas import answers as idea_answers
+from core.ideas import cards as idea_cards
+from core.ideas import proposals as ideas
+from core.messages import Buttons
+from core.reports.status import NotAllowed
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
@@ -38,7 +40,7 @@ async def on_idea(update: Update, ctx: Ctx) -> None:
 
 async def _page(ctx: Ctx, t: Translate, lang: str, view: IdeaAction) -> tuple[str, Buttons]:
     """One page of published ideas for ``view`` (page, order, service), with its buttons."""
-    cat = ctx.services.catalogue
+    cat = ctx.deps.catalogue
     service = view.service if view.service in cat else ""
     found = await ideas.published(
         ctx.session,
@@ -94,7 +96,7 @@ async def _page(ctx: Ctx, t: Translate, lang: str, view: IdeaAction) -> tuple[st
 
 def _services(ctx: Ctx, t: Translate, lang: str, order: IdeaOrder) -> tuple[str, Buttons]:
     """Pick the service whose ideas to show (or all)."""
-    cat = ctx.services.catalogue
+    cat = ctx.deps.catalogue
     picks = [(t("ideas.all_services"), IdeaAction(IdeaVerb.PAGE, order=order).encode())] + [
         (cat.name(c, lang), IdeaAction(IdeaVerb.PAGE, order=order, service=c).encode())
         for c in cat.codes
@@ -106,7 +108,7 @@ async def on_ideas(update: Update, ctx: Ctx) -> None:
     msg = update.effective_message
     assert msg is not None
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     text, buttons = await _page(ctx, t, r.language, IdeaAction(IdeaVerb.PAGE))
     markup = inline(buttons)
     ctx.later(
@@ -120,10 +122,10 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     """Every ``i:`` button: the agents' verbs on cards, support, pages and filters for residents."""
     q = update.callback_query
     assert q is not None
-    desk, chat = ctx.desk, update.effective_chat
+    deps, chat = ctx.deps, update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
     r = await resident_of(update, ctx) if private else None
-    t = ctx.services.texts.lang(r.language if r is not None else desk.lang)
+    t = ctx.deps.texts.lang(r.language if r is not None else deps.lang)
     action = decode_or_refuse(ctx, q, IdeaAction.decode, t("idea.stale_button"))
     if action is None:
         return
@@ -141,7 +143,7 @@ async def on_press(update: Update, ctx: Ctx) -> None:
         if action.verb is IdeaVerb.SUPPORT:
             try:
                 done = await ideas.toggle_support(
-                    ctx.session, desk, r.id, action.idea_id, ctx.services.clock()
+                    ctx.session, deps, r.id, action.idea_id, ctx.deps.clock()
                 )
             except NotAllowed as exc:
                 refusal = t(exc.key)
@@ -160,33 +162,33 @@ async def on_press(update: Update, ctx: Ctx) -> None:
 
 async def _agent_press(update: Update, ctx: Ctx, q: CallbackQuery, action: IdeaAction) -> None:
     """Approve publishes at once; the other verbs ask the chat for a text (see
-    ``core.idea_answers``); a milestone is marked reached. Core says who may."""
-    desk, now, by = ctx.desk, ctx.services.clock(), agent_of(update)
-    t = desk.texts.lang(desk.lang)
+    ``core.ideas.answers``); a milestone is marked reached. Core says who may."""
+    deps, now, by = ctx.deps, ctx.deps.clock(), agent_of(update)
+    t = deps.texts.lang(deps.lang)
     s = ctx.session
     try:
         match action.verb:
             case IdeaVerb.APPROVE:  # the card is refreshed through the outbox
-                await ideas.approve(s, desk, by, action.idea_id, now)
+                await ideas.approve(s, deps, by, action.idea_id, now)
                 ctx.later(lambda: q.answer(t("idea.published_by_you")))
                 return
             case IdeaVerb.MILESTONE_DONE:
                 reached = await idea_answers.milestone_done(
-                    s, desk, by, action.idea_id, _int(action.arg), now
+                    s, deps, by, action.idea_id, _int(action.arg), now
                 )
                 ctx.later(lambda: q.answer())
                 ctx.later(lambda: q.edit_message_text(reached.card, parse_mode=ParseMode.HTML))
                 return
             case IdeaVerb.ANSWER:
                 await idea_answers.ask(
-                    s, desk, by, action.idea_id, idea_answers.ANSWER, now, action.arg
+                    s, deps, by, action.idea_id, idea_answers.ANSWER, now, action.arg
                 )
             case IdeaVerb.EDIT:
-                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.EDIT, now)
+                await idea_answers.ask(s, deps, by, action.idea_id, idea_answers.EDIT, now)
             case IdeaVerb.DECLINE:
-                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.DECLINE, now)
+                await idea_answers.ask(s, deps, by, action.idea_id, idea_answers.DECLINE, now)
             case IdeaVerb.MILESTONE:
-                await idea_answers.ask(s, desk, by, action.idea_id, idea_answers.MILESTONE, now)
+                await idea_answers.ask(s, deps, by, action.idea_id, idea_answers.MILESTONE, now)
     except NotAllowed as exc:
         refusal = t("idea.not_allowed" if exc.key == "agent.not_allowed" else exc.key)
         ctx.later(lambda: q.answer(refusal, show_alert=True))
@@ -205,11 +207,11 @@ async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> N
     """An agent replied to one of an idea's messages: the text its last button asked for."""
     msg = update.effective_message
     assert msg is not None
-    desk = ctx.desk
-    t = desk.texts.lang(desk.lang)
+    deps = ctx.deps
+    t = deps.texts.lang(deps.lang)
     try:
         done = await idea_answers.on_reply(
-            ctx.session, desk, agent_of(update), idea_id, text, ctx.services.clock()
+            ctx.session, deps, agent_of(update), idea_id, text, ctx.deps.clock()
         )
     except NotAllowed as exc:
         refusal = t("idea.not_allowed" if exc.key == "agent.not_allowed" else exc.key)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from core import metoo
 from core.callbacks import MeTooAction
+from core.reports import metoo
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import send_replies
@@ -15,17 +15,17 @@ from handlers.resident import resident_of
 
 async def show(update: Update, ctx: Ctx, report_id: int) -> None:
     r = await resident_of(update, ctx)
-    reply = await metoo.show(ctx.session, ctx.desk, r, report_id)
-    label = ctx.services.texts.get(r.language, "button.send_location")
+    reply = await metoo.show(ctx.session, ctx.deps, r, report_id)
+    label = ctx.deps.texts.get(r.language, "button.send_location")
     ctx.later(lambda: send_replies(ctx.bot, r.chat_id, [reply], label))
 
 
 async def on_press(update: Update, ctx: Ctx) -> None:
     q, chat = update.callback_query, update.effective_chat
     assert q is not None
-    texts = ctx.services.texts
+    texts = ctx.deps.texts
     if chat is None or chat.type != ChatType.PRIVATE:  # the button is only sent in private
-        refusal = texts.get(ctx.desk.lang, "report.stale_button")
+        refusal = texts.get(ctx.deps.lang, "report.stale_button")
         ctx.later(lambda: q.answer(refusal, show_alert=True))
         return
     r = await resident_of(update, ctx)
@@ -34,7 +34,7 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     )
     if action is None:
         return
-    joined = await metoo.join(ctx.session, ctx.desk, r, action, ctx.services.clock())
+    joined = await metoo.join(ctx.session, ctx.deps, r, action, ctx.deps.clock())
     ctx.later(lambda: q.answer(None if joined.ok else joined.text, show_alert=not joined.ok))
     ctx.later(lambda: q.edit_message_reply_markup(None))
     if joined.ok:

@@ -7,8 +7,9 @@ import json
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
-from core import feedback, privacy, surveys
 from core.callbacks import ConsentChoice, PrivacyAction, PrivacyVerb
+from core.engagement import surveys
+from core.residents import feedback, privacy
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -19,12 +20,12 @@ async def on_privacy(update: Update, ctx: Ctx) -> None:
     msg = update.effective_message
     assert msg is not None
     r = await resident_of(update, ctx)
-    texts = ctx.services.texts
+    texts = ctx.deps.texts
     t = texts.lang(r.language)
     consent = await feedback.consent_of(ctx.session, r.id)
     _, consent_buttons = feedback.consent_question(texts, r.language)
     parts = [t("privacy.body")]
-    settings = ctx.services.settings
+    settings = ctx.deps.settings
     if settings.open_data:
         key = "privacy.open_data_text" if settings.open_data_text else "privacy.open_data"
         parts.append(t(key))
@@ -43,7 +44,7 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     action = decode_or_refuse(ctx, q, PrivacyAction.decode, t("report.stale_button"))
     if action is None:
         return
@@ -62,7 +63,7 @@ async def on_privacy_action(update: Update, ctx: Ctx) -> None:
             ctx.later(lambda: q.edit_message_text(t("privacy.erase_confirm"), reply_markup=markup))
         case PrivacyVerb.ERASE_CONFIRMED:
             erased = await privacy.erase(
-                ctx.session, ctx.desk, r.id, ctx.services.clock(), update.update_id
+                ctx.session, ctx.deps, r.id, ctx.deps.clock(), update.update_id
             )
             done = t("privacy.erased", n=erased.reports)
             ctx.later(lambda: q.edit_message_text(done))
@@ -77,7 +78,7 @@ async def on_consent(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     choice = decode_or_refuse(ctx, q, ConsentChoice.decode, t("report.stale_button"))
     if choice is None:
         return

@@ -8,8 +8,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 
-from core import questionnaire_answers
 from core.callbacks import QuestionnaireAction
+from core.engagement import questionnaire_answers
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -21,17 +21,15 @@ async def on_press(update: Update, ctx: Ctx) -> None:
     assert q is not None
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:  # pressed anywhere but the private chat
-        refusal = ctx.services.texts.get(None, "questionnaire.not_for_you")
+        refusal = ctx.deps.texts.get(None, "questionnaire.not_for_you")
         ctx.later(lambda: q.answer(refusal, show_alert=True))
         return
     r = await resident_of(update, ctx)
-    t = ctx.services.texts.lang(r.language)
+    t = ctx.deps.texts.lang(r.language)
     action = decode_or_refuse(ctx, q, QuestionnaireAction.decode, t("questionnaire.not_for_you"))
     if action is None:
         return
-    reply = await questionnaire_answers.press(
-        ctx.session, ctx.desk, r, action, ctx.services.clock()
-    )
+    reply = await questionnaire_answers.press(ctx.session, ctx.deps, r, action, ctx.deps.clock())
     if reply.alert:
         ctx.later(lambda: q.answer(reply.text, show_alert=True))
         return

@@ -14,8 +14,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
-from core.outbox import Buttons
-from core.prompts import Reply
+from core.conversation.prompts import Reply
+from core.messages import Buttons
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 

@@ -7,9 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from core import questionnaire_answers, relay
 from core.callbacks import DraftAction
-from core.intake import Intake, Photo
+from core.conversation.intake import Intake, Photo
+from core.engagement import questionnaire_answers
+from core.reports import relay
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.resident import answer, intake_of
@@ -24,7 +25,7 @@ async def _relayed(update: Update, ctx: Ctx, intake: Intake, text: str) -> bool:
     if msg is None or msg.reply_to_message is None:
         return False
     said = await questionnaire_answers.comment(
-        ctx.session, ctx.desk, intake.resident, msg.reply_to_message.message_id, text, intake.now
+        ctx.session, ctx.deps, intake.resident, msg.reply_to_message.message_id, text, intake.now
     )
     if said is not None:  # a comment, in reply to a questionnaire's prompt
         ctx.later(lambda: msg.reply_text(said))
@@ -35,7 +36,7 @@ async def _relayed(update: Update, ctx: Ctx, intake: Intake, text: str) -> bool:
     if report_id is None:
         return False
     done = await relay.resident_to_agents(
-        ctx.session, ctx.desk, intake.resident.id, report_id, text, intake.now
+        ctx.session, ctx.deps, intake.resident.id, report_id, text, intake.now
     )
     if done is None:
         return False
@@ -64,7 +65,7 @@ async def on_photo(update: Update, ctx: Ctx) -> None:
 
 async def _download(ctx: Ctx, file_id: str, unique_id: str) -> str | None:
     """Keep a copy in the media folder; the file_id alone is enough to go on if it fails."""
-    folder = ctx.services.settings.media_dir
+    folder = ctx.deps.settings.media_dir
     safe = "".join(c for c in unique_id if c.isalnum() or c in "-_")[:64] or "photo"
     target = folder / f"{safe}.jpg"
     try:

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from telegram import Update
 
-from core import residents
-from core.intake import Intake
-from core.prompts import Reply
-from core.residents import ResidentRef
+from core.conversation.intake import Intake
+from core.conversation.prompts import Reply
+from core.residents import directory as residents
+from core.residents.directory import ResidentRef
 from handlers.context import Ctx
 from handlers.render import send_replies
 
@@ -18,7 +18,7 @@ def _contact(update: Update, ctx: Ctx) -> tuple[int, int, str, str, datetime]:
     """What ``residents.touch`` needs of an update: user, chat, first name, language, now."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None  # the filters guarantee a private chat
-    svc = ctx.services
+    svc = ctx.deps
     return user.id, chat.id, user.first_name or "", svc.texts.pick(user.language_code), svc.clock()
 
 
@@ -28,7 +28,7 @@ async def resident_of(update: Update, ctx: Ctx) -> ResidentRef:
 
 async def intake_of(update: Update, ctx: Ctx) -> Intake:
     """The resident's input, with their draft read in the same round trip as their record."""
-    svc = ctx.services
+    svc = ctx.deps
     resident, draft = await residents.touch_with_draft(ctx.session, *_contact(update, ctx))
     return Intake(
         ctx.session,

@@ -9,9 +9,10 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from core import chart, stats_views
-from core.stats_text import split
-from core.stats_views import StatsMessage
+from core.stats import chart
+from core.stats import views as stats_views
+from core.stats.text import split
+from core.stats.views import StatsMessage
 from handlers.context import Ctx
 from handlers.resident import resident_of
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def on_stats(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
-    svc = ctx.services
+    svc = ctx.deps
     shown = await stats_views.public(
         ctx.session, svc.catalogue, svc.texts, svc.settings, svc.clock(), r.language
     )
@@ -32,7 +33,7 @@ async def on_agents_stats(update: Update, ctx: Ctx) -> None:
     public figures are (a group is no place to post them for a non-agent)."""
     user, msg = update.effective_user, update.effective_message
     assert user is not None and msg is not None
-    svc = ctx.services
+    svc = ctx.deps
     codes = stats_views.agent_services(svc.catalogue, msg.chat_id, user.id)
     if not codes:
         refusal = svc.texts.get(svc.settings.default_language, "stats.agents_only")

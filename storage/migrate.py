@@ -9,6 +9,8 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.sql import MIGRATION_LOCK
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -33,7 +35,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             # One migrator at a time on PostgreSQL too (released at commit).
-            await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727001)")
+            await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         await conn.run_sync(_upgrade)
 
 

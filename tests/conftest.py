@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.config import Config, default_services
+from bot.config.settings import Config, default_services
 from storage.db import create_engine
 
 PG_URL = os.environ.get("SENSCOMMUN_TEST_PG_URL")

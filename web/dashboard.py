@@ -13,13 +13,15 @@ from datetime import datetime
 
 from aiohttp import web
 
-from core import dashboard, dashboard_access, relay, status
+from core.agents import access as dashboard_access
+from core.agents import dashboard
+from core.agents.access import Agent
 from core.callbacks import AgentVerb, is_id
-from core.dashboard_access import Agent
-from core.desk import Desk
+from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
-from core.status import VERB_STATUS, NotAllowed
-from web.app import CONTEXT, WebContext
+from core.reports import relay, status
+from core.reports.status import VERB_STATUS, NotAllowed
+from web.context import CONTEXT, WebContext
 from web.pages import HEADERS, TEMPLATES, environment, message, render
 
 COOKIE = "senscommun_dashboard"
@@ -50,7 +52,7 @@ def _cookie(request: web.Request) -> str:
 
 
 async def _agent(request: web.Request) -> Agent | None:
-    svc = _ctx(request).services
+    svc = _ctx(request).deps
     async with svc.sessions() as s:
         return await dashboard_access.agent_of(s, svc.catalogue, _cookie(request), svc.clock())
 
@@ -68,8 +70,8 @@ def _logged_in(handler: AgentHandler) -> Handler:
     return page
 
 
-def _when(desk: Desk, at: datetime) -> str:
-    return desk.local(at).strftime("%d/%m/%Y %H:%M")
+def _when(deps: Deps, at: datetime) -> str:
+    return deps.settings.local(at).strftime("%d/%m/%Y %H:%M")
 
 
 def _refused(request: web.Request, exc: NotAllowed, agent: Agent) -> web.Response:
@@ -80,7 +82,7 @@ def _refused(request: web.Request, exc: NotAllowed, agent: Agent) -> web.Respons
 async def login(request: web.Request) -> web.StreamResponse:
     """The one-time link: a session cookie, then the ticket list."""
     ctx = _ctx(request)
-    svc = ctx.services
+    svc = ctx.deps
     token = request.query.get("token", "")
     if not token or len(token) > 200:
         return message(request, 400, "dashboard.login_unknown")
@@ -118,8 +120,8 @@ def _statuses(picked: str) -> frozenset[ReportStatus] | None:
 
 @_logged_in
 async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
-    svc = _ctx(request).services
-    desk = svc.desk
+    svc = _ctx(request).deps
+    deps = svc
     lang = agent.lang
     t = svc.texts.lang(lang)
     csrf = dashboard_access.csrf_token(_cookie(request))
@@ -137,9 +139,9 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         {
             "id": x.report.id,
             "urgent": x.report.urgent,
-            "service": desk.catalogue.name(x.report.service, lang),
+            "service": deps.catalogue.name(x.report.service, lang),
             "status": t(f"status.{x.report.status.value}"),
-            "date": _when(desk, x.report.created_at),
+            "date": _when(deps, x.report.created_at),
             "place": x.report.address or "",
             "text": _short(x.report.redacted_text),
             "co_reporters": x.co_reporters,
@@ -163,7 +165,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         counts=[(t(f"status.{st.value}"), found.counts.get(st, 0)) for st in ReportStatus],
         status_choices=status_choices,
         picked_status=picked_status,
-        service_choices=[(c, desk.catalogue.name(c, lang)) for c in agent.services],
+        service_choices=[(c, deps.catalogue.name(c, lang)) for c in agent.services],
         picked_service=picked_service,
         done=t("dashboard.done") if done in DONE else "",
     )
@@ -175,24 +177,24 @@ def _short(text: str, room: int = 120) -> str:
 
 @_logged_in
 async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
-    svc = _ctx(request).services
-    desk = svc.desk
+    svc = _ctx(request).deps
+    deps = svc
     lang = agent.lang
     t = svc.texts.lang(lang)
     rid = int(request.match_info["rid"])
     try:
         async with svc.sessions() as s:
-            shown = await dashboard.ticket(s, desk, agent, rid)
+            shown = await dashboard.ticket(s, deps, agent, rid)
     except NotAllowed as exc:
         return _refused(request, exc, agent)
     rv = shown.report
     history = []
     for h in shown.history:
-        line = f"{_when(desk, h.at)} · {t(f'status.{h.new_status.value}') if h.new_status else ''}"
+        line = f"{_when(deps, h.at)} · {t(f'status.{h.new_status.value}') if h.new_status else ''}"
         if h.old_service and h.new_service and h.old_service != h.new_service:
             old, new = (
-                desk.catalogue.name(h.old_service, lang),
-                desk.catalogue.name(h.new_service, lang),
+                deps.catalogue.name(h.old_service, lang),
+                deps.catalogue.name(h.new_service, lang),
             )
             line += f" · {old} → {new}"
         if h.by:
@@ -210,18 +212,18 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         title=f"#{rv.id}",
         csrf=dashboard_access.csrf_token(_cookie(request)),
         r=rv,
-        service=desk.catalogue.name(rv.service, lang),
+        service=deps.catalogue.name(rv.service, lang),
         status=t(f"status.{rv.status.value}")
         + (f" (#{rv.duplicate_of})" if rv.duplicate_of else ""),
         place=place or t("card.no_place"),
-        reported=f"{shown.reporter} · {_when(desk, rv.created_at)}",
+        reported=f"{shown.reporter} · {_when(deps, rv.created_at)}",
         co_reporters=shown.co_reporters,
         is_open=rv.status.is_open,
         verbs=verbs,
-        other_services=[(i.code, i.name(lang)) for i in desk.catalogue if i.code != rv.service],
+        other_services=[(i.code, i.name(lang)) for i in deps.catalogue if i.code != rv.service],
         originals=shown.originals,
         conversation=[
-            {"date": _when(desk, m.at), "by": m.by, "text": m.text} for m in shown.conversation
+            {"date": _when(deps, m.at), "by": m.by, "text": m.text} for m in shown.conversation
         ],
         history=history,
         done=t("dashboard.done") if done in DONE else "",
@@ -232,8 +234,8 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
 async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     """A form of the ticket page: the same use case as the card's button, then back."""
     ctx = _ctx(request)
-    svc = ctx.services
-    desk, now = svc.desk, svc.clock()
+    svc = ctx.deps
+    deps, now = svc, svc.clock()
     session = _cookie(request)
     csrf = dashboard_access.csrf_token(session)
     form = await request.post()
@@ -247,20 +249,20 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
         async with svc.writing() as s:
             if action in {v.value for v in VERB_STATUS}:
                 to = VERB_STATUS[AgentVerb(action)]
-                await status.change_status(s, desk, by, rid, to, now, only_open=True)
+                await status.change_status(s, deps, by, rid, to, now, only_open=True)
             elif action == AgentVerb.MOVE.value:
                 to_service = _field(form, "service")
-                await status.move_to_service(s, desk, by, rid, to_service, now, only_open=True)
+                await status.move_to_service(s, deps, by, rid, to_service, now, only_open=True)
             elif action == AgentVerb.DUPLICATE_OF.value:
                 original = _field(form, "original").strip().lstrip("#")
                 if not (is_id(original) and len(original) <= 9):
                     return message(request, 400, "dashboard.bad_request", agent, csrf)
-                await status.mark_duplicate(s, desk, by, rid, int(original), now, only_open=True)
+                await status.mark_duplicate(s, deps, by, rid, int(original), now, only_open=True)
             elif action == "reply":
                 words = _field(form, "text").strip()
                 if not words or len(words) > MAX_REPLY:
                     return message(request, 400, "dashboard.bad_request", agent, csrf)
-                await relay.agent_to_resident(s, desk, by, rid, words, now)
+                await relay.agent_to_resident(s, deps, by, rid, words, now)
             else:
                 return message(request, 400, "dashboard.bad_request", agent, csrf)
             await s.commit()
@@ -275,10 +277,10 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
 @_logged_in
 async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
     """The agent's services' tickets as CSV: masked, without the resident."""
-    svc = _ctx(request).services
-    desk = svc.desk
+    svc = _ctx(request).deps
+    deps = svc
     async with svc.sessions() as s:
-        rows = await dashboard.export(s, desk, agent)
+        rows = await dashboard.export(s, deps, agent)
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(
@@ -306,8 +308,8 @@ async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
                 r.status.value,
                 r.status.open311,
                 "yes" if r.urgent else "no",
-                desk.local(r.created_at).isoformat(timespec="seconds"),
-                desk.local(x.updated_at).isoformat(timespec="seconds"),
+                deps.settings.local(r.created_at).isoformat(timespec="seconds"),
+                deps.settings.local(x.updated_at).isoformat(timespec="seconds"),
                 x.co_reporters,
                 _cell(x.address or ""),
                 "" if r.lat is None else r.lat,
@@ -337,7 +339,7 @@ def _cell(text: str) -> str:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    svc = _ctx(request).services
+    svc = _ctx(request).deps
     session = _cookie(request)
     form = await request.post()
     given = form.get("csrf")

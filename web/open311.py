@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 (``/open311/v2/``), in JSON and XML: the catalogue and the reports as
-open data (what a report shows: ``core.open311``). Read only: residents report through the bot.
+open data (what a report shows: ``core.reports.open311``). Read only: residents report through
+the bot.
 
 Every answer carries ``Access-Control-Allow-Origin: *`` (open data); every refusal is an
 Open311 error list, ``[{"code": 400, "description": "..."}]``, never a traceback.
@@ -17,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from core import open311
-from core.open311 import PublicRequest, QueryError, RequestQuery, ServiceEntry
-from web.app import CONTEXT, WebContext
+from core.reports import open311
+from core.reports.open311 import PublicRequest, QueryError, RequestQuery, ServiceEntry
+from web.context import CONTEXT, WebContext
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +145,14 @@ def _service(e: ServiceEntry) -> dict[str, Any]:
 
 
 async def services(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    desk = ctx.services.desk
-    return "services", [_service(e) for e in open311.services(desk.catalogue, desk.lang)]
+    deps = ctx.deps
+    return "services", [_service(e) for e in open311.services(deps.catalogue, deps.lang)]
 
 
 async def service_definition(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    desk = ctx.services.desk
+    deps = ctx.deps
     code = request.match_info["code"]
-    if open311.service(desk.catalogue, code, desk.lang) is None:
+    if open311.service(deps.catalogue, code, deps.lang) is None:
         raise Refused(404, f"unknown service_code: {code}")
     return "service_definition", {"service_code": code, "attributes": []}
 
@@ -224,24 +225,24 @@ def parse_query(request: web.Request, tz: ZoneInfo) -> RequestQuery:
 
 
 async def requests(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    svc = ctx.services
-    desk = svc.desk
-    q = parse_query(request, desk.tz)
+    svc = ctx.deps
+    deps = svc
+    q = parse_query(request, deps.settings.tz)
     async with svc.sessions() as s:
-        found = await open311.search(s, desk, q, svc.clock(), ctx.options.descriptions)
-    return "service_requests", [_request(r, desk.tz) for r in found]
+        found = await open311.search(s, deps, q, svc.clock(), ctx.options.descriptions)
+    return "service_requests", [_request(r, deps.settings.tz) for r in found]
 
 
 async def one_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    svc = ctx.services
-    desk = svc.desk
+    svc = ctx.deps
+    deps = svc
     raw = request.match_info["rid"]
     rid = _number(raw, "service_request_id")
     async with svc.sessions() as s:
-        found = await open311.one(s, desk, rid, ctx.options.descriptions)
+        found = await open311.one(s, deps, rid, ctx.options.descriptions)
     if found is None:
         raise Refused(404, f"no service request {rid}")
-    return "service_requests", [_request(found, desk.tz)]
+    return "service_requests", [_request(found, deps.settings.tz)]
 
 
 async def create_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from core.dashboard_access import Agent
-from web.app import CONTEXT
+from core.agents.access import Agent
+from web.context import CONTEXT
 
 #: Pages about residents' reports: never cached, framed or leaked through a referrer.
 HEADERS = {
@@ -32,12 +32,12 @@ def environment() -> jinja2.Environment:
 
 def language(request: web.Request, agent: Agent | None) -> str:
     """The agent's language (their Telegram's), else the browser's, else the agents'."""
-    texts = request.app[CONTEXT].services.texts
+    texts = request.app[CONTEXT].deps.texts
     if agent is not None:
         return texts.pick(agent.lang)
     accept = request.headers.get("Accept-Language", "")
     first = accept.split(",")[0].split(";")[0].strip()
-    return texts.pick(first) if first else request.app[CONTEXT].services.desk.lang
+    return texts.pick(first) if first else request.app[CONTEXT].deps.lang
 
 
 def render(
@@ -48,7 +48,7 @@ def render(
     **params: Any,
 ) -> web.Response:
     lang = language(request, agent)
-    t = request.app[CONTEXT].services.texts.lang(lang)
+    t = request.app[CONTEXT].deps.texts.lang(lang)
     params.setdefault("csrf", "")
     html = (
         request.app[TEMPLATES].get_template(template).render(lang=lang, t=t, agent=agent, **params)
@@ -65,7 +65,7 @@ def message(
     refusal: bool = True,
 ) -> web.Response:
     """A page that says one thing: why something was refused, or that it is done."""
-    t = request.app[CONTEXT].services.texts.lang(language(request, agent))
+    t = request.app[CONTEXT].deps.texts.lang(language(request, agent))
     return render(
         request,
         "message.html",

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import load_config
-from bot.factory import create_services
+from bot.cli.main import main
+from bot.config.settings import load_config
+from bot.factory import create_deps
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.models import OutboxMessage
 
 
 async def _leave_in_doubt(config: Path, campaign_id: int) -> None:
     """As a crash would: one of the campaign's messages was on the wire, its outcome lost."""
-    svc = create_services(load_config(config))
+    svc = create_deps(load_config(config))
     now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     try:
         async with svc.sessions() as s:
@@ -36,7 +36,7 @@ async def _leave_in_doubt(config: Path, campaign_id: int) -> None:
             )
             await s.commit()
     finally:
-        await svc.sessions.kw["bind"].dispose()
+        await svc.engine.dispose()
 
 
 def test_broadcast_commands(

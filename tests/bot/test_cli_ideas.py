@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.cli_ideas import list_ideas
-from core import idea_answers, ideas
-from core.services import Services
+from bot.cli.ideas import list_ideas
+from bot.cli.main import main
+from core.deps import Deps
+from core.ideas import answers as idea_answers
+from core.ideas import proposals as ideas
 from storage.enums import IdeaAnswerKind, IdeaState
 from tests.conftest import Clock
 from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
@@ -25,8 +26,8 @@ def _config(tmp_path: Path, url: str) -> Path:
     return p
 
 
-async def _list(db: Services, tmp_path: Path, **kw: object) -> str:
-    url = db.sessions.kw["bind"].url.render_as_string(hide_password=False)
+async def _list(db: Deps, tmp_path: Path, **kw: object) -> str:
+    url = db.engine.url.render_as_string(hide_password=False)
     out = io.StringIO()
     args = {"service": None, "state": None, "as_csv": False, **kw}
     assert await list_ideas(_config(tmp_path, url), out=out, **args) == 0  # type: ignore[arg-type]
@@ -34,7 +35,7 @@ async def _list(db: Services, tmp_path: Path, **kw: object) -> str:
 
 
 async def test_ideas_with_supports_answers_and_milestones(
-    svc: Services,  # noqa: F811
+    svc: Deps,  # noqa: F811
     tmp_path: Path,
     clock: Clock,
 ) -> None:
@@ -43,13 +44,11 @@ async def test_ideas_with_supports_answers_and_milestones(
     await _submit(svc, author, "Un marché bio le dimanche", "culture")
     async with svc.sessions() as s:
         for r in (fan, fan2):
-            await ideas.toggle_support(s, svc.desk, r, benches, clock())
+            await ideas.toggle_support(s, svc, r, benches, clock())
         await idea_answers.answer(
-            s, svc.desk, WATER, benches, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
+            s, svc, WATER, benches, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
         )
-        await idea_answers.add_milestone(
-            s, svc.desk, WATER, benches, "Pose", date(2027, 4, 1), clock()
-        )
+        await idea_answers.add_milestone(s, svc, WATER, benches, "Pose", date(2027, 4, 1), clock())
         await s.commit()
 
     rows = list(csv.DictReader(io.StringIO(await _list(svc, tmp_path, as_csv=True))))

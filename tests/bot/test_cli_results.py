@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
-from bot.cli_results import cmd_results, show_results
-from core.services import Services
+from bot.cli.main import build_parser, main
+from bot.cli.results import cmd_results, show_results
+from core.deps import Deps
 from tests.conftest import Clock
 from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
 from tests.core.stats_data import survey, survey_round
@@ -27,7 +27,7 @@ def _config(tmp_path: Path, url: str, min_answers: int = 4) -> Path:
 
 
 async def _results(
-    db: Services, tmp_path: Path, clock: Clock, service: str | None = None, as_csv: bool = False
+    db: Deps, tmp_path: Path, clock: Clock, service: str | None = None, as_csv: bool = False
 ) -> str:
     await crafted(db, clock())
     async with db.sessions() as s:
@@ -36,7 +36,7 @@ async def _results(
         await survey_round(s, tap, clock() - timedelta(days=40), 6, ["y", "y", "n", "y"])
         await survey_round(s, tap, clock() - timedelta(days=3), 5, ["n"])
         await s.commit()
-    url = db.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    url = db.engine.url.render_as_string(hide_password=False)
     out = io.StringIO()
     code = await show_results(_config(tmp_path, url), service, 90, as_csv, out, clock())
     assert code == 0
@@ -44,7 +44,7 @@ async def _results(
 
 
 async def test_csv_has_every_figure_and_leaves_hidden_ones_empty(
-    svc: Services,  # noqa: F811
+    svc: Deps,  # noqa: F811
     tmp_path: Path,
     clock: Clock,
 ) -> None:
@@ -80,7 +80,7 @@ async def test_csv_has_every_figure_and_leaves_hidden_ones_empty(
 
 
 async def test_the_table_for_one_service(
-    svc: Services,  # noqa: F811
+    svc: Deps,  # noqa: F811
     tmp_path: Path,
     clock: Clock,
 ) -> None:

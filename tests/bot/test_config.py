@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, load_config
+from bot.config.settings import Config, ConfigError, load_config
 
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 
@@ -110,7 +110,7 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
 def test_cli_reports_config_errors_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     p = tmp_path / "c.toml"
     p.write_text("[webhook]\nport = -1", encoding="utf-8")

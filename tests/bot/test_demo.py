@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo import run_demo
+from bot.demo.story import run_demo
 
 
 async def test_the_demo_tells_the_whole_story() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import create_application, create_services
-from bot.inbox_worker import InboxWorker
-from bot.simulate import Person, UpdateFactory
-from core import inbox
+from bot.demo.simulate import Person, UpdateFactory
+from bot.factory import create_application, create_deps
+from bot.inbox.worker import InboxWorker
 from core.catalogue import sync_catalogue
+from storage import inbox
 from storage.migrate import upgrade
 from tests.conftest import PG_URL, Clock, make_config, reset_postgres
 from tests.handlers.conftest import RecordingRequest
@@ -24,14 +24,14 @@ async def test_two_workers_share_the_inbox(tmp_path: Path, clock: Clock) -> None
     cfg = make_config(PG_URL, tmp_path)
     workers, requests, services = [], [], []
     for _ in range(2):  # two processes' worth: each its own engine, application and bot
-        svc = create_services(cfg, clock)
+        svc = create_deps(cfg, clock)
         request = RecordingRequest()
         app = create_application(cfg, svc, request=request)
         await app.initialize()
         workers.append(InboxWorker(app, svc, concurrency=4))
         requests.append(request)
         services.append(svc)
-    await upgrade(services[0].sessions.kw["bind"])
+    await upgrade(services[0].engine)
     f = UpdateFactory()
     people = [Person(7000 + i, f"P{i}") for i in range(6)]
     raws = [f.text(p, f"/help {n}") for n in range(5) for p in people]  # 5 updates per chat
@@ -52,4 +52,4 @@ async def test_two_workers_share_the_inbox(tmp_path: Path, clock: Clock) -> None
         assert rows == [] and await inbox.count(s, processed=True) == len(raws)
     for w, svc in zip(workers, services, strict=True):
         await w.app.shutdown()
-        await svc.sessions.kw["bind"].dispose()
+        await svc.engine.dispose()

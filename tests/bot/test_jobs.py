@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
 from bot.jobs import Job, Jobs, default_jobs
 from bot.runtime import Runtime
 from tests.conftest import Clock, make_config
@@ -60,7 +60,7 @@ async def test_a_failing_job_waits_for_its_next_run(
     cfg = make_config(f"sqlite+aiosqlite:///{tmp_path / 'j.db'}", tmp_path, api)
     async with Runtime(cfg, clock=clock, role="worker") as rt:
         jobs = Jobs(
-            rt.services,
+            rt.deps,
             [
                 Job("locked", default_jobs()[0].every, locked),
                 Job("busy", default_jobs()[0].every, busy),

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.config import OutboxConfig
-from bot.factory import create_application, create_services
-from bot.fake_telegram import FakeBotApi, RateLimit
-from bot.limits import Limits
-from bot.outbox_worker import OutboxWorker
-from core import outbox
-from core.services import Services
+from bot.config.settings import OutboxConfig
+from bot.demo.fake_telegram import FakeBotApi, RateLimit
+from bot.factory import create_application, create_deps
+from bot.outbox.limits import Limits
+from bot.outbox.worker import OutboxWorker
+from core import messages
+from core.deps import Deps
+from storage import outbox
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
@@ -40,7 +41,7 @@ class FakeTime:
 @dataclass
 class Rig:
     api: FakeBotApi
-    svc: Services
+    svc: Deps
     worker: OutboxWorker
     clock: Clock
     time: FakeTime
@@ -49,7 +50,7 @@ class Rig:
         self, chat_id: int, text: str, purpose: OutboxPurpose = OutboxPurpose.NOTICE
     ) -> None:
         async with self.svc.sessions() as s:
-            outbox.enqueue(s, chat_id=chat_id, text=text, purpose=purpose, now=self.clock())
+            messages.enqueue(s, chat_id=chat_id, text=text, purpose=purpose, now=self.clock())
             await s.commit()
 
     async def states(self) -> list[OutboxState]:
@@ -82,8 +83,8 @@ async def _rig(
     api = FakeBotApi("123:test", rate_limit=limit)
     await api.start()
     config = make_config(db_url, tmp_path, api)
-    svc = create_services(config, clock)
-    await upgrade(svc.sessions.kw["bind"])
+    svc = create_deps(config, clock)
+    await upgrade(svc.engine)
     app = create_application(config, svc)
     await app.bot.initialize()
     worker = OutboxWorker(
@@ -92,7 +93,7 @@ async def _rig(
     yield Rig(api, svc, worker, clock, t)
     await worker.stop()
     await app.bot.shutdown()
-    await svc.sessions.kw["bind"].dispose()
+    await svc.engine.dispose()
     await api.stop()
 
 
@@ -212,7 +213,7 @@ async def test_conversation_messages_interrupted_mid_call_are_sent_again(rig: Ri
     rig.worker.cfg = rig.worker.cfg.model_copy(update={"resend_in_doubt": []})
     await rig.enqueue(9, "another answer", OutboxPurpose.AGENT_MESSAGE)
     async with rig.svc.sessions() as s:  # a card's edit: a second one changes nothing
-        outbox.enqueue(
+        messages.enqueue(
             s,
             chat_id=-100,
             text="card",

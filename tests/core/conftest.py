@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import create_services
+from bot.factory import create_deps
 from core.catalogue import sync_catalogue
-from core.services import Services
+from core.deps import Deps
 from nlp.types import Classification, Intent
 from storage.migrate import upgrade
 from storage.models import Resident
@@ -28,19 +28,19 @@ class FixedClassifier:
 
 
 @pytest.fixture
-async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
-    services = create_services(make_config(db_url, tmp_path), clock)
+async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Deps]:
+    services = create_deps(make_config(db_url, tmp_path), clock)
     services.nlp = FixedClassifier()
-    await upgrade(services.sessions.kw["bind"])
+    await upgrade(services.engine)
     async with services.sessions() as s:
         await sync_catalogue(s, services.catalogue)
         await s.commit()
     yield services
-    await services.sessions.kw["bind"].dispose()
+    await services.engine.dispose()
 
 
 async def add_residents(
-    svc: Services,
+    svc: Deps,
     n: int,
     base: int,
     langs: tuple[str, str] = ("fr", "en"),

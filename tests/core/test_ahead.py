@@ -1,4 +1,4 @@
-from core.ahead import CLASSIFY_CHARS, Ahead
+from core.conversation.ahead import CLASSIFY_CHARS, Ahead
 from nlp.types import Classification, Intent
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core import campaigns, subscriptions
-from core.audience import Audience
-from core.services import Services
-from core.subscriptions import Topic
+from core.deps import Deps
+from core.engagement import campaigns, subscriptions
+from core.engagement.audience import Audience
+from core.engagement.subscriptions import Topic
 from storage.enums import CampaignKind, CampaignState, OutboxState
 from storage.models import Campaign, OutboxMessage, Resident
 from tests.conftest import Clock
@@ -18,16 +18,16 @@ from tests.core.conftest import add_residents
 WORKS = Topic("works", {"fr": "Travaux", "en": "Works"})
 
 
-async def _residents(svc: Services, n: int, base: int = 70_000, **fields: object) -> list[int]:
+async def _residents(svc: Deps, n: int, base: int = 70_000, **fields: object) -> list[int]:
     return await add_residents(svc, n, base, ("en", "fr"), **fields)
 
 
-async def _rows(svc: Services) -> list[OutboxMessage]:
+async def _rows(svc: Deps) -> list[OutboxMessage]:
     async with svc.sessions() as s:
         return list((await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
 
 
-async def test_a_broadcast_reaches_each_subscriber_once_in_their_language(svc: Services) -> None:
+async def test_a_broadcast_reaches_each_subscriber_once_in_their_language(svc: Deps) -> None:
     ids = await _residents(svc, 5)
     async with svc.sessions() as s:
         for rid in ids[:4]:
@@ -56,7 +56,7 @@ async def test_a_broadcast_reaches_each_subscriber_once_in_their_language(svc: S
     assert done.state is CampaignState.SENDING and done.recipients == 3
 
 
-async def test_writing_a_batch_twice_adds_nothing(svc: Services) -> None:
+async def test_writing_a_batch_twice_adds_nothing(svc: Deps) -> None:
     ids = await _residents(svc, 3)
     async with svc.sessions() as s:
         for rid in ids:
@@ -72,7 +72,7 @@ async def test_writing_a_batch_twice_adds_nothing(svc: Services) -> None:
     assert len(await _rows(svc)) == 3
 
 
-async def test_quiet_hours_hold_a_campaign_until_the_morning(svc: Services, clock: Clock) -> None:
+async def test_quiet_hours_hold_a_campaign_until_the_morning(svc: Deps, clock: Clock) -> None:
     clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris
     (rid,) = await _residents(svc, 1)
     async with svc.sessions() as s:
@@ -85,7 +85,7 @@ async def test_quiet_hours_hold_a_campaign_until_the_morning(svc: Services, cloc
 
 
 async def test_a_survey_reaches_only_consenting_residents_not_asked_lately(
-    svc: Services, clock: Clock
+    svc: Deps, clock: Clock
 ) -> None:
     now = svc.clock()
     yes = await _residents(svc, 2, consent_surveys=True)
@@ -108,15 +108,15 @@ async def test_a_survey_reaches_only_consenting_residents_not_asked_lately(
     assert all(r.state is OutboxState.PENDING for r in rows)
 
 
-async def test_service_reporters_audience(svc: Services) -> None:
-    from core.reports import NewReport, submit
-    from core.residents import ResidentRef
+async def test_service_reporters_audience(svc: Deps) -> None:
+    from core.reports.submit import NewReport, submit
+    from core.residents.directory import ResidentRef
 
     ids = await _residents(svc, 2, consent_surveys=True)
     async with svc.sessions() as s:
         who = await s.get_one(Resident, ids[0])
         ref = ResidentRef(who.id, who.telegram_user_id or 0, who.chat_id or 0, "R", "fr")
-        await submit(s, svc.desk, ref, NewReport("fuite", "water", "fr", "water", 0.9), svc.clock())
+        await submit(s, svc, ref, NewReport("fuite", "water", "fr", "water", 0.9), svc.clock())
         c = await campaigns.start(
             s, CampaignKind.SURVEY, Audience("service_reporters", "water"), svc.clock()
         )

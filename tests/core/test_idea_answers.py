@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from core import idea_answers, ideas
-from core.idea_answers import ANSWER, DECLINE, EDIT, MILESTONE
-from core.services import Services
-from core.status import NotAllowed
+from core.deps import Deps
+from core.ideas import answers as idea_answers
+from core.ideas import proposals as ideas
+from core.ideas.answers import ANSWER, DECLINE, EDIT, MILESTONE
+from core.reports.status import NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaAnswer, IdeaMilestone, OutboxMessage
 from tests.conftest import WATER_CHAT, Clock
 from tests.core.test_ideas import DESK, ROADS, WATER, _published, _residents, _rows, _submit
 
 
-async def _reply(svc: Services, idea_id: int, text: str) -> idea_answers.Replied:
+async def _reply(svc: Deps, idea_id: int, text: str) -> idea_answers.Replied:
     async with svc.sessions() as s:
-        done = await idea_answers.on_reply(s, svc.desk, WATER, idea_id, text, svc.clock())
+        done = await idea_answers.on_reply(s, svc, WATER, idea_id, text, svc.clock())
         await s.commit()
     return done
 
 
-async def _ask(svc: Services, idea_id: int, what: str, kind: str = "") -> None:
+async def _ask(svc: Deps, idea_id: int, what: str, kind: str = "") -> None:
     async with svc.sessions() as s:
-        await idea_answers.ask(s, svc.desk, WATER, idea_id, what, svc.clock(), kind)
+        await idea_answers.ask(s, svc, WATER, idea_id, what, svc.clock(), kind)
         await s.commit()
 
 
-async def _idea(svc: Services, idea_id: int) -> Idea:
+async def _idea(svc: Deps, idea_id: int) -> Idea:
     async with svc.sessions() as s:
         return await s.get_one(Idea, idea_id)
 
 
-async def test_an_edit_by_reply_publishes_the_agents_text(svc: Services) -> None:
+async def test_an_edit_by_reply_publishes_the_agents_text(svc: Deps) -> None:
     (author,) = await _residents(svc, 1)
     idea_id = await _submit(svc, author, "Un banc devant chez moi, 12 rue Haute, 0612345678")
     with pytest.raises(NotAllowed) as nothing:  # a reply with no button pressed first
@@ -53,7 +54,7 @@ async def test_an_edit_by_reply_publishes_the_agents_text(svc: Services) -> None
 
     async with svc.sessions() as s:  # another agent of the desk: not the one who pressed
         with pytest.raises(NotAllowed) as colleague:
-            await idea_answers.on_reply(s, svc.desk, DESK, idea_id, "Autre texte", svc.clock())
+            await idea_answers.on_reply(s, svc, DESK, idea_id, "Autre texte", svc.clock())
     assert colleague.value.key == "idea.reply_not_yours"
     done = await _reply(svc, idea_id, "Un banc rue Haute")
     assert done.what == EDIT
@@ -68,13 +69,13 @@ async def test_an_edit_by_reply_publishes_the_agents_text(svc: Services) -> None
         await _ask(svc, idea_id, DECLINE)
 
 
-async def test_a_decline_by_reply_tells_the_author_the_reason(svc: Services) -> None:
+async def test_a_decline_by_reply_tells_the_author_the_reason(svc: Deps) -> None:
     (author,) = await _residents(svc, 1)
     idea_id = await _submit(svc, author, "Un casino municipal")
     await _ask(svc, idea_id, DECLINE)
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed) as refused:  # not a water agent
-            await idea_answers.on_reply(s, svc.desk, ROADS, idea_id, "non", svc.clock())
+            await idea_answers.on_reply(s, svc, ROADS, idea_id, "non", svc.clock())
     assert refused.value.key == "agent.not_allowed"
     done = await _reply(svc, idea_id, "Les jeux d'argent ne relèvent pas de la commune")
     assert done.what == DECLINE
@@ -85,13 +86,13 @@ async def test_a_decline_by_reply_tells_the_author_the_reason(svc: Services) -> 
 
 
 async def test_answers_and_milestones_by_reply_reach_every_follower(
-    svc: Services, clock: Clock
+    svc: Deps, clock: Clock
 ) -> None:
     author, fan, fan2 = await _residents(svc, 3)
     idea_id = await _published(svc, author, "Des bancs au parc")
     for r in (fan, fan2):
         async with svc.sessions() as s:
-            await ideas.toggle_support(s, svc.desk, r, idea_id, clock())
+            await ideas.toggle_support(s, svc, r, idea_id, clock())
             await s.commit()
     with pytest.raises(NotAllowed) as stale:
         await _ask(svc, idea_id, ANSWER, "maybe")
@@ -126,18 +127,18 @@ async def test_answers_and_milestones_by_reply_reach_every_follower(
     clock.advance(days=100)
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed):  # roads agents cannot close a water milestone
-            await idea_answers.milestone_done(s, svc.desk, ROADS, idea_id, m.id, clock())
-        reached = await idea_answers.milestone_done(s, svc.desk, WATER, idea_id, m.id, clock())
+            await idea_answers.milestone_done(s, svc, ROADS, idea_id, m.id, clock())
+        reached = await idea_answers.milestone_done(s, svc, WATER, idea_id, m.id, clock())
         assert reached.told == 3 and "Pose des bancs" in reached.card and "Paul" in reached.card
         await s.commit()
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed) as twice:
-            await idea_answers.milestone_done(s, svc.desk, WATER, idea_id, m.id, clock())
+            await idea_answers.milestone_done(s, svc, WATER, idea_id, m.id, clock())
     assert twice.value.key == "idea.milestone_already_done"
 
     async with svc.sessions() as s:
         told = await idea_answers.answer(
-            s, svc.desk, DESK, idea_id, IdeaAnswerKind.DONE, "Les bancs sont posés", clock()
+            s, svc, DESK, idea_id, IdeaAnswerKind.DONE, "Les bancs sont posés", clock()
         )
         await s.commit()
         kinds = (await s.scalars(select(IdeaAnswer.kind).order_by(IdeaAnswer.id))).all()
@@ -163,17 +164,17 @@ def test_a_milestone_reply_is_a_title_then_perhaps_a_date(
     assert idea_answers.parse_milestone(text) == (title, due)
 
 
-async def test_agents_are_reminded_until_they_answer(svc: Services, clock: Clock) -> None:
+async def test_agents_are_reminded_until_they_answer(svc: Deps, clock: Clock) -> None:
     author, fan = await _residents(svc, 2)
     idea_id = await _published(svc, author, "Une fontaine place du marché")
-    desk = replace(svc.desk, idea_threshold=1, idea_remind=timedelta(days=3))
+    deps = replace(svc, settings=replace(svc.settings, idea_threshold=1, idea_remind_days=3))
     async with svc.sessions() as s:
-        assert (await ideas.toggle_support(s, desk, fan, idea_id, clock())).on_agenda
+        assert (await ideas.toggle_support(s, deps, fan, idea_id, clock())).on_agenda
         await s.commit()
 
     async def remind() -> int:
         async with svc.sessions() as s:
-            n = await idea_answers.remind_due(s, desk, clock())
+            n = await idea_answers.remind_due(s, deps, clock())
             await s.commit()
         return n
 
@@ -190,18 +191,20 @@ async def test_agents_are_reminded_until_they_answer(svc: Services, clock: Clock
     assert await remind() == 1
     async with svc.sessions() as s:
         await idea_answers.answer(
-            s, desk, WATER, idea_id, IdeaAnswerKind.UNDER_STUDY, "On regarde", clock()
+            s, deps, WATER, idea_id, IdeaAnswerKind.UNDER_STUDY, "On regarde", clock()
         )
         await s.commit()
     clock.advance(days=30)
     assert await remind() == 0  # answered: no more reminders
 
 
-async def test_the_reminder_job_runs_on_the_services(svc: Services, clock: Clock) -> None:
+async def test_the_reminder_job_runs_on_the_services(svc: Deps, clock: Clock) -> None:
     author, fan = await _residents(svc, 2)
     idea_id = await _published(svc, author, "Une fontaine place du marché")
     async with svc.sessions() as s:
-        await ideas.toggle_support(s, replace(svc.desk, idea_threshold=1), fan, idea_id, clock())
+        await ideas.toggle_support(
+            s, replace(svc, settings=replace(svc.settings, idea_threshold=1)), fan, idea_id, clock()
+        )
         await s.commit()
     clock.advance(days=svc.settings.idea_remind_days)
     assert await idea_answers.remind_job(svc) == 1
@@ -210,7 +213,7 @@ async def test_the_reminder_job_runs_on_the_services(svc: Services, clock: Clock
     assert n is not None
 
 
-async def test_a_long_reason_is_told_whole_and_quoted_short_on_the_card(svc: Services) -> None:
+async def test_a_long_reason_is_told_whole_and_quoted_short_on_the_card(svc: Deps) -> None:
     (author,) = await _residents(svc, 1)
     idea_id = await _submit(svc, author, "Un téléphérique " * 300)
     await _ask(svc, idea_id, DECLINE)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import ideas, residents
 from core.callbacks import DraftVerb
-from core.intake import Intake
-from core.outbox import Buttons
-from core.services import Services
+from core.conversation.intake import Intake
+from core.deps import Deps
+from core.ideas import proposals as ideas
+from core.messages import Buttons
+from core.residents import directory as residents
 from nlp.types import Classification, Intent
 from storage.enums import IdeaState, OutboxPurpose
 from storage.models import Idea, IdeaSupport, OutboxMessage
@@ -26,7 +27,7 @@ def _verbs(buttons: Buttons | None) -> list[str]:
 
 
 async def test_an_idea_spotted_by_the_nlp_is_confirmed_then_sent_for_review(
-    svc: Services,
+    svc: Deps,
 ) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = IDEA
@@ -45,7 +46,7 @@ async def test_an_idea_spotted_by_the_nlp_is_confirmed_then_sent_for_review(
     assert [b[1] for b in card.payload["buttons"][0]] == ["i:ok:1", "i:edit:1"]
 
 
-async def test_the_resident_says_it_is_a_problem_after_all(svc: Services) -> None:
+async def test_the_resident_says_it_is_a_problem_after_all(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = IDEA
     async with svc.sessions() as s:
@@ -63,13 +64,13 @@ async def test_the_resident_says_it_is_a_problem_after_all(svc: Services) -> Non
         assert stale.alert and await s.scalar(select(Idea)) is None
 
 
-async def test_slash_idea_offers_similar_ideas_to_support_instead(svc: Services) -> None:
+async def test_slash_idea_offers_similar_ideas_to_support_instead(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = IDEA
     async with svc.sessions() as s:  # someone else's published idea, in the same words
         someone = await residents.touch(s, 99, 99, "Bo", "fr", svc.clock())
         v = await ideas.submit(s, someone.id, "a fountain in the park", "water", "en", svc.clock())
-        await ideas.approve(s, svc.desk, WATER, v.id, svc.clock())
+        await ideas.approve(s, svc, WATER, v.id, svc.clock())
         await s.commit()
     async with svc.sessions() as s:
         it = await _intake(svc, s, "en")
@@ -86,7 +87,7 @@ async def test_slash_idea_offers_similar_ideas_to_support_instead(svc: Services)
         assert len((await s.scalars(select(Idea))).all()) == 1  # no second idea
 
 
-async def test_slash_idea_alone_asks_for_the_text_then_sends_it(svc: Services) -> None:
+async def test_slash_idea_alone_asks_for_the_text_then_sends_it(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = Classification("water", 0.9, (), Intent.REPORT, "fr")  # /idea says idea
     async with svc.sessions() as s:
@@ -99,7 +100,7 @@ async def test_slash_idea_alone_asks_for_the_text_then_sends_it(svc: Services) -
     assert "#1" in thanks.text and idea is not None and "pluie" in idea.text
 
 
-async def test_idea_during_a_report_keeps_the_report(svc: Services) -> None:
+async def test_idea_during_a_report_keeps_the_report(svc: Deps) -> None:
     """/idea in the middle of a report does not throw the report away: the resident is told,
     and asked the report's current question again."""
     async with svc.sessions() as s:

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from core import idea_answers, ideas, privacy
 from core.callbacks import IdeaOrder
-from core.desk import Desk
-from core.services import Services
-from core.status import AgentRef, NotAllowed
+from core.deps import Deps
+from core.ideas import answers as idea_answers
+from core.ideas import proposals as ideas
+from core.reports.status import AgentRef, NotAllowed
+from core.residents import privacy
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, OutboxMessage
 from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_AGENT, WATER_AGENT, WATER_CHAT, Clock
@@ -23,17 +24,17 @@ DESK = AgentRef(DESK_AGENT, "Zoé")
 ROADS = AgentRef(ROADS_AGENT, "Rita")
 
 
-async def _residents(svc: Services, n: int, base: int = 80_000) -> list[int]:
+async def _residents(svc: Deps, n: int, base: int = 80_000) -> list[int]:
     return await add_residents(svc, n, base)
 
 
-async def _rows(svc: Services, after: int = 0) -> list[OutboxMessage]:
+async def _rows(svc: Deps, after: int = 0) -> list[OutboxMessage]:
     async with svc.sessions() as s:
         q = select(OutboxMessage).where(OutboxMessage.id > after).order_by(OutboxMessage.id)
         return list((await s.scalars(q)).all())
 
 
-async def _submit(svc: Services, author: int, text: str, service: str = "water") -> int:
+async def _submit(svc: Deps, author: int, text: str, service: str = "water") -> int:
     async with svc.sessions() as s:
         idea = await ideas.submit(s, author, text, service, "fr", svc.clock())
         await s.commit()
@@ -41,24 +42,24 @@ async def _submit(svc: Services, author: int, text: str, service: str = "water")
     return idea.id
 
 
-async def _published(svc: Services, author: int, text: str, service: str = "water") -> int:
+async def _published(svc: Deps, author: int, text: str, service: str = "water") -> int:
     idea_id = await _submit(svc, author, text, service)
     async with svc.sessions() as s:
-        await ideas.approve(s, svc.desk, DESK, idea_id, svc.clock())
+        await ideas.approve(s, svc, DESK, idea_id, svc.clock())
         await s.commit()
     return idea_id
 
 
 async def _toggle(
-    svc: Services, resident: int, idea_id: int, desk: Desk | None = None
+    svc: Deps, resident: int, idea_id: int, deps: Deps | None = None
 ) -> ideas.Supported:
     async with svc.sessions() as s:
-        done = await ideas.toggle_support(s, desk or svc.desk, resident, idea_id, svc.clock())
+        done = await ideas.toggle_support(s, deps or svc, resident, idea_id, svc.clock())
         await s.commit()
     return done
 
 
-async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
+async def test_the_story_of_an_idea(svc: Deps, clock: Clock) -> None:
     author, *others = await _residents(svc, 4)
     idea_id = await _submit(svc, author, "Une fontaine place du marché, appelez-moi 0612345678")
     with pytest.raises(NotAllowed) as refused:
@@ -67,9 +68,9 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
 
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed):  # roads agents do not review water ideas
-            await ideas.approve(s, svc.desk, ROADS, idea_id, clock())
+            await ideas.approve(s, svc, ROADS, idea_id, clock())
         shown = await ideas.approve(
-            s, svc.desk, WATER, idea_id, clock(), text="Une fontaine place du marché"
+            s, svc, WATER, idea_id, clock(), text="Une fontaine place du marché"
         )
         await s.commit()
     assert shown.state is IdeaState.PUBLISHED and shown.text == "Une fontaine place du marché"
@@ -86,7 +87,7 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
         await _toggle(svc, author, idea_id)
     assert refused.value.key == "idea.own"
 
-    three = replace(svc.desk, idea_threshold=3)
+    three = replace(svc, settings=replace(svc.settings, idea_threshold=3))
     counts = [(await _toggle(svc, r, idea_id, three)).count for r in others]
     assert counts == [1, 2, 3]
     again = await _toggle(svc, others[2], idea_id, three)  # pressed twice: withdrawn
@@ -108,14 +109,12 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
     clock.now = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)  # 22:30 in Paris: quiet
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed):
-            await idea_answers.answer(
-                s, svc.desk, ROADS, idea_id, IdeaAnswerKind.PLANNED, "x", clock()
-            )
+            await idea_answers.answer(s, svc, ROADS, idea_id, IdeaAnswerKind.PLANNED, "x", clock())
         told_n = await idea_answers.answer(
-            s, svc.desk, WATER, idea_id, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
+            s, svc, WATER, idea_id, IdeaAnswerKind.PLANNED, "Budget 2027", clock()
         )
         told_m = await idea_answers.add_milestone(
-            s, svc.desk, WATER, idea_id, "Étude", date(2027, 3, 1), clock()
+            s, svc, WATER, idea_id, "Étude", date(2027, 3, 1), clock()
         )
         await s.commit()
     assert told_n == told_m == 4
@@ -133,11 +132,11 @@ async def test_the_story_of_an_idea(svc: Services, clock: Clock) -> None:
     assert "March 1, 2027" in rows[-1].payload["text"]  # the last follower reads English
 
 
-async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
+async def test_a_declined_idea_tells_its_author_why(svc: Deps) -> None:
     author, other = await _residents(svc, 2)
     idea_id = await _submit(svc, author, "Un casino sur le parking")
     async with svc.sessions() as s:
-        done = await ideas.decline(s, svc.desk, DESK, idea_id, "Hors <compétence>", svc.clock())
+        done = await ideas.decline(s, svc, DESK, idea_id, "Hors <compétence>", svc.clock())
         await s.commit()
     assert done.state is IdeaState.DECLINED and done.decline_reason == "Hors <compétence>"
     told, card = await _rows(svc)
@@ -148,22 +147,27 @@ async def test_a_declined_idea_tells_its_author_why(svc: Services) -> None:
         await _toggle(svc, other, idea_id)
     async with svc.sessions() as s:
         with pytest.raises(NotAllowed) as refused:
-            await ideas.approve(s, svc.desk, DESK, idea_id, svc.clock())
+            await ideas.approve(s, svc, DESK, idea_id, svc.clock())
     assert refused.value.key == "idea.already_reviewed"
     async with svc.sessions() as s:
         assert await ideas.published(s) == []
 
 
-async def test_an_idea_whose_service_has_no_chat_goes_on_the_desk_agenda(svc: Services) -> None:
+async def test_an_idea_whose_service_has_no_chat_goes_on_the_desk_agenda(svc: Deps) -> None:
     author, fan = await _residents(svc, 2)
     idea_id = await _published(svc, author, "Un concert au parc", "culture")
-    done = await _toggle(svc, fan, idea_id, replace(svc.desk, idea_thresholds={"culture": 1}))
+    done = await _toggle(
+        svc,
+        fan,
+        idea_id,
+        replace(svc, settings=replace(svc.settings, idea_thresholds=(("culture", 1),))),
+    )
     assert done.on_agenda and done.count == 1
     notices = [r for r in await _rows(svc) if r.purpose is OutboxPurpose.NOTICE]
     assert [n.chat_id for n in notices] == [DESK_CHAT]
 
 
-async def test_similar_ideas_and_pages_of_published_ones(svc: Services, clock: Clock) -> None:
+async def test_similar_ideas_and_pages_of_published_ones(svc: Deps, clock: Clock) -> None:
     a, b, c = await _residents(svc, 3)
     fountain = await _published(svc, a, "Installer une fontaine à eau au parc des Tilleuls")
     clock.advance(minutes=1)
@@ -192,18 +196,18 @@ async def test_similar_ideas_and_pages_of_published_ones(svc: Services, clock: C
     assert ideas.word_overlap("", "parc") == 0.0
 
 
-async def test_export_and_erasure_of_a_residents_ideas(svc: Services, clock: Clock) -> None:
+async def test_export_and_erasure_of_a_residents_ideas(svc: Deps, clock: Clock) -> None:
     author, fan = await _residents(svc, 2)
     shown = await _submit(svc, author, "Des bancs au parc, mon 06 12 34 56 78")
     async with svc.sessions() as s:
-        await ideas.approve(s, svc.desk, WATER, shown, clock(), text="Des bancs au parc")
+        await ideas.approve(s, svc, WATER, shown, clock(), text="Des bancs au parc")
         await s.commit()
     hidden = await _submit(svc, author, "Un parking sous ma maison, 3 rue Haute")
     theirs = await _published(svc, fan, "Une fontaine place du marché")
     await _toggle(svc, author, theirs)
     async with svc.sessions() as s:
         await idea_answers.answer(
-            s, svc.desk, WATER, shown, IdeaAnswerKind.UNDER_STUDY, "On regarde", clock()
+            s, svc, WATER, shown, IdeaAnswerKind.UNDER_STUDY, "On regarde", clock()
         )
         doc = await privacy.export(s, author)
         await s.commit()
@@ -214,7 +218,7 @@ async def test_export_and_erasure_of_a_residents_ideas(svc: Services, clock: Clo
     assert doc["ideas_supported"] == [theirs]
 
     async with svc.sessions() as s:
-        await privacy.erase(s, svc.desk, author, clock())
+        await privacy.erase(s, svc, author, clock())
         await s.commit()
     async with svc.sessions() as s:
         kept = await s.get_one(Idea, shown)

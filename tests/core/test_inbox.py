@@ -5,8 +5,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import inbox
-from core.services import Services
+from bot.jobs import forget_inbox
+from core.deps import Deps
+from storage import inbox
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from tests.conftest import Clock
@@ -56,7 +57,7 @@ async def test_pending_is_in_arrival_order(session: AsyncSession, clock: Clock) 
 
 
 async def test_processed_updates_are_forgotten_after_keep_days(
-    svc: Services,  # noqa: F811
+    svc: Deps,  # noqa: F811
     clock: Clock,
 ) -> None:
     """Raw updates hold residents' words: once processed, they go after ``inbox.keep_days``
@@ -73,13 +74,13 @@ async def test_processed_updates_are_forgotten_after_keep_days(
         (_, recent) = await inbox.pending(s)
         await inbox.mark_processed(s, recent.id, clock(), None)
         await s.commit()
-    assert await inbox.forget_processed(svc) == 0
+    assert await forget_inbox(svc) == 0
     clock.advance(days=1, seconds=1)
-    assert await inbox.forget_processed(svc) == 1  # processed 7 days ago
+    assert await forget_inbox(svc) == 1  # processed 7 days ago
     async with svc.sessions() as s:
         assert await inbox.count(s) == 2 and await inbox.count(s, processed=False) == 1
         assert waiting in await inbox.pending(s)
     clock.advance(days=30)
-    assert await inbox.forget_processed(svc) == 1  # the recent one in its turn, never the waiting
+    assert await forget_inbox(svc) == 1  # the recent one in its turn, never the waiting
     async with svc.sessions() as s:
         assert await inbox.count(s) == 1

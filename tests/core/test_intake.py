@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core import residents
 from core.callbacks import DraftAction, DraftVerb
-from core.intake import Intake, Photo
-from core.prompts import Reply
-from core.services import Services
+from core.conversation.intake import Intake, Photo
+from core.conversation.prompts import Reply
+from core.deps import Deps
+from core.residents import directory as residents
 from nlp.types import Classification, Intent
 from storage.enums import OutboxPurpose
 from storage.models import OutboxMessage, Report
@@ -16,7 +16,7 @@ from tests.conftest import WATER_CHAT
 from tests.core.conftest import FixedClassifier
 
 
-async def _intake(svc: Services, s, lang: str = "fr") -> Intake:  # type: ignore[no-untyped-def]
+async def _intake(svc: Deps, s, lang: str = "fr") -> Intake:  # type: ignore[no-untyped-def]
     r = await residents.touch(s, 77, 77, "Ana", lang, svc.clock())
     return Intake(s, svc, r, 77, svc.clock())
 
@@ -29,7 +29,7 @@ def _data(reply: Reply, prefix: str) -> DraftAction:
     raise LookupError(prefix)
 
 
-async def test_confident_suggestion_then_place_photo_summary_submit(svc: Services) -> None:
+async def test_confident_suggestion_then_place_photo_summary_submit(svc: Deps) -> None:
     async with svc.sessions() as s:
         it = await _intake(svc, s)
         (sug,) = await it.text("fuite d'eau")
@@ -58,7 +58,7 @@ async def test_confident_suggestion_then_place_photo_summary_submit(svc: Service
     assert card is not None and card.chat_id == WATER_CHAT and card.payload["photo"] == "F1"
 
 
-async def test_below_the_threshold_the_resident_picks_among_the_top_three(svc: Services) -> None:
+async def test_below_the_threshold_the_resident_picks_among_the_top_three(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = Classification(
         "roads", 0.35, (("lighting", 0.3), ("water", 0.2), ("waste", 0.1)), Intent.REPORT, "fr"
@@ -71,7 +71,7 @@ async def test_below_the_threshold_the_resident_picks_among_the_top_three(svc: S
     assert picks[:4] == ["roads", "lighting", "water", "other"]
 
 
-async def test_urgent_reports_show_emergency_numbers_at_once(svc: Services) -> None:
+async def test_urgent_reports_show_emergency_numbers_at_once(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = Classification("water", 0.9, (), Intent.REPORT, "fr", urgent=True)
     async with svc.sessions() as s:
@@ -80,7 +80,7 @@ async def test_urgent_reports_show_emergency_numbers_at_once(svc: Services) -> N
     assert "112" in first.text
 
 
-async def test_location_first_then_text(svc: Services) -> None:
+async def test_location_first_then_text(svc: Deps) -> None:
     async with svc.sessions() as s:
         it = await _intake(svc, s)
         (describe,) = await it.location(45.0, 4.0)
@@ -90,7 +90,7 @@ async def test_location_first_then_text(svc: Services) -> None:
         assert "photo" in " ".join(r.text for r in nxt).lower()  # the place is known already
 
 
-async def test_small_talk_does_not_start_a_report(svc: Services) -> None:
+async def test_small_talk_does_not_start_a_report(svc: Deps) -> None:
     assert isinstance(svc.nlp, FixedClassifier)
     svc.nlp.answer = Classification("other", 0.3, (), Intent.OTHER, "fr")
     async with svc.sessions() as s:
@@ -101,7 +101,7 @@ async def test_small_talk_does_not_start_a_report(svc: Services) -> None:
         assert "rien en cours" in none.text
 
 
-async def test_a_stale_draft_button_is_refused(svc: Services) -> None:
+async def test_a_stale_draft_button_is_refused(svc: Deps) -> None:
     async with svc.sessions() as s:
         it = await _intake(svc, s)
         (sug,) = await it.text("fuite")
@@ -113,14 +113,14 @@ async def test_a_stale_draft_button_is_refused(svc: Services) -> None:
         assert await s.scalar(select(func.count()).select_from(Report)) == 0
 
 
-async def test_bad_coordinates_are_refused(svc: Services) -> None:
+async def test_bad_coordinates_are_refused(svc: Deps) -> None:
     async with svc.sessions() as s:
         it = await _intake(svc, s)
         (bad,) = await it.location(123.0, 4.0)
     assert "pas valide" in bad.text
 
 
-async def test_personal_data_is_masked_beyond_what_the_classifier_reads(svc: Services) -> None:
+async def test_personal_data_is_masked_beyond_what_the_classifier_reads(svc: Deps) -> None:
     """The classifier reads the first 2,000 characters of a long message; agents must not see
     a phone number written after them."""
     text = "Fuite d'eau rue des Lilas. " + "Ça coule toujours. " * 120 + "Appelez le 06 12 34 56 78"
@@ -134,7 +134,7 @@ async def test_personal_data_is_masked_beyond_what_the_classifier_reads(svc: Ser
     assert draft.data["redacted"].endswith("Appelez le [téléphone]")
 
 
-async def test_a_photo_caption_adds_to_the_description(svc: Services) -> None:
+async def test_a_photo_caption_adds_to_the_description(svc: Deps) -> None:
     async with svc.sessions() as s:
         it = await _intake(svc, s)
         (sug,) = await it.text("fuite d'eau")

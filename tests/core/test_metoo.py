@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core import metoo, reports
 from core.callbacks import MAX_BYTES, CallbackError, MeTooAction
-from core.services import Services
+from core.deps import Deps
+from core.reports import metoo
+from core.reports import submit as reports
 from storage.enums import OutboxKind, ReportStatus
 from storage.models import OutboxMessage
 from tests.conftest import WATER_CHAT
@@ -42,14 +43,14 @@ def test_the_link_is_signed_so_reports_cannot_be_walked_through() -> None:
         assert metoo.report_of_start(bad, key) is None, bad
 
 
-async def test_the_public_view_and_its_button(svc: Services) -> None:
+async def test_the_public_view_and_its_button(svc: Deps) -> None:
     rid = await new_report(svc, uid=71)  # by "R71"
     async with svc.sessions() as s:
         author = await resident(s, svc, 71)
         john = await resident(s, svc, 72, "en")
-        seen = await metoo.show(s, svc.desk, john, rid)
-        own = await metoo.show(s, svc.desk, author, rid)
-        missing = await metoo.show(s, svc.desk, john, 4242)
+        seen = await metoo.show(s, svc, john, rid)
+        own = await metoo.show(s, svc, author, rid)
+        missing = await metoo.show(s, svc, john, 4242)
     assert f"<b>Report #{rid}</b> · Water" in seen.text
     assert "Status: new · reported on 26/11/2026" in seen.text
     assert "<i>Fuite d'eau rue Pasteur</i>" in seen.text
@@ -60,7 +61,7 @@ async def test_the_public_view_and_its_button(svc: Services) -> None:
     assert missing.buttons is None and "I cannot find report #4242" in missing.text
 
 
-async def test_the_masked_text_is_shown_not_the_words_as_written(svc: Services) -> None:
+async def test_the_masked_text_is_shown_not_the_words_as_written(svc: Deps) -> None:
     async with svc.sessions() as s:
         author = await resident(s, svc, 71)
         new = reports.NewReport(
@@ -71,22 +72,22 @@ async def test_the_masked_text_is_shown_not_the_words_as_written(svc: Services) 
             0.9,
             redacted_text="Fuite chez moi, appelez le [téléphone]",
         )
-        rv = await reports.submit(s, svc.desk, author, new, svc.clock())
+        rv = await reports.submit(s, svc, author, new, svc.clock())
         john = await resident(s, svc, 72, "en")
-        seen = await metoo.show(s, svc.desk, john, rv.id)
+        seen = await metoo.show(s, svc, john, rv.id)
     assert "[téléphone]" in seen.text and "06 12" not in seen.text
 
 
-async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Services) -> None:
+async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Deps) -> None:
     rid = await new_report(svc, uid=71)
     async with svc.sessions() as s:
         author = await resident(s, svc, 71)
         john = await resident(s, svc, 72, "en")
-        first = await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())
-        again = await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())
-        own = await metoo.join(s, svc.desk, author, MeTooAction(rid), svc.clock())
-        forged = await metoo.join(s, svc.desk, john, MeTooAction(4242), svc.clock())
-        seen = await metoo.show(s, svc.desk, john, rid)
+        first = await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())
+        again = await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())
+        own = await metoo.join(s, svc, author, MeTooAction(rid), svc.clock())
+        forged = await metoo.join(s, svc, john, MeTooAction(4242), svc.clock())
+        seen = await metoo.show(s, svc, john, rid)
         await s.commit()
         edits = (
             await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.EDIT_CARD))
@@ -101,22 +102,22 @@ async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Services) 
     assert "R72" not in edit.payload["text"]
 
 
-async def test_a_closed_report_cannot_be_joined(svc: Services) -> None:
+async def test_a_closed_report_cannot_be_joined(svc: Deps) -> None:
     rid = await new_report(svc, uid=71)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     async with svc.sessions() as s:
         lea = await resident(s, svc, 73)
-        seen = await metoo.show(s, svc.desk, lea, rid)
-        pressed = await metoo.join(s, svc.desk, lea, MeTooAction(rid), svc.clock())
+        seen = await metoo.show(s, svc, lea, rid)
+        pressed = await metoo.join(s, svc, lea, MeTooAction(rid), svc.clock())
     assert seen.buttons is None and f"Le signalement #{rid} est clos (résolu)" in seen.text
     assert not pressed.ok and "est clos (résolu)" in pressed.text
 
 
-async def test_a_resolution_thanks_the_reporter_and_co_reporters(svc: Services) -> None:
+async def test_a_resolution_thanks_the_reporter_and_co_reporters(svc: Deps) -> None:
     rid = await new_report(svc, uid=71)
     async with svc.sessions() as s:
         john = await resident(s, svc, 72, "en")
-        assert (await metoo.join(s, svc.desk, john, MeTooAction(rid), svc.clock())).ok
+        assert (await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())).ok
         await s.commit()
 
     async def told() -> dict[int, str]:

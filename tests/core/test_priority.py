@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from core import duplicates, priority, reports
-from core.services import Services
+from core.deps import Deps
+from core.reports import duplicates, priority
+from core.reports import submit as reports
 from storage.enums import ReportStatus
 from tests.conftest import Clock
 from tests.core.test_questionnaire import resident, set_status
 
 
-async def _report(svc: Services, uid: int, urgent: bool = False, service: str = "water") -> int:
+async def _report(svc: Deps, uid: int, urgent: bool = False, service: str = "water") -> int:
     async with svc.sessions() as s:
         who = await resident(s, svc, uid)
         new = reports.NewReport(f"Problème {uid}", service, "fr", service, 0.9, urgent=urgent)
-        rv = await reports.submit(s, svc.desk, who, new, svc.clock())
+        rv = await reports.submit(s, svc, who, new, svc.clock())
         await s.commit()
     return rv.id
 
 
-async def _join(svc: Services, report_id: int, *uids: int) -> None:
+async def _join(svc: Deps, report_id: int, *uids: int) -> None:
     async with svc.sessions() as s:
         for uid in uids:
             who = await resident(s, svc, uid)
@@ -26,7 +27,7 @@ async def _join(svc: Services, report_id: int, *uids: int) -> None:
         await s.commit()
 
 
-async def test_co_reporters_raise_a_reports_priority(svc: Services, clock: Clock) -> None:
+async def test_co_reporters_raise_a_reports_priority(svc: Deps, clock: Clock) -> None:
     oldest = await _report(svc, 1)
     clock.advance(hours=1)
     shared_by_one = await _report(svc, 2)
@@ -54,16 +55,16 @@ async def test_co_reporters_raise_a_reports_priority(svc: Services, clock: Clock
     assert [r.id for r in picker] == [shared_by_two, shared_by_one]  # "duplicate of" candidates
 
 
-async def test_the_agents_queue_text(svc: Services, clock: Clock) -> None:
+async def test_the_agents_queue_text(svc: Deps, clock: Clock) -> None:
     async with svc.sessions() as s:
-        assert await priority.queue_text(s, svc.desk, ["water"]) == "Aucun signalement ouvert. 👏"
+        assert await priority.queue_text(s, svc, ["water"]) == "Aucun signalement ouvert. 👏"
     first = await _report(svc, 1)
     clock.advance(hours=1)
     shared = await _report(svc, 2)
     urgent = await _report(svc, 3, urgent=True)
     await _join(svc, shared, 11, 12)
     async with svc.sessions() as s:
-        text = await priority.queue_text(s, svc.desk, ["water"])
+        text = await priority.queue_text(s, svc, ["water"])
     assert text.splitlines() == [
         "<b>Signalements ouverts, les plus pressants d'abord</b>",
         f"⚠️ URGENT #{urgent} · Eau · nouveau · 26/11/2026",

@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import duplicates, questionnaire, reports, residents, status
-from core.residents import ResidentRef
-from core.services import Services
-from core.status import AgentRef
+from core.deps import Deps
+from core.engagement import questionnaire
+from core.reports import duplicates, status
+from core.reports import submit as reports
+from core.reports.status import AgentRef
+from core.residents import directory as residents
+from core.residents.directory import ResidentRef
 from storage.enums import OutboxPurpose, QuestionnaireKind, QuestionnaireState, ReportStatus
 from storage.models import OutboxMessage, Questionnaire, Resident
 from tests.conftest import WATER_AGENT, Clock
@@ -19,31 +22,31 @@ from tests.conftest import WATER_AGENT, Clock
 PAUL = AgentRef(WATER_AGENT, "Paul")
 
 
-async def resident(s: AsyncSession, svc: Services, uid: int, lang: str = "fr") -> ResidentRef:
+async def resident(s: AsyncSession, svc: Deps, uid: int, lang: str = "fr") -> ResidentRef:
     return await residents.touch(s, uid, uid, f"R{uid}", lang, svc.clock())
 
 
-async def new_report(svc: Services, uid: int = 71, lang: str = "fr") -> int:
+async def new_report(svc: Deps, uid: int = 71, lang: str = "fr") -> int:
     async with svc.sessions() as s:
         who = await resident(s, svc, uid, lang)
         new = reports.NewReport("Fuite d'eau rue Pasteur", "water", lang, "water", 0.9)
-        rv = await reports.submit(s, svc.desk, who, new, svc.clock())
+        rv = await reports.submit(s, svc, who, new, svc.clock())
         await s.commit()
     return rv.id
 
 
-async def set_status(svc: Services, report_id: int, to: ReportStatus) -> None:
+async def set_status(svc: Deps, report_id: int, to: ReportStatus) -> None:
     async with svc.sessions() as s:
-        await status.change_status(s, svc.desk, PAUL, report_id, to, svc.clock())
+        await status.change_status(s, svc, PAUL, report_id, to, svc.clock())
         await s.commit()
 
 
-async def questionnaires(svc: Services) -> list[Questionnaire]:
+async def questionnaires(svc: Deps) -> list[Questionnaire]:
     async with svc.sessions() as s:
         return list((await s.scalars(select(Questionnaire).order_by(Questionnaire.id))).all())
 
 
-async def questions(svc: Services) -> list[OutboxMessage]:
+async def questions(svc: Deps) -> list[OutboxMessage]:
     async with svc.sessions() as s:
         rows = await s.scalars(
             select(OutboxMessage)
@@ -54,7 +57,7 @@ async def questions(svc: Services) -> list[OutboxMessage]:
 
 
 async def test_asked_after_the_default_delay_to_reporter_and_co_reporters(
-    svc: Services, clock: Clock
+    svc: Deps, clock: Clock
 ) -> None:
     rid = await new_report(svc)
     async with svc.sessions() as s:
@@ -88,11 +91,11 @@ async def test_asked_after_the_default_delay_to_reporter_and_co_reporters(
     assert all(q.state is QuestionnaireState.SENT for q in await questionnaires(svc))
 
 
-async def test_delay_zero_asks_in_the_same_transaction(svc: Services, clock: Clock) -> None:
+async def test_delay_zero_asks_in_the_same_transaction(svc: Deps, clock: Clock) -> None:
     svc.settings = dataclasses.replace(svc.settings, questionnaire_delay_minutes=0)
     rid = await new_report(svc)
     async with svc.sessions() as s:
-        await status.change_status(s, svc.desk, PAUL, rid, ReportStatus.RESOLVED, clock())
+        await status.change_status(s, svc, PAUL, rid, ReportStatus.RESOLVED, clock())
         q = await s.scalar(select(Questionnaire))
         row = await s.scalar(
             select(OutboxMessage).where(OutboxMessage.purpose == OutboxPurpose.QUESTIONNAIRE)
@@ -107,7 +110,7 @@ async def test_delay_zero_asks_in_the_same_transaction(svc: Services, clock: Clo
     assert await questionnaires(svc) == [] and await questions(svc) == []
 
 
-async def test_reopened_by_an_agent_before_due_is_cancelled(svc: Services, clock: Clock) -> None:
+async def test_reopened_by_an_agent_before_due_is_cancelled(svc: Deps, clock: Clock) -> None:
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     clock.advance(hours=2)
@@ -123,17 +126,17 @@ async def test_reopened_by_an_agent_before_due_is_cancelled(svc: Services, clock
     assert await questionnaire.send_due(svc) == 1
 
 
-async def test_moved_after_resolution_is_cancelled_too(svc: Services, clock: Clock) -> None:
+async def test_moved_after_resolution_is_cancelled_too(svc: Deps, clock: Clock) -> None:
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     async with svc.sessions() as s:
-        await status.move_to_service(s, svc.desk, PAUL, rid, "roads", clock())
+        await status.move_to_service(s, svc, PAUL, rid, "roads", clock())
         await s.commit()
     clock.advance(days=1)
     assert await questionnaire.send_due(svc) == 0
 
 
-async def test_quiet_hours_hold_the_question_until_the_morning(svc: Services) -> None:
+async def test_quiet_hours_hold_the_question_until_the_morning(svc: Deps) -> None:
     svc.clock = clock = Clock(datetime(2026, 11, 26, 19, 30, tzinfo=UTC))  # 20:30 in Paris
     svc.settings = dataclasses.replace(svc.settings, questionnaire_delay_minutes=60)
     rid = await new_report(svc)
@@ -144,7 +147,7 @@ async def test_quiet_hours_hold_the_question_until_the_morning(svc: Services) ->
     assert row.not_before == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Paris
 
 
-async def test_delay_zero_at_night_waits_for_the_morning(svc: Services) -> None:
+async def test_delay_zero_at_night_waits_for_the_morning(svc: Deps) -> None:
     svc.clock = Clock(datetime(2026, 11, 26, 22, 0, tzinfo=UTC))  # 23:00 in Paris
     svc.settings = dataclasses.replace(svc.settings, questionnaire_delay_minutes=0)
     rid = await new_report(svc)
@@ -153,7 +156,7 @@ async def test_delay_zero_at_night_waits_for_the_morning(svc: Services) -> None:
     assert row.not_before == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
-async def test_still_open_after_28_days_is_asked_once(svc: Services, clock: Clock) -> None:
+async def test_still_open_after_28_days_is_asked_once(svc: Deps, clock: Clock) -> None:
     rid = await new_report(svc)
     done = await new_report(svc, uid=74)
     await set_status(svc, rid, ReportStatus.ACKNOWLEDGED)
@@ -173,7 +176,7 @@ async def test_still_open_after_28_days_is_asked_once(svc: Services, clock: Cloc
     assert [b[0] for b in row.payload["buttons"][0]] == ["Oui, toujours", "Non, plus maintenant"]
 
 
-async def test_still_open_skips_a_blocked_reporter_for_good(svc: Services, clock: Clock) -> None:
+async def test_still_open_skips_a_blocked_reporter_for_good(svc: Deps, clock: Clock) -> None:
     await new_report(svc)
     async with svc.sessions() as s:
         (await s.get_one(Resident, 1)).blocked_at = clock()
@@ -186,7 +189,7 @@ async def test_still_open_skips_a_blocked_reporter_for_good(svc: Services, clock
     assert len(await questionnaires(svc)) == 1
 
 
-async def test_a_resident_blocked_before_due_is_not_asked(svc: Services, clock: Clock) -> None:
+async def test_a_resident_blocked_before_due_is_not_asked(svc: Deps, clock: Clock) -> None:
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     async with svc.sessions() as s:

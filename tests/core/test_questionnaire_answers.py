@@ -8,14 +8,16 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.factory import create_services
-from core import duplicates, privacy, questionnaire, questionnaire_answers
+from bot.factory import create_deps
 from core.callbacks import QuestionnaireAction, QuestionnaireVerb
 from core.catalogue import sync_catalogue
-from core.prompts import Reply
-from core.questionnaire_stats import service_feedback
-from core.residents import ResidentRef
-from core.services import Services
+from core.conversation.prompts import Reply
+from core.deps import Deps
+from core.engagement import questionnaire, questionnaire_answers
+from core.reports import duplicates
+from core.residents import privacy
+from core.residents.directory import ResidentRef
+from core.stats.questionnaire import service_feedback
 from storage.enums import (
     ActorKind,
     OutboxPurpose,
@@ -35,7 +37,7 @@ ANS, RATE, SKIP = (
 )
 
 
-async def asked_fixed(svc: Services, clock: Clock) -> tuple[int, int]:
+async def asked_fixed(svc: Deps, clock: Clock) -> tuple[int, int]:
     """A report of resident 71, resolved, and "is it fixed?" sent a day later."""
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
@@ -48,12 +50,12 @@ async def asked_fixed(svc: Services, clock: Clock) -> tuple[int, int]:
 
 
 async def press(
-    svc: Services, uid: int, verb: QuestionnaireVerb, qid: int, arg: str = "", lang: str = "fr"
+    svc: Deps, uid: int, verb: QuestionnaireVerb, qid: int, arg: str = "", lang: str = "fr"
 ) -> Reply:
     async with svc.sessions() as s:
         who = await resident(s, svc, uid, lang)
         action = QuestionnaireAction(verb, qid, arg)
-        reply = await questionnaire_answers.press(s, svc.desk, who, action, svc.clock())
+        reply = await questionnaire_answers.press(s, svc, who, action, svc.clock())
         await s.commit()
     return reply
 
@@ -65,7 +67,7 @@ async def outbox_to(s: AsyncSession, chat: int) -> list[OutboxMessage]:
     return list(rows.all())
 
 
-async def test_not_fixed_reopens_tells_the_agents_and_counts(svc: Services, clock: Clock) -> None:
+async def test_not_fixed_reopens_tells_the_agents_and_counts(svc: Deps, clock: Clock) -> None:
     rid, qid = await asked_fixed(svc, clock)
     reply = await press(svc, 71, ANS, qid, "no")
     assert not reply.alert and f"#{rid} est rouvert" in reply.text
@@ -83,7 +85,7 @@ async def test_not_fixed_reopens_tells_the_agents_and_counts(svc: Services, cloc
     assert (feedback.asked, feedback.not_fixed, feedback.reopened) == (1, 1, 1)
 
 
-async def test_one_answer_only_and_only_by_the_one_asked(svc: Services, clock: Clock) -> None:
+async def test_one_answer_only_and_only_by_the_one_asked(svc: Deps, clock: Clock) -> None:
     rid, qid = await asked_fixed(svc, clock)
     stranger = await press(svc, 99, ANS, qid, "no", lang="en")
     assert stranger.alert and stranger.text.startswith("Sorry, this question is not for you")
@@ -107,9 +109,9 @@ async def test_one_answer_only_and_only_by_the_one_asked(svc: Services, clock: C
 
 
 async def test_two_presses_at_once_count_once(db_url: str, tmp_path: Path, clock: Clock) -> None:
-    services = [create_services(make_config(db_url, tmp_path), clock) for _ in range(2)]
+    services = [create_deps(make_config(db_url, tmp_path), clock) for _ in range(2)]
     svc = services[0]
-    await upgrade(svc.sessions.kw["bind"])
+    await upgrade(svc.engine)
     async with svc.sessions() as s:
         await sync_catalogue(s, svc.catalogue)
         await s.commit()
@@ -124,10 +126,10 @@ async def test_two_presses_at_once_count_once(db_url: str, tmp_path: Path, clock
         ).all()
     assert len(reopen) == 1
     for x in services:
-        await x.sessions.kw["bind"].dispose()
+        await x.engine.dispose()
 
 
-async def test_rating_then_a_comment_reaches_the_agents(svc: Services, clock: Clock) -> None:
+async def test_rating_then_a_comment_reaches_the_agents(svc: Deps, clock: Clock) -> None:
     _, qid = await asked_fixed(svc, clock)
     await press(svc, 71, ANS, qid, "no")
     rated = await press(svc, 71, RATE, qid, "2")
@@ -146,20 +148,20 @@ async def test_rating_then_a_comment_reaches_the_agents(svc: Services, clock: Cl
         me = await resident(s, svc, 71)
         said = await questionnaire_answers.comment(
             s,
-            svc.desk,
+            svc,
             me,
             4242,
             "  Toujours une flaque. " + "Rien ne bouge. " * 300 + "06 12 34 56 78",
             clock(),
         )
-        not_a_prompt = await questionnaire_answers.comment(s, svc.desk, me, 1, "x", clock())
+        not_a_prompt = await questionnaire_answers.comment(s, svc, me, 1, "x", clock())
         await s.commit()
     assert said is not None and "transmis" in said and not_a_prompt is None
     async with svc.sessions() as s:
         q = await s.get_one(Questionnaire, qid)
         relayed, rest = (await outbox_to(s, WATER_CHAT))[-2:]
         me = await resident(s, svc, 71)
-        twice = await questionnaire_answers.comment(s, svc.desk, me, 4242, "encore", clock())
+        twice = await questionnaire_answers.comment(s, svc, me, 4242, "encore", clock())
     assert q.comment.startswith("Toujours une flaque") and q.comment.endswith("06 12 34 56 78")
     assert (
         "Toujours une flaque" in relayed.payload["text"] and "note 2/5" in relayed.payload["text"]
@@ -173,7 +175,7 @@ async def test_rating_then_a_comment_reaches_the_agents(svc: Services, clock: Cl
     assert (await press(svc, 71, SKIP, qid)).alert
 
 
-async def test_skip_the_comment(svc: Services, clock: Clock) -> None:
+async def test_skip_the_comment(svc: Deps, clock: Clock) -> None:
     _, qid = await asked_fixed(svc, clock)
     await press(svc, 71, ANS, qid, "unknown")
     await press(svc, 71, RATE, qid, "5")
@@ -184,7 +186,7 @@ async def test_skip_the_comment(svc: Services, clock: Clock) -> None:
 
 
 async def test_an_agent_change_before_the_answer_means_no_reopening(
-    svc: Services, clock: Clock
+    svc: Deps, clock: Clock
 ) -> None:
     rid, qid = await asked_fixed(svc, clock)
     await set_status(svc, rid, ReportStatus.IN_PROGRESS)
@@ -196,7 +198,7 @@ async def test_an_agent_change_before_the_answer_means_no_reopening(
     assert "n'est pas réglé" in notice.payload["text"]
 
 
-async def test_still_open_answers(svc: Services, clock: Clock) -> None:
+async def test_still_open_answers(svc: Deps, clock: Clock) -> None:
     still = await new_report(svc)
     gone = await new_report(svc, uid=72, lang="en")
     async with svc.sessions() as s:  # Ana follows the second one
@@ -230,7 +232,7 @@ async def test_still_open_answers(svc: Services, clock: Clock) -> None:
     assert any("résolu" in t for t in told)
 
 
-async def test_export_and_erasure(svc: Services, clock: Clock) -> None:
+async def test_export_and_erasure(svc: Deps, clock: Clock) -> None:
     _, qid = await asked_fixed(svc, clock)
     await press(svc, 71, ANS, qid, "yes")
     await press(svc, 71, RATE, qid, "3")
@@ -248,13 +250,13 @@ async def test_export_and_erasure(svc: Services, clock: Clock) -> None:
                 "comment": None,
             }
         ]
-        await privacy.erase(s, svc.desk, 1, clock())
+        await privacy.erase(s, svc, 1, clock())
         await s.commit()
     async with svc.sessions() as s:
         assert (await s.scalars(select(Questionnaire))).all() == []
 
 
-async def test_the_mean_rating_is_hidden_below_the_minimum(svc: Services, clock: Clock) -> None:
+async def test_the_mean_rating_is_hidden_below_the_minimum(svc: Deps, clock: Clock) -> None:
     _, qid = await asked_fixed(svc, clock)
     await press(svc, 71, ANS, qid, "yes")
     await press(svc, 71, RATE, qid, "3")
@@ -266,14 +268,14 @@ async def test_the_mean_rating_is_hidden_below_the_minimum(svc: Services, clock:
 
 
 async def test_two_workers_ask_each_question_once(
-    db_url: str, tmp_path: Path, clock: Clock, svc: Services
+    db_url: str, tmp_path: Path, clock: Clock, svc: Deps
 ) -> None:
     for uid in range(80, 86):
         await set_status(svc, await new_report(svc, uid=uid), ReportStatus.RESOLVED)
-    other = create_services(make_config(db_url, tmp_path), clock)
+    other = create_deps(make_config(db_url, tmp_path), clock)
     clock.advance(days=1)
     counts = await asyncio.gather(questionnaire.send_due(svc), questionnaire.send_due(other))
-    await other.sessions.kw["bind"].dispose()
+    await other.engine.dispose()
     assert sum(counts) == 6
     assert len(await questions(svc)) == 6
 

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from core import duplicates, metoo, privacy, recognition
-from core.services import Services
+from core.deps import Deps
+from core.reports import duplicates, metoo
+from core.residents import privacy, recognition
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, ReportStatus
 from storage.models import CoReporter, Idea, IdeaAnswer, IdeaSupport, OutboxMessage
 from tests.core.test_questionnaire import new_report, resident, set_status
@@ -27,7 +28,7 @@ def _idea(author: int, state: IdeaState, now: datetime) -> Idea:
     )
 
 
-async def test_the_figures_of_a_resident(svc: Services) -> None:
+async def test_the_figures_of_a_resident(svc: Deps) -> None:
     now = svc.clock()
     mine_fixed, mine_open = await new_report(svc, uid=71), await new_report(svc, uid=71)
     joined_fixed, joined_open = await new_report(svc, uid=90), await new_report(svc, uid=90)
@@ -80,15 +81,15 @@ async def test_the_figures_of_a_resident(svc: Services) -> None:
     assert recognition.text(nothing, svc.texts.lang("fr")).startswith("Vous n'avez encore rien")
 
 
-async def test_export_holds_the_reports_joined_and_erasure_removes_them(svc: Services) -> None:
+async def test_export_holds_the_reports_joined_and_erasure_removes_them(svc: Deps) -> None:
     rid = await new_report(svc, uid=90)
     async with svc.sessions() as s:
         me = await resident(s, svc, 71)
-        assert await metoo.join_and_refresh(s, svc.desk, rid, me.id, svc.clock())
+        assert await metoo.join_and_refresh(s, svc, rid, me.id, svc.clock())
         await s.commit()
     async with svc.sessions() as s:
         doc = await privacy.export(s, me.id)
-        erased = await privacy.erase(s, svc.desk, me.id, svc.clock())
+        erased = await privacy.erase(s, svc, me.id, svc.clock())
         await s.commit()
         left = await s.scalar(select(func.count()).select_from(CoReporter))
     assert doc["co_reports"] == [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from core import drafts, residents
-from core.drafts import Step
-from core.services import Services
+from core.conversation import drafts
+from core.conversation.drafts import Step
+from core.deps import Deps
+from core.residents import directory as residents
 
 
-async def test_touch_with_draft_reads_the_draft_of_this_chat(svc: Services) -> None:
+async def test_touch_with_draft_reads_the_draft_of_this_chat(svc: Deps) -> None:
     now = svc.clock()
     async with svc.sessions() as s:
         first, none = await residents.touch_with_draft(s, 41, 41, "Ana", "fr", now)

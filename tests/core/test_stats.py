@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.questionnaire_stats import service_feedback
-from core.services import Services
-from core.stats import Period, ServiceStats, by_month, service_stats
-from core.trust import TrustPart
+from core.deps import Deps
+from core.stats.questionnaire import service_feedback
+from core.stats.results import Period, ServiceStats, by_month, service_stats
+from core.stats.trust import TrustPart
 from storage.enums import ActorKind, ReportStatus
 from tests.conftest import Clock
 from tests.core.stats_data import asked, report
@@ -20,7 +20,7 @@ RESOLVED, REOPENED = ReportStatus.RESOLVED, ReportStatus.REOPENED
 DAY = timedelta(days=1)
 
 
-async def crafted(svc: Services, now: datetime) -> None:
+async def crafted(svc: Deps, now: datetime) -> None:
     """Water: five reports in the last 90 days (one a duplicate, two resolved now), one older;
     six "is it fixed?" sent (five answered, one "no" reopened a report). Roads: one report,
     two answers."""
@@ -48,7 +48,7 @@ async def crafted(svc: Services, now: datetime) -> None:
         await s.commit()
 
 
-async def figures(svc: Services, now: datetime, least: int) -> dict[str, ServiceStats]:
+async def figures(svc: Deps, now: datetime, least: int) -> dict[str, ServiceStats]:
     async with svc.sessions() as s:
         stats = await service_stats(
             s, Period.last_days(now, 90), ["water", "roads", "noise"], least
@@ -56,7 +56,7 @@ async def figures(svc: Services, now: datetime, least: int) -> dict[str, Service
     return {st.service: st for st in stats}
 
 
-async def test_reports_resolutions_and_answers_per_service(svc: Services, clock: Clock) -> None:
+async def test_reports_resolutions_and_answers_per_service(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     water = (await figures(svc, clock(), 5))["water"]
     assert (water.received, water.resolved, water.share_resolved) == (5, 2, 0.5)  # 2 / (5 − 1)
@@ -68,9 +68,7 @@ async def test_reports_resolutions_and_answers_per_service(svc: Services, clock:
     assert water.distribution == {1: 0, 2: 1, 3: 1, 4: 2, 5: 1}
 
 
-async def test_answers_below_the_minimum_are_hidden_not_the_counts(
-    svc: Services, clock: Clock
-) -> None:
+async def test_answers_below_the_minimum_are_hidden_not_the_counts(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     by = await figures(svc, clock(), 5)
     roads, noise = by["roads"], by["noise"]
@@ -85,9 +83,7 @@ async def test_answers_below_the_minimum_are_hidden_not_the_counts(
     assert (shown.fixed, shown.not_fixed, shown.mean_rating) == (1, 1, 3.0)
 
 
-async def test_trust_index_shows_its_parts_and_needs_enough_yes_no(
-    svc: Services, clock: Clock
-) -> None:
+async def test_trust_index_shows_its_parts_and_needs_enough_yes_no(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     # Five answers and five ratings, but only four yes/no: the fixed share is too thin.
     assert (await figures(svc, clock(), 5))["water"].trust is None
@@ -102,7 +98,7 @@ async def test_trust_index_shows_its_parts_and_needs_enough_yes_no(
     assert trust.index == 66.0  # 100 × (0.4 × 0.65 + 0.4 × 0.75 + 0.2 × 0.5)
 
 
-async def test_month_by_month_in_the_towns_time(svc: Services, clock: Clock) -> None:
+async def test_month_by_month_in_the_towns_time(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     period = Period.last_days(clock(), 90)
     months = period.months(ZoneInfo("Europe/Paris"))
@@ -119,7 +115,7 @@ async def test_month_by_month_in_the_towns_time(svc: Services, clock: Clock) -> 
     assert water[3].answered == 5 and water[3].mean_rating == 3.6
 
 
-async def test_service_feedback_is_kept_on_top_of_the_counts(svc: Services, clock: Clock) -> None:
+async def test_service_feedback_is_kept_on_top_of_the_counts(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     async with svc.sessions() as s:
         fb = await service_feedback(s, "water", min_answers=5, since=clock() - 90 * DAY)

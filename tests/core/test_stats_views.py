@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import chart, stats_views
-from core.services import Services
-from core.stats_text import split
+from core.deps import Deps
+from core.stats import chart
+from core.stats import views as stats_views
+from core.stats.text import split
 from tests.conftest import WATER_AGENT, WATER_CHAT, Clock
 from tests.core.stats_data import survey, survey_round
 from tests.core.test_stats import crafted
@@ -14,12 +15,12 @@ from tests.core.test_stats import crafted
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-async def public(svc: Services, clock: Clock, lang: str) -> stats_views.StatsMessage:
+async def public(svc: Deps, clock: Clock, lang: str) -> stats_views.StatsMessage:
     async with svc.sessions() as s:
         return await stats_views.public(s, svc.catalogue, svc.texts, svc.settings, clock(), lang)
 
 
-async def test_public_figures_in_french_and_english(svc: Services, clock: Clock) -> None:
+async def test_public_figures_in_french_and_english(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     fr, en = await public(svc, clock, "fr"), await public(svc, clock, "en")
     assert "Chiffres publics des services</b>, 90 derniers jours" in fr.text
@@ -35,7 +36,7 @@ async def test_public_figures_in_french_and_english(svc: Services, clock: Clock)
     assert fr.text_fits_caption and en.caption == "📊 Sens Commun, last 90 days"
 
 
-async def test_the_chart_is_a_png_in_both_languages(svc: Services, clock: Clock) -> None:
+async def test_the_chart_is_a_png_in_both_languages(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     for lang in ("fr", "en"):
         shown = await public(svc, clock, lang)
@@ -44,7 +45,7 @@ async def test_the_chart_is_a_png_in_both_languages(svc: Services, clock: Clock)
 
 
 async def test_nothing_to_draw_or_a_broken_renderer_gives_no_chart(
-    svc: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    svc: Deps, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = await public(svc, clock, "en")
     assert empty.rows == () and await chart.render(empty.rows, empty.labels) is None
@@ -59,7 +60,7 @@ async def test_nothing_to_draw_or_a_broken_renderer_gives_no_chart(
     assert await chart.render(shown.rows, shown.labels) is None
 
 
-async def test_agents_detail_of_their_service(svc: Services, clock: Clock) -> None:
+async def test_agents_detail_of_their_service(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     async with svc.sessions() as s:
         sv = await survey(

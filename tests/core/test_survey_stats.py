@@ -6,16 +6,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core.services import Services
-from core.stats import Period
-from core.survey_stats import SurveyStats, survey_stats
+from core.deps import Deps
+from core.stats.results import Period
+from core.stats.surveys import SurveyStats, survey_stats
 from tests.conftest import Clock
 from tests.core.stats_data import survey, survey_round
 
 DAY = timedelta(days=1)
 
 
-async def crafted(svc: Services, now: datetime) -> dict[str, list[int]]:
+async def crafted(svc: Deps, now: datetime) -> dict[str, list[int]]:
     async with svc.sessions() as s:
         bus = await survey(
             s, "bus", "rating", {"kind": "service_reporters", "service": "transport"}, now
@@ -42,16 +42,14 @@ async def crafted(svc: Services, now: datetime) -> dict[str, list[int]]:
     return rounds
 
 
-async def results(
-    svc: Services, now: datetime, service: str | None = None
-) -> dict[str, SurveyStats]:
+async def results(svc: Deps, now: datetime, service: str | None = None) -> dict[str, SurveyStats]:
     async with svc.sessions() as s:
         found = await survey_stats(s, Period.last_days(now, 90), 5, service=service)
     return {sv.code: sv for sv in found}
 
 
 async def test_rounds_and_totals_with_rates_means_and_distributions(
-    svc: Services, clock: Clock
+    svc: Deps, clock: Clock
 ) -> None:
     rounds = await crafted(svc, clock())
     by = await results(svc, clock())
@@ -77,13 +75,13 @@ async def test_rounds_and_totals_with_rates_means_and_distributions(
     assert by["pick"].total.distribution is None  # three answers
 
 
-async def test_agents_see_their_services_surveys_and_the_towns(svc: Services, clock: Clock) -> None:
+async def test_agents_see_their_services_surveys_and_the_towns(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     assert list(await results(svc, clock(), "transport")) == ["bus", "clean"]
     assert list(await results(svc, clock(), "roads")) == ["clean", "pick"]
     assert list(await results(svc, clock(), "water")) == ["clean"]
 
 
-async def test_no_round_in_the_period_no_survey(svc: Services, clock: Clock) -> None:
+async def test_no_round_in_the_period_no_survey(svc: Deps, clock: Clock) -> None:
     await crafted(svc, clock())
     assert await results(svc, clock() + 200 * DAY) == {}

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core import campaigns, surveys
-from core.audience import Audience
 from core.callbacks import CallbackError, SurveyAnswerChoice
-from core.services import Services
-from core.surveys import AnswerRefused, SurveyDef, next_run
+from core.deps import Deps
+from core.engagement import campaigns, surveys
+from core.engagement.audience import Audience
+from core.engagement.surveys import AnswerRefused, SurveyDef, next_run
 from storage.models import Campaign, OutboxMessage, Resident, Survey, SurveyAnswer
 from tests.conftest import Clock
 
@@ -50,7 +50,7 @@ def test_a_definition_is_checked() -> None:
         SurveyDef(code="x", question={"fr": "?", "en": "?"}, schedule="every monday")
 
 
-async def _resident(svc: Services, chat: int, **fields: object) -> int:
+async def _resident(svc: Deps, chat: int, **fields: object) -> int:
     async with svc.sessions() as s:
         r = Resident(
             telegram_user_id=chat,
@@ -66,7 +66,7 @@ async def _resident(svc: Services, chat: int, **fields: object) -> int:
         return r.id
 
 
-async def test_time_travel_weekly_rounds_and_the_cap(svc: Services, clock: Clock) -> None:
+async def test_time_travel_weekly_rounds_and_the_cap(svc: Deps, clock: Clock) -> None:
     await _resident(svc, 801, consent_surveys=True)
     async with svc.sessions() as s:
         sv = await surveys.upsert(s, WEEKLY, clock(), PARIS)
@@ -97,7 +97,7 @@ async def test_time_travel_weekly_rounds_and_the_cap(svc: Services, clock: Clock
         assert (await s.scalar(select(Survey.next_run_at).where(Survey.code == "once"))) is None
 
 
-async def test_an_answer_counts_once_and_only_from_a_recipient(svc: Services) -> None:
+async def test_an_answer_counts_once_and_only_from_a_recipient(svc: Deps) -> None:
     rid = await _resident(svc, 811, consent_surveys=True)
     other = await _resident(svc, 812, consent_surveys=False)
     async with svc.sessions() as s:
@@ -121,7 +121,7 @@ async def test_an_answer_counts_once_and_only_from_a_recipient(svc: Services) ->
     assert list(answers) == ["4"]
 
 
-async def test_an_expired_round_is_closed(svc: Services, clock: Clock) -> None:
+async def test_an_expired_round_is_closed(svc: Deps, clock: Clock) -> None:
     rid = await _resident(svc, 821, consent_surveys=True)
     async with svc.sessions() as s:
         await surveys.upsert(s, WEEKLY, clock(), PARIS)
@@ -135,7 +135,7 @@ async def test_an_expired_round_is_closed(svc: Services, clock: Clock) -> None:
     assert closed.value.key == "survey.closed"
 
 
-async def test_config_sync_stops_a_removed_survey(svc: Services) -> None:
+async def test_config_sync_stops_a_removed_survey(svc: Deps) -> None:
     async with svc.sessions() as s:
         await surveys.sync_config(s, [WEEKLY], svc.clock(), PARIS)
         await surveys.sync_config(s, [], svc.clock(), PARIS)
@@ -153,7 +153,7 @@ def test_survey_answer_codec() -> None:
             SurveyAnswerChoice.decode(bad)
 
 
-async def test_consent_is_asked_once(svc: Services) -> None:
+async def test_consent_is_asked_once(svc: Deps) -> None:
     rid = await _resident(svc, 831)
     async with svc.sessions() as s:
         assert await surveys.should_ask_consent(s, rid) is True
@@ -163,7 +163,7 @@ async def test_consent_is_asked_once(svc: Services) -> None:
         assert await surveys.consent_of(s, rid) is True
 
 
-async def test_a_choice_surveys_buttons_follow_the_language(svc: Services) -> None:
+async def test_a_choice_surveys_buttons_follow_the_language(svc: Deps) -> None:
     await _resident(svc, 841, consent_surveys=True)
     d = SurveyDef(
         code="bus",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.trust import WEIGHTS, TrustPart, satisfaction, trust_index
+from core.stats.trust import WEIGHTS, TrustPart, satisfaction, trust_index
 
 
 def test_satisfaction_brings_the_mean_rating_to_zero_one() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.config import Config
-from bot.fake_telegram import FakeBotApi
+from bot.config.settings import Config
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Person, Story
 from bot.runtime import Runtime
-from bot.simulate import Person, Story
 from tests.conftest import Clock, make_config
 
 MARIE = Person(1001, "Marie", "fr")

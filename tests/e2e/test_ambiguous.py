@@ -15,7 +15,7 @@ async def test_an_ambiguous_message_makes_the_bot_ask_to_pick(env: Env) -> None:
     assert len(picks) == 5 and picks[-2] == "other" and picks[-1].isdigit()  # 3 + other + "more"
     await s.press(MARIE, me, "d:more:")
     offered = {b["callback_data"].split(":")[-1] for row in api.last_buttons(me) for b in row}
-    assert offered == set(env.runtime.services.catalogue.codes)
+    assert offered == set(env.runtime.deps.catalogue.codes)
     await s.press(MARIE, me, "d:ok:")  # the first of the full list: cleanliness
     await s.say(MARIE, "rue des Lilas")
     await s.press(MARIE, me, "d:nophoto")

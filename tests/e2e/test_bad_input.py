@@ -7,9 +7,9 @@ import io
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.webhook import SECRET_HEADER
-from core import inbox
-from core.cards import visible_length
+from bot.inbox.webhook import SECRET_HEADER
+from core.reports.cards import visible_length
+from storage import inbox
 from storage.enums import ReportStatus
 from storage.models import Draft, InboxUpdate, Report
 from tests.conftest import WATER_CHAT
@@ -23,7 +23,7 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_stored(env: Env) -
         for headers in ({SECRET_HEADER: "wrong"}, {}):
             async with http.post(env.url, json=update, headers=headers) as resp:
                 assert resp.status == 403
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await inbox.count(db) == 0
 
 
@@ -37,7 +37,7 @@ async def test_non_json_and_oversized_bodies_are_rejected(env: Env) -> None:
         big = b'{"update_id": 1, "x": "' + b"a" * 2_000_000 + b'"}'
         async with http.post(env.url, data=io.BytesIO(big), headers=headers) as resp:
             assert resp.status == 413
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await inbox.count(db) == 0
 
 
@@ -53,7 +53,7 @@ async def test_a_replayed_update_is_processed_once(env: Env) -> None:
     assert await env.story.post(update) == 200
     assert await env.story.post(update) == 200  # Telegram redelivers the same update_id
     assert len(env.api.of("sendMessage", MARIE.user_id)) == 1
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await db.scalar(select(func.count()).select_from(InboxUpdate)) == 1
 
 
@@ -65,7 +65,7 @@ async def test_stranger_and_anonymous_admin_are_refused_politely(env: Env) -> No
         answer = env.api.of("answerCallbackQuery")[-1]
         assert answer.params["show_alert"] is True
         assert "seuls les agents" in answer.params["text"]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert (await db.get_one(Report, rid)).status is ReportStatus.NEW
     assert len(env.api.texts(MARIE.user_id)) == before  # the resident was told nothing
     assert env.api.of("editMessageText", WATER_CHAT) == []
@@ -95,7 +95,7 @@ async def test_forged_and_stale_buttons_change_nothing(env: Env) -> None:
     await s.say(MARIE, "/cancel")
     await s.post(s.updates.press(MARIE, chat, message_id, data))
     assert "plus valable" in env.api.of("answerCallbackQuery")[-1].params["text"]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await db.scalar(select(func.count()).select_from(Report)) == 0
         assert await db.scalar(select(func.count()).select_from(Draft)) == 0
 
@@ -107,7 +107,7 @@ async def test_empty_emoji_and_sticker_get_a_clear_answer(env: Env) -> None:
     assert all("quelques mots" in t for t in env.api.texts(me)[-2:])
     await s.post(s.updates.sticker(MARIE))
     assert "photos et les positions" in env.api.texts(me)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await db.scalar(select(func.count()).select_from(Draft)) == 0
         assert await inbox.count(db, processed=False) == 0
 
@@ -115,7 +115,7 @@ async def test_empty_emoji_and_sticker_get_a_clear_answer(env: Env) -> None:
 async def test_a_10000_character_message_is_kept_whole(env: Env) -> None:
     long = ("Fuite d'eau devant l'école, le trottoir est inondé. " * 200)[:10_000]
     rid = await _report(env, MARIE, long)
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         report = await db.get_one(Report, rid)
     assert report.text == long.strip()
     (card,) = env.api.of("sendMessage", WATER_CHAT)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.cli_campaigns import sync_surveys
-from bot.simulate import Person
-from core import campaigns, outbox
+from bot.cli.campaigns import sync_surveys
+from bot.demo.simulate import Person
+from core.engagement import campaigns
+from storage import outbox
 from storage.enums import OutboxState
 from storage.models import OutboxMessage, Resident, SurveyAnswer
 from tests.conftest import Clock
@@ -38,7 +39,7 @@ async def _survey_config(env: Env) -> None:
             )
         }
     )
-    await sync_surveys(env.runtime.services, cfg)
+    await sync_surveys(env.runtime.deps, cfg)
 
 
 def _survey_buttons(env: Env, chat: int) -> list[str]:
@@ -64,7 +65,7 @@ async def test_survey_story_consent_round_answer_once_and_stop(env: Env, clock: 
     assert "Votre réponse : ⭐⭐⭐⭐" in api.texts(MARIE.user_id)[-1]  # the question, edited
     await s.press(MARIE, MARIE.user_id, four)  # again: refused, counted once
     assert api.of("answerCallbackQuery")[-1].params.get("show_alert") is True
-    async with env.runtime.services.sessions() as ses:
+    async with env.runtime.deps.sessions() as ses:
         assert list((await ses.scalars(select(SurveyAnswer.value))).all()) == ["4"]
 
     await s.say(MARIE, "/surveys")
@@ -78,7 +79,7 @@ async def test_survey_story_consent_round_answer_once_and_stop(env: Env, clock: 
 
 
 async def test_broadcast_to_subscribers_and_a_blocked_resident(env: Env) -> None:
-    api, s, svc = env.api, env.story, env.runtime.services
+    api, s, svc = env.api, env.story, env.runtime.deps
     for who in (MARIE, JOHN):
         await s.say(who, "/subscribe")
         await s.press(who, who.user_id, "t:works")
@@ -133,7 +134,7 @@ async def test_broadcast_to_subscribers_and_a_blocked_resident(env: Env) -> None
 async def test_a_worker_dying_mid_campaign_resumes_with_nothing_lost_or_twice(env: Env) -> None:
     """The process dies with some rows claimed and some on the wire: after the restart the
     claimed ones go out, the ones in doubt are not resent; every other resident gets one."""
-    api, s, svc = env.api, env.story, env.runtime.services
+    api, s, svc = env.api, env.story, env.runtime.deps
     people = [Person(2000 + i, f"P{i}", "fr") for i in range(12)]
     for who in people:
         await s.say(who, "/subscribe")

@@ -21,7 +21,7 @@ async def test_same_problem_nearby_makes_a_co_reporter_who_hears_of_the_fix(env:
     assert f"#{rid}" in offer and "same problem" in offer
     await s.press(JOHN, me, "d:same:")
     assert f"You now follow report #{rid}" in api.texts(me)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await db.scalar(select(func.count()).select_from(Report)) == 1
         (co,) = (await db.scalars(select(CoReporter))).all()
     assert co.report_id == rid

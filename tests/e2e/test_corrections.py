@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.cli import main
-from core import feedback
+from bot.cli.main import main
+from core.residents import feedback
 from storage.models import LabelledExample
 from tests.conftest import WATER_CHAT
 from tests.e2e.conftest import MARIE, WATER_AGENT_P, Env
@@ -17,7 +17,7 @@ from tests.e2e.test_story import _report
 
 
 async def _export(env: Env) -> list[dict[str, str]]:
-    async with env.runtime.services.sessions() as s:
+    async with env.runtime.deps.sessions() as s:
         return await feedback.export(s)
 
 
@@ -54,7 +54,7 @@ async def test_a_residents_pick_is_kept_once_she_agrees(env: Env) -> None:
     await s.say(MARIE, "/privacy")
     await s.press(MARIE, me, "c:train:n")
     assert await _export(env) == []
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert await db.scalar(select(func.count()).select_from(LabelledExample)) == 0
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import UpdateFactory, post_update, wait_healthy
 from bot.runtime import Runtime
-from bot.simulate import UpdateFactory, post_update, wait_healthy
-from core import inbox
 from nlp.types import Classification, Classifier
+from storage import inbox
 from storage.models import Draft, InboxUpdate
 from tests.conftest import Clock, make_config
 from tests.e2e.conftest import MARIE, Env
@@ -72,7 +72,7 @@ async def test_killed_after_storing_is_processed_once_after_restart(
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.cli.main",
         "--config",
         str(cfg_path),
         "run",
@@ -95,7 +95,7 @@ async def test_killed_after_storing_is_processed_once_after_restart(
     cfg = make_config(db_url, tmp_path, api)
     async with Runtime(cfg, clock=clock) as rt:
         await rt.settle()
-        async with rt.services.sessions() as s:
+        async with rt.deps.sessions() as s:
             assert await inbox.count(s, processed=False) == 0
         assert len(api.of("sendMessage", MARIE.user_id)) == 1
         async with aiohttp.ClientSession() as http:  # Telegram redelivers: a no-op
@@ -106,7 +106,7 @@ async def test_killed_after_storing_is_processed_once_after_restart(
                 == 200
             )
         await rt.settle()
-        async with rt.services.sessions() as s:
+        async with rt.deps.sessions() as s:
             assert await s.scalar(select(func.count()).select_from(InboxUpdate)) == 1
     assert len(api.of("sendMessage", MARIE.user_id)) == 1
     await api.stop()
@@ -133,13 +133,13 @@ async def test_a_failing_update_is_rolled_back_and_retried(env: Env) -> None:
     # Call 1: the worker classifies ahead of the unit, fails, and only logs it. Call 2: the
     # unit classifies itself and fails. Call 3: the retry's classification ahead works, and
     # the unit takes its result.
-    flaky = Failing(env.runtime.services.nlp, times=2)
-    env.runtime.services.nlp = flaky
+    flaky = Failing(env.runtime.deps.nlp, times=2)
+    env.runtime.deps.nlp = flaky
     await env.story.say(MARIE, "Fuite d'eau rue Victor Hugo")
     assert flaky.calls == 3
     (reply,) = env.api.of("sendMessage", MARIE.user_id)
     assert "Eau" in reply.params["text"]
-    async with env.runtime.services.sessions() as s:
+    async with env.runtime.deps.sessions() as s:
         row = await s.scalar(select(InboxUpdate))
         drafts = await s.scalar(select(func.count()).select_from(Draft))
     assert row is not None and row.attempts == 1 and row.processed_at is not None
@@ -147,19 +147,19 @@ async def test_a_failing_update_is_rolled_back_and_retried(env: Env) -> None:
 
 
 async def test_an_update_that_keeps_failing_is_set_aside_with_an_apology(env: Env) -> None:
-    real = env.runtime.services.nlp
-    env.runtime.services.nlp = Failing(real, times=None)
+    real = env.runtime.deps.nlp
+    env.runtime.deps.nlp = Failing(real, times=None)
     await env.story.say(MARIE, "Fuite d'eau rue Victor Hugo")
     (apology,) = env.api.of("sendMessage", MARIE.user_id)
     assert apology.params["text"].startswith("Désolé")
     assert (
         "Traceback" not in apology.params["text"] and "RuntimeError" not in apology.params["text"]
     )
-    async with env.runtime.services.sessions() as s:
+    async with env.runtime.deps.sessions() as s:
         row = await s.scalar(select(InboxUpdate))
     assert row is not None and row.processed_at is not None
     assert row.last_error is not None and "RuntimeError" in row.last_error
     # The next message is handled normally: the chat is not stuck.
-    env.runtime.services.nlp = real
+    env.runtime.deps.nlp = real
     await env.story.say(MARIE, "/help")
     assert env.api.of("sendMessage", MARIE.user_id)[-1].params["text"].startswith("Décrivez-moi")

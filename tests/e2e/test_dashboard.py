@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Person, Story
 from bot.runtime import Runtime
-from bot.simulate import Person, Story
 from storage.enums import ReportStatus
 from storage.models import Report
 from tests.conftest import ROADS_CHAT, WATER_CHAT, Clock, make_config
@@ -69,7 +69,7 @@ async def post(env: Env, http: aiohttp.ClientSession, rid: int, **form: str) -> 
 
 
 async def status_of(env: Env, rid: int) -> tuple[ReportStatus, str, int | None]:
-    async with env.runtime.services.sessions() as s:
+    async with env.runtime.deps.sessions() as s:
         r = await s.scalar(select(Report).where(Report.id == rid))
     assert r is not None
     return r.status, r.service_code, r.duplicate_of

@@ -8,9 +8,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Story
 from bot.runtime import Runtime
-from bot.simulate import Story
 from tests.conftest import Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, Env
 

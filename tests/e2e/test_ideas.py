@@ -12,10 +12,10 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Person, Story
 from bot.runtime import Runtime
-from bot.simulate import Person, Story
-from core import ideas
+from core.ideas import proposals as ideas
 from storage.enums import IdeaState
 from storage.models import Idea, Resident
 from tests.conftest import DESK_AGENT, DESK_CHAT, WATER_CHAT, Clock, make_config
@@ -36,7 +36,7 @@ async def env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock) -> Asy
 
 
 async def _state(env: Env, idea_id: int) -> IdeaState:
-    async with env.runtime.services.sessions() as s:
+    async with env.runtime.deps.sessions() as s:
         state = await s.scalar(select(Idea.state).where(Idea.id == idea_id))
     assert state is not None
     return state
@@ -171,7 +171,7 @@ async def test_an_idea_spotted_in_a_message_and_a_similar_one_supported_instead(
     assert "Similar ideas" in offer and "#1" in offer
     await s.press(AMY, AMY.user_id, "d:isup:")
     assert "You support idea <b>#1</b> (1 supports)" in api.texts(AMY.user_id)[-1]
-    async with env.runtime.services.sessions() as ses:
+    async with env.runtime.deps.sessions() as ses:
         assert len((await ses.scalars(select(Idea))).all()) == 1
 
 
@@ -203,7 +203,7 @@ async def test_decline_by_reply_forged_buttons_and_unpublished_ideas(env: Env) -
 
 
 async def test_ideas_are_paged_sorted_and_filtered_by_service(env: Env) -> None:
-    api, s, svc = env.api, env.story, env.runtime.services
+    api, s, svc = env.api, env.story, env.runtime.deps
     await s.say(MARIE, "/start")
     async with svc.writing() as ses:
         marie = await ses.scalar(select(Resident.id))
@@ -249,6 +249,6 @@ async def test_a_very_long_idea_still_fits_every_message(env: Env) -> None:
     await s.say(JOHN, "/ideas")
     page = api.of("sendMessage", JOHN.user_id)[-1].params["text"]
     assert len(page) <= 4_096 and page.count("…") == 5  # five ideas, each cut
-    async with env.runtime.services.sessions() as ses:
+    async with env.runtime.deps.sessions() as ses:
         kept = await ses.scalar(select(Idea.text).where(Idea.id == 1))
     assert kept == long  # the whole text is kept; only what is shown is cut

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.config import Config
-from bot.fake_telegram import FakeBotApi
+from bot.config.settings import Config
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import Story, UpdateFactory, post_update
 from bot.runtime import Runtime
-from bot.simulate import Story, UpdateFactory, post_update
-from core import inbox
+from storage import inbox
 from tests.conftest import Clock, make_config
 from tests.e2e.conftest import MARIE
 
@@ -40,7 +40,7 @@ async def test_locked_sqlite_gives_503_then_the_redelivery_is_processed(
             other.close()
         story = Story(http, url, cfg.webhook.secret_token, api, rt.settle)
         assert await story.post(raw) == 200  # Telegram delivers it again
-        async with rt.services.sessions() as s:
+        async with rt.deps.sessions() as s:
             assert await inbox.count(s, processed=True) == 1
     (reply,) = api.of("sendMessage", MARIE.user_id)
     assert "Eau" in reply.params["text"]
@@ -62,7 +62,7 @@ async def test_a_lock_during_processing_postpones_without_counting_a_failure(
         finally:
             other.rollback()
             other.close()
-        async with rt.services.sessions() as s:
+        async with rt.deps.sessions() as s:
             (p,) = await inbox.pending(s)
         assert p.attempts == 0  # a locked database is not the update's fault
         assert await rt.inbox.drain_once() == 1

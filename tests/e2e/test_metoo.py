@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.simulate import Person
-from core import metoo
+from bot.demo.simulate import Person
+from core.reports import metoo
 from storage.models import CoReporter
 from tests.conftest import WATER_CHAT, Clock
 from tests.e2e.conftest import JOHN, MARIE, WATER_AGENT_P, Env
@@ -19,7 +19,7 @@ LEA = Person(1003, "Léa", "fr")
 
 
 def _link(env: Env, rid: int) -> str:
-    return metoo.link("senscommun_bot", rid, env.runtime.services.settings.link_secret)
+    return metoo.link("senscommun_bot", rid, env.runtime.deps.settings.link_secret)
 
 
 def _start(env: Env, rid: int) -> str:
@@ -63,7 +63,7 @@ async def test_link_me_too_fix_thanks_and_questionnaire(env: Env, clock: Clock) 
     assert api.of("editMessageReplyMarkup", john)  # the button is gone
     card = api.of("editMessageText", WATER_CHAT)[-1].params["text"]
     assert "👥 1 autre(s) habitant(s) signalent le même problème" in card and "John" not in card
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert len((await db.scalars(select(CoReporter))).all()) == 1
 
     await s.press(JOHN, john, "m:")  # the same button, pressed again
@@ -114,7 +114,7 @@ async def test_forged_and_stale_me_too_presses_are_refused(env: Env) -> None:
     assert alert and "C'est votre signalement" in text
     await s.say(JOHN, "/start rnope")  # not a report's link: a plain welcome
     assert api.texts(JOHN.user_id)[-2].startswith("Hello John!")
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert (await db.scalars(select(CoReporter))).all() == []
     assert "autre(s) habitant(s)" not in api.of("sendMessage", WATER_CHAT)[-1].params["text"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.simulate import Person
-from core.cards import TEXT_LIMIT, visible_length
+from bot.demo.simulate import Person
+from core.reports.cards import TEXT_LIMIT, visible_length
 from storage.enums import ReportStatus
 from storage.models import (
     Draft,
@@ -41,7 +41,7 @@ async def test_a_resident_button_pressed_in_a_group_is_refused(env: Env, data: s
     assert api.of("editMessageText", WATER_CHAT) == []
     assert api.of("editMessageReplyMarkup", WATER_CHAT) == []
     assert len(api.of("sendMessage", WATER_CHAT)) == sent_to_group
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         who = await db.scalar(select(Resident))
         assert who is not None
         assert who.chat_id == MARIE.user_id  # her notices still come to her private chat
@@ -79,7 +79,7 @@ async def test_forged_non_ascii_digits_are_refused_at_once(
     await s.post(s.updates.press(who, chat, 7, data))
     answers = env.api.of("answerCallbackQuery")[before:]
     assert len(answers) == 1 and answers[0].params["show_alert"] is True
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         row = await db.scalar(select(InboxUpdate).order_by(InboxUpdate.id.desc()).limit(1))
         assert row is not None and row.processed_at is not None
         assert row.attempts == 0 and row.last_error is None  # answered, not set aside
@@ -95,19 +95,19 @@ async def test_erasure_leaves_no_words_in_the_inbox(env: Env) -> None:
     await s.press(MARIE, me, "p:erase")
     await s.press(MARIE, me, "p:erase!")
     assert "effacées" in env.api.texts(me)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         rows = (await db.scalars(select(InboxUpdate))).all()
     kept = json.dumps([r.payload for r in rows], ensure_ascii=False)
     assert "Lilas" not in kept and "06 12 34 56 78" not in kept
     assert "Marie" not in kept and str(me) not in kept
-    async with env.runtime.services.sessions() as db:  # nor in what was sent to or about her
+    async with env.runtime.deps.sessions() as db:  # nor in what was sent to or about her
         sent = (await db.scalars(select(OutboxMessage))).all()
     kept = json.dumps([r.payload for r in sent], ensure_ascii=False)
     assert "Lilas" not in kept and "Marie" not in kept
     assert any(r.telegram_message_id for r in sent)  # the history stays
     # Someone else's updates are kept as they were.
     await s.say(MARIE, "Bonjour")
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         last = await db.scalar(select(InboxUpdate).order_by(InboxUpdate.id.desc()).limit(1))
     assert last is not None and last.payload["message"]["text"] == "Bonjour"
 
@@ -150,7 +150,7 @@ async def test_a_start_link_with_an_odd_argument_greets(env: Env, arg: str) -> N
     await env.story.say(MARIE, f"/start {arg}")
     texts = env.api.texts(MARIE.user_id)
     assert len(texts) == 2 and "Bonjour Marie" in texts[0]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         row = await db.scalar(select(InboxUpdate).order_by(InboxUpdate.id.desc()).limit(1))
     assert row is not None and row.processed_at is not None and row.attempts == 0
 
@@ -173,7 +173,7 @@ async def test_duplicate_pressed_twice_or_across_services_tells_once(env: Env) -
     await s.post(s.updates.press(WATER_AGENT_P, chat, 7, f"a:dupof:{second}:{roads}"))
     assert api.of("answerCallbackQuery")[-1].params["show_alert"] is True
     assert len(api.texts(JOHN.user_id)) == before + 1
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         assert (await db.get_one(Report, second)).duplicate_of == first
         events = await db.scalar(
             select(func.count())
@@ -197,7 +197,7 @@ async def test_an_edited_message_does_not_become_the_address(env: Env) -> None:
     assert "Où est-ce" in env.api.texts(me)[-1]
     await s.post(_edited(env, MARIE, text="Trottoir défoncé devant la boulangerie du marché"))
     assert "nouveau message" in env.api.texts(me)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         draft = await db.scalar(select(Draft))
     assert draft is not None and draft.step == "place" and "address" not in draft.data
     # A live location's moves are edits too: they pass in silence.
@@ -205,6 +205,6 @@ async def test_an_edited_message_does_not_become_the_address(env: Env) -> None:
     await s.post(_edited(env, MARIE, location={"latitude": 45.7, "longitude": 4.8}))
     assert len(env.api.texts(me)) == sent
     await s.post(s.updates.location(MARIE, 45.76, 4.83))  # the place, as a new message
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         draft = await db.scalar(select(Draft))
     assert draft is not None and draft.data["lat"] == 45.76

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import UpdateFactory
 from bot.runtime import Runtime
-from bot.simulate import UpdateFactory
 from tests.conftest import WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import MARIE, WATER_AGENT_P, Env
 from tests.e2e.test_story import _report

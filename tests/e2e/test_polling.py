@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
+from bot.demo.simulate import UpdateFactory
 from bot.runtime import Runtime
-from bot.simulate import UpdateFactory
-from core import inbox
+from storage import inbox
 from tests.conftest import Clock, make_config
 from tests.e2e.conftest import MARIE
 
@@ -22,7 +22,7 @@ async def test_polling_stores_then_processes(
     async with Runtime(cfg, clock=clock) as rt:
         await api.wait_for(lambda a: len(a.of("sendMessage", MARIE.user_id)) >= 3)
         await rt.settle()
-        async with rt.services.sessions() as s:
+        async with rt.deps.sessions() as s:
             assert await inbox.count(s, processed=True) == 2
         # The next poll acknowledges both updates (Telegram then forgets them).
         await api.wait_for(

@@ -32,7 +32,7 @@ async def test_export_then_erase(env: Env) -> None:
     assert "définitif" in api.texts(me)[-1]
     await s.press(MARIE, me, "p:erase!")
     assert "vos données sont effacées (1 signalement" in api.texts(me)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         who = await db.scalar(select(Resident))
         report = await db.get_one(Report, rid)
         photos = await db.scalar(select(func.count()).select_from(Photo))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.simulate import Person
+from bot.demo.simulate import Person
 from storage.enums import ActorKind, QuestionnaireState, ReportStatus
 from storage.models import Questionnaire, Report, ReportEvent
 from tests.conftest import WATER_CHAT, Clock
@@ -58,7 +58,7 @@ async def _not_fixed_story(env: Env, clock: Clock, who: Person, text: str) -> di
 
     await s.press(who, me, _button(env, me, ":no"))
     seen["reopened"] = api.texts(me)[-1]  # the question, edited
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         report = await db.get_one(Report, rid)
         last = await db.scalar(select(ReportEvent).order_by(ReportEvent.id.desc()).limit(1))
     assert report.status is ReportStatus.REOPENED
@@ -88,7 +88,7 @@ async def _not_fixed_story(env: Env, clock: Clock, who: Person, text: str) -> di
     assert "encore une flaque / still a puddle" in comment.params["text"]
     assert "2/5" in comment.params["text"]
     assert comment.params["reply_parameters"]["message_id"] == card.result["message_id"]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         q = await db.scalar(select(Questionnaire))
     assert q is not None and q.state is QuestionnaireState.ANSWERED
     assert (q.answer, q.rating, q.comment) == ("no", 2, "Il y a encore une flaque / still a puddle")

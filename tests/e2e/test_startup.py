@@ -6,7 +6,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.fake_telegram import FakeBotApi
+from bot.demo.fake_telegram import FakeBotApi
 from bot.runtime import Runtime
 from tests.conftest import DESK_CHAT, ROADS_CHAT, WATER_CHAT, Clock, make_config
 

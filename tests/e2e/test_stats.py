@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.simulate import Person
+from bot.demo.simulate import Person
 from tests.conftest import WATER_CHAT, Clock
 from tests.e2e.conftest import ANON_ADMIN, JOHN, MARIE, ROADS_AGENT_P, STRANGER, WATER_AGENT_P, Env
 from tests.e2e.test_story import _report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.simulate import Person
+from bot.demo.simulate import Person
 from storage.enums import ReportStatus
 from storage.models import Photo, Report, ReportEvent
 from tests.conftest import DESK_AGENT, DESK_CHAT, ROADS_CHAT, WATER_CHAT
@@ -23,7 +23,7 @@ async def _report(env: Env, who, text: str) -> int:  # type: ignore[no-untyped-d
         await s.press(who, me, "d:notsame")  # offered a similar report nearby: it is another one
     await s.press(who, me, "d:nophoto")
     await s.press(who, me, "d:send")
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         return int(await db.scalar(select(Report.id).order_by(Report.id.desc()).limit(1)) or 0)
 
 
@@ -71,7 +71,7 @@ async def test_whole_story_in_french(env: Env) -> None:
     await s.say(MARIE, "/myreports")
     assert "#1 · Eau · résolu" in api.texts(MARIE.user_id)[-1]
 
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         events = (await db.scalars(select(ReportEvent).order_by(ReportEvent.id))).all()
     statuses = [e.new_status for e in events if e.new_status]
     assert statuses == [ReportStatus.NEW, ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED]
@@ -92,7 +92,7 @@ async def test_whole_story_in_english_with_a_photo_and_a_move(env: Env) -> None:
     assert "/surveys" in api.texts(me)[-1]
     (card,) = api.of("sendPhoto", WATER_CHAT)
     assert card.params["photo"] == "AgACphoto1"
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         photo = await db.scalar(select(Photo))
     assert photo is not None and photo.path is not None and photo.path.endswith(".jpg")
     assert api.of("getFile")
@@ -111,7 +111,7 @@ async def test_whole_story_in_english_with_a_photo_and_a_move(env: Env) -> None:
     await s.press(WATER_AGENT_P, WATER_CHAT, "a:ack:1")
     refusal = api.of("answerCallbackQuery")[-1]
     assert refusal.params["show_alert"] is True
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         report = await db.get_one(Report, 1)
     assert report.service_code == "roads" and report.status is ReportStatus.RESOLVED
 
@@ -122,7 +122,7 @@ async def test_agent_marks_a_duplicate(env: Env) -> None:
     await env.story.press(WATER_AGENT_P, WATER_CHAT, f"a:dup:{second}")
     await env.story.press(WATER_AGENT_P, WATER_CHAT, f"a:dupof:{second}:{first}")
     assert f"#{first}" in env.api.texts(JOHN.user_id)[-1]
-    async with env.runtime.services.sessions() as db:
+    async with env.runtime.deps.sessions() as db:
         report = await db.get_one(Report, second)
     assert report.status is ReportStatus.DUPLICATE and report.duplicate_of == first
 

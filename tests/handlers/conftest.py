@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from telegram.request import BaseRequest, RequestData
 
-from bot.factory import App, create_application, create_services
-from bot.fake_telegram import FakeBotApi
-from bot.inbox_worker import InboxWorker
-from core import inbox
+from bot.demo.fake_telegram import FakeBotApi
+from bot.factory import App, create_application, create_deps
+from bot.inbox.worker import InboxWorker
 from core.catalogue import sync_catalogue
-from core.services import Services
+from core.deps import Deps
+from storage import inbox
 from storage.migrate import upgrade
 from tests.conftest import Clock, make_config
 
@@ -60,7 +60,7 @@ class RecordingRequest(BaseRequest):
 @dataclass
 class Bot:
     app: App
-    svc: Services
+    svc: Deps
     request: RecordingRequest
     worker: InboxWorker
 
@@ -75,8 +75,8 @@ class Bot:
 @pytest.fixture
 async def bot(sqlite_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Bot]:
     cfg = make_config(sqlite_url, tmp_path)
-    svc = create_services(cfg, clock)
-    await upgrade(svc.sessions.kw["bind"])
+    svc = create_deps(cfg, clock)
+    await upgrade(svc.engine)
     async with svc.sessions() as s:
         await sync_catalogue(s, svc.catalogue)
         await s.commit()
@@ -84,4 +84,4 @@ async def bot(sqlite_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Bo
     app = create_application(cfg, svc, request=request)
     async with app:
         yield Bot(app, svc, request, InboxWorker(app, svc))
-    await svc.sessions.kw["bind"].dispose()
+    await svc.engine.dispose()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.simulate import Person, UpdateFactory
+from bot.demo.simulate import Person, UpdateFactory
 from core.callbacks import LanguageChoice
 from tests.handlers.conftest import Bot
 

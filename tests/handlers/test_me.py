@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.simulate import Person, UpdateFactory
-from core import metoo
+from bot.demo.simulate import Person, UpdateFactory
+from core.reports import metoo
 from handlers import COMMANDS
 from tests.handlers.conftest import Bot
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.simulate import Person, UpdateFactory
-from core import questionnaire, reports, residents, status
-from core.status import AgentRef
+from bot.demo.simulate import Person, UpdateFactory
+from core.engagement import questionnaire
+from core.reports import status
+from core.reports import submit as reports
+from core.reports.status import AgentRef
+from core.residents import directory as residents
 from storage.enums import OutboxPurpose, ReportStatus
 from storage.models import OutboxMessage, Questionnaire, Report, Resident
 from tests.conftest import WATER_AGENT, WATER_CHAT, Clock
@@ -23,9 +26,9 @@ async def _asked(bot: Bot, clock: Clock) -> int:
     async with svc.sessions() as s:
         ana = await residents.touch(s, ANA.user_id, ANA.user_id, "Ana", "en", svc.clock())
         new = reports.NewReport("Water leak", "water", "en", "water", 0.9)
-        rv = await reports.submit(s, svc.desk, ana, new, svc.clock())
+        rv = await reports.submit(s, svc, ana, new, svc.clock())
         agent = AgentRef(WATER_AGENT, "Paul")
-        await status.change_status(s, svc.desk, agent, rv.id, ReportStatus.RESOLVED, svc.clock())
+        await status.change_status(s, svc, agent, rv.id, ReportStatus.RESOLVED, svc.clock())
         await s.commit()
     clock.advance(days=1)
     assert await questionnaire.send_due(svc) == 1

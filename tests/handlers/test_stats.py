@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.simulate import Person, UpdateFactory
-from core import chart
+from bot.demo.simulate import Person, UpdateFactory
+from core.stats import chart
 from handlers import COMMANDS
 from tests.core.stats_data import report
 from tests.handlers.conftest import Bot

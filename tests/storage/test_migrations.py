@@ -60,7 +60,7 @@ async def test_processes_starting_together_migrate_once(db_url: str) -> None:
 async def test_db_upgrade_command(db_url: str, tmp_path: Path) -> None:
     import asyncio
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")

@@ -11,35 +11,38 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.factory import create_services
-from bot.webhook import create_web_app
-from core import reports, residents, status
+from bot.factory import create_deps
+from bot.inbox.webhook import create_web_app
 from core.catalogue import sync_catalogue
-from core.residents import ResidentRef
-from core.services import Services
-from core.status import AgentRef
+from core.deps import Deps
+from core.reports import status
+from core.reports import submit as reports
+from core.reports.status import AgentRef
+from core.residents import directory as residents
+from core.residents.directory import ResidentRef
 from nlp.redact import redact
 from storage.enums import ReportStatus
 from storage.migrate import upgrade
 from tests.conftest import WATER_AGENT, Clock, make_config
-from web.app import WebContext, WebOptions, add_routes
+from web.app import add_routes
+from web.context import WebContext, WebOptions
 
 WATER = AgentRef(WATER_AGENT, "Paul")
 
 
 @pytest.fixture
-async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
-    services = create_services(make_config(db_url, tmp_path), clock)
-    await upgrade(services.sessions.kw["bind"])
+async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Deps]:
+    services = create_deps(make_config(db_url, tmp_path), clock)
+    await upgrade(services.engine)
     async with services.sessions() as s:
         await sync_catalogue(s, services.catalogue)
         await s.commit()
     yield services
-    await services.sessions.kw["bind"].dispose()
+    await services.engine.dispose()
 
 
 @asynccontextmanager
-async def serve(svc: Services, **options: Any) -> AsyncIterator[TestClient[Any, Any]]:
+async def serve(svc: Deps, **options: Any) -> AsyncIterator[TestClient[Any, Any]]:
     """The server ``bot/`` runs, with the web routes of ``options``, and a client for it."""
 
     async def store(update: dict[str, Any]) -> None:
@@ -51,7 +54,7 @@ async def serve(svc: Services, **options: Any) -> AsyncIterator[TestClient[Any, 
         yield client
 
 
-async def resident(svc: Services, uid: int, name: str = "Marie", lang: str = "fr") -> ResidentRef:
+async def resident(svc: Deps, uid: int, name: str = "Marie", lang: str = "fr") -> ResidentRef:
     async with svc.sessions() as s:
         who = await residents.touch(s, uid, uid, name, lang, svc.clock())
         await s.commit()
@@ -59,7 +62,7 @@ async def resident(svc: Services, uid: int, name: str = "Marie", lang: str = "fr
 
 
 async def report(
-    svc: Services,
+    svc: Deps,
     who: ResidentRef,
     text: str,
     service: str = "water",
@@ -80,12 +83,12 @@ async def report(
         lon=lon,
     )
     async with svc.sessions() as s:
-        rv = await reports.submit(s, svc.desk, who, new, svc.clock())
+        rv = await reports.submit(s, svc, who, new, svc.clock())
         await s.commit()
     return rv.id
 
 
-async def set_status(svc: Services, report_id: int, to: ReportStatus, by: AgentRef = WATER) -> None:
+async def set_status(svc: Deps, report_id: int, to: ReportStatus, by: AgentRef = WATER) -> None:
     async with svc.sessions() as s:
-        await status.change_status(s, svc.desk, by, report_id, to, svc.clock())
+        await status.change_status(s, svc, by, report_id, to, svc.clock())
         await s.commit()

@@ -14,10 +14,11 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.factory import create_services
-from core import dashboard_access, privacy
+from bot.factory import create_deps
+from core.agents import access as dashboard_access
 from core.catalogue import sync_catalogue
-from core.services import Services
+from core.deps import Deps
+from core.residents import privacy
 from storage.enums import ReportStatus
 from storage.migrate import upgrade
 from storage.models import AgentLogin, AgentSession, OutboxMessage, Report
@@ -28,7 +29,7 @@ from tests.web.conftest import report, resident, serve
 SITE = {"dashboard": True, "public_url": "http://town.example"}
 
 
-async def link_token(svc: Services, user_id: int, name: str = "Paul", lang: str = "fr") -> str:
+async def link_token(svc: Deps, user_id: int, name: str = "Paul", lang: str = "fr") -> str:
     """What /dashboard hands out (the bot's handler calls the same use case)."""
     async with svc.sessions() as s:
         token = await dashboard_access.issue_login(
@@ -38,7 +39,7 @@ async def link_token(svc: Services, user_id: int, name: str = "Paul", lang: str 
     return token
 
 
-async def log_in(client: TestClient[Any, Any], svc: Services, user_id: int) -> str:
+async def log_in(client: TestClient[Any, Any], svc: Deps, user_id: int) -> str:
     """Log in through a fresh link; returns the CSRF token of the list page."""
     token = await link_token(svc, user_id)
     resp = await client.get(f"/dashboard/login?token={token}")
@@ -62,18 +63,18 @@ def csrf_of(page: str) -> str:
     return m.group(1)
 
 
-async def status_of(svc: Services, rid: int) -> ReportStatus:
+async def status_of(svc: Deps, rid: int) -> ReportStatus:
     async with svc.sessions() as s:
         row = await s.get_one(Report, rid)
     return row.status
 
 
-async def outbox_rows(svc: Services) -> int:
+async def outbox_rows(svc: Deps) -> int:
     async with svc.sessions() as s:
         return int(await s.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
 
 
-async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Services) -> None:
+async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Deps) -> None:
     token = await link_token(svc, WATER_AGENT)
     async with serve(svc, dashboard=True, public_url="https://town.example") as client:
         resp = await client.get(f"/dashboard/login?token={token}", allow_redirects=False)
@@ -92,7 +93,7 @@ async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Services) -> 
     assert session is not None and session.agent_name == "Paul"
 
 
-async def test_every_page_and_action_asks_to_log_in_first(svc: Services) -> None:
+async def test_every_page_and_action_asks_to_log_in_first(svc: Deps) -> None:
     marie = await resident(svc, 1001)
     rid = await report(svc, marie, "Fuite d'eau")
     before = await outbox_rows(svc)
@@ -107,7 +108,7 @@ async def test_every_page_and_action_asks_to_log_in_first(svc: Services) -> None
     assert await outbox_rows(svc) == before
 
 
-async def test_an_expired_link_opens_nothing(svc: Services, clock: Clock) -> None:
+async def test_an_expired_link_opens_nothing(svc: Deps, clock: Clock) -> None:
     token = await link_token(svc, WATER_AGENT)
     clock.advance(minutes=10, seconds=1)
     async with serve(svc, **SITE) as client:
@@ -116,7 +117,7 @@ async def test_an_expired_link_opens_nothing(svc: Services, clock: Clock) -> Non
         assert (await client.get("/dashboard")).status == 401
 
 
-async def test_only_agents_get_a_link(svc: Services) -> None:
+async def test_only_agents_get_a_link(svc: Deps) -> None:
     async with svc.sessions() as s:
         try:
             await dashboard_access.issue_login(s, svc.catalogue, 424242, "Eve", "fr", svc.clock())
@@ -126,7 +127,7 @@ async def test_only_agents_get_a_link(svc: Services) -> None:
             raise AssertionError("a non-agent got a login link")
 
 
-async def test_sessions_end_after_eight_hours_and_on_logout(svc: Services, clock: Clock) -> None:
+async def test_sessions_end_after_eight_hours_and_on_logout(svc: Deps, clock: Clock) -> None:
     async with serve(svc, **SITE) as client:
         csrf = await log_in(client, svc, WATER_AGENT)
         clock.advance(hours=7, minutes=59)
@@ -145,7 +146,7 @@ async def test_sessions_end_after_eight_hours_and_on_logout(svc: Services, clock
         assert await s.scalar(select(func.count()).select_from(AgentSession)) == 0
 
 
-async def test_agents_see_and_act_on_their_services_only(svc: Services) -> None:
+async def test_agents_see_and_act_on_their_services_only(svc: Deps) -> None:
     marie = await resident(svc, 1001, "Marie")
     water = await report(svc, marie, "Fuite d'eau, appelez le 06 12 34 56 78", lat=45.76, lon=4.83)
     road = await report(svc, marie, "Nid de poule énorme", service="roads")
@@ -169,7 +170,7 @@ async def test_agents_see_and_act_on_their_services_only(svc: Services) -> None:
     assert await outbox_rows(svc) == before
 
 
-async def test_a_forged_or_missing_csrf_token_changes_nothing(svc: Services) -> None:
+async def test_a_forged_or_missing_csrf_token_changes_nothing(svc: Deps) -> None:
     marie = await resident(svc, 1001)
     rid = await report(svc, marie, "Fuite d'eau")
     async with serve(svc, **SITE) as client:
@@ -192,7 +193,7 @@ async def test_a_forged_or_missing_csrf_token_changes_nothing(svc: Services) -> 
     assert await outbox_rows(svc) == before
 
 
-async def test_stale_and_malformed_actions_get_a_clear_page(svc: Services) -> None:
+async def test_stale_and_malformed_actions_get_a_clear_page(svc: Deps) -> None:
     marie = await resident(svc, 1001)
     rid = await report(svc, marie, "Fuite d'eau")
     async with serve(svc, **SITE) as client:
@@ -215,7 +216,7 @@ async def test_stale_and_malformed_actions_get_a_clear_page(svc: Services) -> No
     assert await outbox_rows(svc) == before
 
 
-async def test_the_export_is_masked_and_names_nobody(svc: Services) -> None:
+async def test_the_export_is_masked_and_names_nobody(svc: Deps) -> None:
     marie = await resident(svc, 1001, "Marie")
     rid = await report(
         svc, marie, '=HYPERLINK("x") fuite, mail marie.d@example.org', address="3 rue des Lilas"
@@ -224,7 +225,7 @@ async def test_the_export_is_masked_and_names_nobody(svc: Services) -> None:
     erased_owner = await resident(svc, 1002, "Jean")
     erased = await report(svc, erased_owner, "Fuite chez Jean", address="chez Jean")
     async with svc.sessions() as s:
-        await privacy.erase(s, svc.desk, erased_owner.id, svc.clock())
+        await privacy.erase(s, svc, erased_owner.id, svc.clock())
         await s.commit()
     async with serve(svc, **SITE) as client:
         await log_in(client, svc, WATER_AGENT)
@@ -253,8 +254,8 @@ async def test_an_agent_of_two_services_sees_both(
         else s.model_dump()
         for s in cfg.services
     ]
-    svc = create_services(make_config(db_url, tmp_path, services=services), clock)
-    await upgrade(svc.sessions.kw["bind"])
+    svc = create_deps(make_config(db_url, tmp_path, services=services), clock)
+    await upgrade(svc.engine)
     async with svc.sessions() as s:
         await sync_catalogue(s, svc.catalogue)
         await s.commit()
@@ -270,9 +271,9 @@ async def test_an_agent_of_two_services_sees_both(
         assert listed(listing) == {water, road} and light not in listed(listing)
         assert listed(only_roads) == {road}
     finally:
-        await svc.sessions.kw["bind"].dispose()
+        await svc.engine.dispose()
 
 
-async def test_not_served_without_a_public_address_or_when_off(svc: Services) -> None:
+async def test_not_served_without_a_public_address_or_when_off(svc: Deps) -> None:
     async with serve(svc) as client:
         assert (await client.get("/dashboard")).status == 404

@@ -9,8 +9,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from core import privacy, relay, status
-from core.services import Services
+from core.deps import Deps
+from core.reports import relay, status
+from core.residents import privacy
 from storage.db import create_engine, create_sessionmaker
 from storage.enums import ReportStatus
 from tests.conftest import Clock
@@ -19,14 +20,14 @@ from tests.web.conftest import WATER, report, resident, serve, set_status
 LEAK = "Fuite d'eau devant chez moi, appelez-moi au 06 12 34 56 78 ou marie.d@example.org"
 
 
-async def get(svc: Services, path: str, **options: Any) -> tuple[int, Any, dict[str, str]]:
+async def get(svc: Deps, path: str, **options: Any) -> tuple[int, Any, dict[str, str]]:
     async with serve(svc, **options) as client:
         resp = await client.get(path)
         body = await resp.json() if resp.content_type == "application/json" else await resp.text()
         return resp.status, body, dict(resp.headers)
 
 
-async def test_services_are_the_configured_catalogue(svc: Services) -> None:
+async def test_services_are_the_configured_catalogue(svc: Deps) -> None:
     code, body, headers = await get(svc, "/open311/v2/services.json")
     assert code == 200 and headers["Access-Control-Allow-Origin"] == "*"
     assert [s["service_code"] for s in body] == list(svc.catalogue.codes)
@@ -42,7 +43,7 @@ async def test_services_are_the_configured_catalogue(svc: Services) -> None:
     }
 
 
-async def test_a_service_definition_and_an_unknown_code(svc: Services) -> None:
+async def test_a_service_definition_and_an_unknown_code(svc: Deps) -> None:
     code, body, _ = await get(svc, "/open311/v2/services/roads.json")
     assert (code, body) == (200, {"service_code": "roads", "attributes": []})
     code, body, headers = await get(svc, "/open311/v2/services/sewers.json")
@@ -50,7 +51,7 @@ async def test_a_service_definition_and_an_unknown_code(svc: Services) -> None:
     assert headers["Access-Control-Allow-Origin"] == "*"
 
 
-async def test_discovery_names_the_endpoint(svc: Services) -> None:
+async def test_discovery_names_the_endpoint(svc: Deps) -> None:
     code, body, _ = await get(
         svc, "/open311/v2/discovery.json", public_url="https://town.example", contact="a@b.c"
     )
@@ -61,9 +62,7 @@ async def test_discovery_names_the_endpoint(svc: Services) -> None:
     assert "application/json" in endpoint["formats"]
 
 
-async def test_a_request_shows_service_status_place_and_dates_only(
-    svc: Services, clock: Clock
-) -> None:
+async def test_a_request_shows_service_status_place_and_dates_only(svc: Deps, clock: Clock) -> None:
     marie = await resident(svc, 1001, "Marie")
     rid = await report(
         svc, marie, LEAK, address="3 rue des Lilas, tél 06 12 34 56 78", lat=45.76, lon=4.83
@@ -72,8 +71,8 @@ async def test_a_request_shows_service_status_place_and_dates_only(
     await set_status(svc, rid, ReportStatus.IN_PROGRESS)
     clock.advance(hours=1)
     async with svc.sessions() as s:  # the agent and Marie talk: never published
-        await relay.agent_to_resident(s, svc.desk, WATER, rid, "On passe à 14h", svc.clock())
-        await relay.resident_to_agents(s, svc.desk, marie.id, rid, "Merci Paul", svc.clock())
+        await relay.agent_to_resident(s, svc, WATER, rid, "On passe à 14h", svc.clock())
+        await relay.resident_to_agents(s, svc, marie.id, rid, "Merci Paul", svc.clock())
         await s.commit()
 
     code, body, _ = await get(svc, f"/open311/v2/requests/{rid}.json")
@@ -95,7 +94,7 @@ async def test_a_request_shows_service_status_place_and_dates_only(
     ]
 
 
-async def test_descriptions_are_published_masked_only_when_configured(svc: Services) -> None:
+async def test_descriptions_are_published_masked_only_when_configured(svc: Deps) -> None:
     marie = await resident(svc, 1001, "Marie")
     rid = await report(svc, marie, LEAK)
     _, plain, _ = await get(svc, "/open311/v2/requests.json")
@@ -107,11 +106,11 @@ async def test_descriptions_are_published_masked_only_when_configured(svc: Servi
     )
 
 
-async def test_no_response_ever_names_the_resident(svc: Services) -> None:
+async def test_no_response_ever_names_the_resident(svc: Deps) -> None:
     john = await resident(svc, 7654321, "Johnathan", "en")
     rid = await report(svc, john, "Water leak, call 07700 900123", address="12 Elm St")
     async with svc.sessions() as s:
-        await relay.agent_to_resident(s, svc.desk, WATER, rid, "Coming at noon", svc.clock())
+        await relay.agent_to_resident(s, svc, WATER, rid, "Coming at noon", svc.clock())
         await s.commit()
     paths = [
         "/open311/v2/requests.json",
@@ -128,15 +127,15 @@ async def test_no_response_ever_names_the_resident(svc: Services) -> None:
                 assert secret not in raw, (path, secret)
 
 
-async def test_open_and_closed_follow_our_statuses(svc: Services) -> None:
+async def test_open_and_closed_follow_our_statuses(svc: Deps) -> None:
     marie = await resident(svc, 1001)
     ids = [await report(svc, marie, f"Fuite numéro {i}") for i in range(6)]
     await set_status(svc, ids[1], ReportStatus.ACKNOWLEDGED)
     await set_status(svc, ids[2], ReportStatus.RESOLVED)
     await set_status(svc, ids[3], ReportStatus.REJECTED)
     async with svc.sessions() as s:
-        await status.mark_duplicate(s, svc.desk, WATER, ids[4], ids[0], svc.clock())
-        await status.move_to_service(s, svc.desk, WATER, ids[5], "roads", svc.clock())
+        await status.mark_duplicate(s, svc, WATER, ids[4], ids[0], svc.clock())
+        await status.move_to_service(s, svc, WATER, ids[5], "roads", svc.clock())
         await s.commit()
     _, body, _ = await get(svc, "/open311/v2/requests.json")
     seen = {int(r["service_request_id"]): (r["status"], r["status_notes"]) for r in body}
@@ -159,7 +158,7 @@ async def test_open_and_closed_follow_our_statuses(svc: Services) -> None:
     assert roads[0]["service_name"] == "Voirie"
 
 
-async def test_filters_by_id_date_and_page(svc: Services, clock: Clock) -> None:
+async def test_filters_by_id_date_and_page(svc: Deps, clock: Clock) -> None:
     marie = await resident(svc, 1001)
     old = await report(svc, marie, "Fuite ancienne")  # 26/11/2026
     clock.advance(days=100)
@@ -182,11 +181,11 @@ async def test_filters_by_id_date_and_page(svc: Services, clock: Clock) -> None:
     assert [int(r["service_request_id"]) for r in page1 + page2] == recent[::-1]
 
 
-async def test_erased_residents_reports_keep_no_words(svc: Services) -> None:
+async def test_erased_residents_reports_keep_no_words(svc: Deps) -> None:
     marie = await resident(svc, 1001, "Marie")
     rid = await report(svc, marie, LEAK, address="3 rue des Lilas", lat=45.76, lon=4.83)
     async with svc.sessions() as s:
-        await privacy.erase(s, svc.desk, marie.id, svc.clock())
+        await privacy.erase(s, svc, marie.id, svc.clock())
         await s.commit()
     _, body, _ = await get(svc, f"/open311/v2/requests/{rid}.json", descriptions=True)
     (shown,) = body
@@ -194,8 +193,8 @@ async def test_erased_residents_reports_keep_no_words(svc: Services) -> None:
     assert (shown["lat"], shown["service_code"], shown["status"]) == (45.76, "water", "open")
 
 
-async def test_ideas_are_not_service_requests(svc: Services) -> None:
-    from core import ideas
+async def test_ideas_are_not_service_requests(svc: Deps) -> None:
+    from core.ideas import proposals as ideas
 
     marie = await resident(svc, 1001)
     async with svc.sessions() as s:
@@ -205,7 +204,7 @@ async def test_ideas_are_not_service_requests(svc: Services) -> None:
     assert body == []
 
 
-async def test_xml_is_served_too(svc: Services) -> None:
+async def test_xml_is_served_too(svc: Deps) -> None:
     marie = await resident(svc, 1001)
     rid = await report(svc, marie, "Fuite", lat=45.0, lon=4.0)
     code, body, headers = await get(svc, "/open311/v2/requests.xml")
@@ -242,7 +241,7 @@ async def test_xml_is_served_too(svc: Services) -> None:
     ],
 )
 async def test_errors_are_open311_error_lists(
-    svc: Services, path: str, status: int, words: str
+    svc: Deps, path: str, status: int, words: str
 ) -> None:
     code, body, headers = await get(svc, f"/open311/v2/{path}")
     assert code == status
@@ -251,13 +250,13 @@ async def test_errors_are_open311_error_lists(
     assert err["code"] == status and words in err["description"]
 
 
-async def test_too_many_ids_is_refused(svc: Services) -> None:
+async def test_too_many_ids_is_refused(svc: Deps) -> None:
     ids = ",".join(str(i) for i in range(1, 202))
     code, body, _ = await get(svc, f"/open311/v2/requests.json?service_request_id={ids}")
     assert code == 400 and "at most 200 values" in body[0]["description"]
 
 
-async def test_posting_a_request_is_refused_clearly(svc: Services) -> None:
+async def test_posting_a_request_is_refused_clearly(svc: Deps) -> None:
     async with serve(svc) as client:
         resp = await client.post(
             "/open311/v2/requests.json", data={"service_code": "water", "lat": "45"}
@@ -267,12 +266,12 @@ async def test_posting_a_request_is_refused_clearly(svc: Services) -> None:
     assert "residents report problems through the town's Telegram bot" in body[0]["description"]
 
 
-async def test_disabled_api_is_not_served(svc: Services) -> None:
+async def test_disabled_api_is_not_served(svc: Deps) -> None:
     code, _, _ = await get(svc, "/open311/v2/services.json", open311=False)
     assert code == 404
 
 
-async def test_a_failure_is_an_error_list_not_a_traceback(svc: Services, tmp_path: Path) -> None:
+async def test_a_failure_is_an_error_list_not_a_traceback(svc: Deps, tmp_path: Path) -> None:
     sessions = svc.sessions
     down = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'x.db'}")
     svc.sessions = create_sessionmaker(down)  # a database that cannot be opened

@@ -1,0 +1,368 @@
+"""Configuration: one TOML file, secrets overridable by environment, validated at start.
+
+A wrong or missing key stops the program with one clear line naming the key and the reason
+(:class:`ConfigError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from bot.config.base import Strict as _Strict
+from bot.config.base import in_every_language as _in_every_language
+from bot.config.engagement import (
+    IdeasConfig,
+    QuestionnaireConfig,
+    SurveysConfig,
+    TopicConfig,
+    default_topics,
+)
+from nlp.types import DEFAULT_SERVICES
+from storage.enums import OutboxPurpose
+
+DEFAULT_DB_URL = "sqlite+aiosqlite:///senscommun.db"
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message fit for one line on the console."""
+
+
+class TelegramConfig(_Strict):
+    token: str = ""
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    mode: Literal["polling", "webhook"] = "polling"
+
+
+class WebhookConfig(_Strict):
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    path: str = "/telegram"
+    public_url: str = ""
+    secret_token: str = ""
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+
+    @field_validator("path")
+    @classmethod
+    def _path_starts_with_slash(cls, v: str) -> str:
+        if not v.startswith("/"):
+            raise ValueError("must start with '/'")
+        return v
+
+    @field_validator("secret_token")
+    @classmethod
+    def _secret_charset(cls, v: str) -> str:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if v and (len(v) > 256 or not all(c.isalnum() or c in "_-" for c in v)):
+            raise ValueError("must be 1-256 characters among A-Z, a-z, 0-9, _ and -")
+        return v
+
+
+class DatabaseConfig(_Strict):
+    url: str = DEFAULT_DB_URL
+    busy_timeout_ms: int = Field(default=5_000, ge=0)
+    #: Apply migrations at start-up; unset: on SQLite only (PostgreSQL: `senscommun db upgrade`).
+    migrate_on_start: bool | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _supported_driver(cls, v: str) -> str:
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError("must start with 'sqlite+aiosqlite://' or 'postgresql+asyncpg://'")
+        return v
+
+
+class BotConfig(_Strict):
+    default_language: Literal["fr", "en"] = "fr"
+    timezone: str = "Europe/Paris"
+    media_dir: Path = Path("media")
+    max_text_chars: int = Field(default=4_000, ge=100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+class NlpConfig(_Strict):
+    confidence_threshold: float = Field(default=0.55, ge=0.0, le=1.0)
+    model_dir: Path | None = None
+    kind: Literal["auto", "keywords", "spacy"] = "auto"
+    streets_csv: Path | None = None
+
+
+class InboxConfig(_Strict):
+    #: How many chats are processed side by side (each chat stays in order).
+    concurrency: int = Field(default=8, ge=1, le=256)
+    #: Processed updates (as Telegram sent them: words, names, ids) are deleted after this
+    #: many days; they are kept only to recognise a redelivery and to look into a failure.
+    keep_days: int = Field(default=7, ge=1)
+
+
+_RESEND_BY_DEFAULT: list[OutboxPurpose] = [
+    p for p in OutboxPurpose if p not in (OutboxPurpose.SURVEY, OutboxPurpose.BROADCAST)
+]
+
+
+class OutboxConfig(_Strict):
+    messages_per_second: float = Field(default=25.0, gt=0)
+    per_chat_interval_s: float = Field(default=1.0, ge=0)
+    per_group_per_minute: int = Field(default=20, ge=1)
+    max_attempts: int = Field(default=8, ge=1)
+    poll_interval_s: float = Field(default=1.0, gt=0)
+    #: What a crash does to a message that may or may not have reached Telegram (the Bot API
+    #: cannot say): these purposes are sent again (at-least-once: perhaps twice, never lost),
+    #: the others are left ``unknown`` (at-most-once: never twice, perhaps lost). Card edits
+    #: are always sent again: a second one changes nothing. By default every message about a
+    #: ticket, an idea or a resident's own questions (cards, words, "is it fixed?", consent) is
+    #: at-least-once: losing one breaks a conversation, while a duplicate shows as a glitch in
+    #: one chat (a second answer to the same question is refused anyway). Surveys and
+    #: broadcasts, pushed to thousands at once, are at-most-once: twice reads as spam.
+    resend_in_doubt: list[OutboxPurpose] = Field(default_factory=lambda: _RESEND_BY_DEFAULT.copy())
+
+
+class ServiceConfig(_Strict):
+    code: str
+    name: dict[str, str]
+    agents_chat_id: int | None = None
+    agents: list[int] = Field(default_factory=list)
+    #: Supports that put an idea on this service's agenda (default: ``ideas.support_threshold``).
+    idea_threshold: int | None = Field(default=None, ge=1)
+    #: What the service handles, per language (published by the Open311 API).
+    description: dict[str, str] = Field(default_factory=dict)
+    #: Open311 keywords and group (default: the words of the description, no group).
+    keywords: list[str] = Field(default_factory=list)
+    group: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, v: str) -> str:
+        if not v or not v.replace("_", "").isalnum() or not v.islower():
+            raise ValueError("must be a lowercase code such as 'water' or 'green_spaces'")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _names_per_language(cls, v: dict[str, str]) -> dict[str, str]:
+        return _in_every_language(v, "a name")
+
+
+class FaqConfig(_Strict):
+    """A question residents often ask, answered at once by the bot."""
+
+    service: str = "other"
+    question: dict[str, str]
+    answer: dict[str, str]
+
+    @field_validator("question", "answer")
+    @classmethod
+    def _per_language(cls, v: dict[str, str]) -> dict[str, str]:
+        return _in_every_language(v, "a text")
+
+
+_DEFAULT_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "cleanliness": (
+        "Déchets sauvages, rues sales, tags, déjections canines, dépôts sauvages",
+        "Litter, dirty streets, graffiti, dog fouling, illegal dumping",
+    ),
+    "waste": (
+        "Poubelles et collecte, tri, encombrants",
+        "Bins and collection, recycling, bulky items",
+    ),
+    "water": (
+        "Fuites, alimentation, pression, qualité, gaspillage d'eau",
+        "Leaks, supply, pressure, quality, waste of water",
+    ),
+    "roads": (
+        "Nids-de-poule, trottoirs, panneaux, feux de circulation",
+        "Potholes, pavements, signs, traffic lights",
+    ),
+    "lighting": ("Éclairage public, lampadaires", "Street lights"),
+    "transport": (
+        "Bus, tramways, arrêts, horaires, pistes cyclables",
+        "Buses, trams, stops, timetables, cycle lanes",
+    ),
+    "green_spaces": ("Parcs, arbres, aires de jeux", "Parks, trees, playgrounds"),
+    "noise": ("Bruit et nuisances", "Noise and nuisances"),
+    "parking": (
+        "Stationnement gênant, véhicules abandonnés",
+        "Illegal parking, abandoned vehicles",
+    ),
+    "culture": ("Bibliothèques, musées, événements", "Libraries, museums, events"),
+    "other": ("L'accueil général de la mairie", "The town's general desk"),
+}
+
+_DEFAULT_NAMES: dict[str, tuple[str, str]] = {
+    "cleanliness": ("Propreté", "Cleanliness"),
+    "waste": ("Déchets", "Waste"),
+    "water": ("Eau", "Water"),
+    "roads": ("Voirie", "Roads"),
+    "lighting": ("Éclairage public", "Street lighting"),
+    "transport": ("Transports", "Transport"),
+    "green_spaces": ("Espaces verts", "Green spaces"),
+    "noise": ("Bruit et nuisances", "Noise and nuisances"),
+    "parking": ("Stationnement", "Parking"),
+    "culture": ("Culture", "Culture"),
+    "other": ("Accueil de la mairie", "Town hall desk"),
+}
+
+
+def default_services() -> list[ServiceConfig]:
+    """The default catalogue, with no agents configured."""
+    return [
+        ServiceConfig(
+            code=code,
+            name={"fr": fr, "en": en},
+            description=dict(zip(("fr", "en"), _DEFAULT_DESCRIPTIONS[code], strict=True)),
+        )
+        for code, (fr, en) in _DEFAULT_NAMES.items()
+        if code in DEFAULT_SERVICES
+    ]
+
+
+class Open311Config(_Strict):
+    """The Open311 GeoReport v2 API (``/open311/v2/``): the town's reports as open data."""
+
+    enabled: bool = True
+    #: Publish the report's text, with personal data masked as agents see it. Off: the open
+    #: data has the service, the status, the place and the dates only.
+    publish_descriptions: bool = False
+    #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
+    contact: str = ""
+
+
+class DashboardConfig(_Strict):
+    """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
+
+    enabled: bool = True
+
+
+class WebConfig(_Strict):
+    #: The public address of the web pages (dashboard links, Open311 discovery); default:
+    #: ``webhook.public_url``. The dashboard needs one.
+    public_url: str = ""
+    open311: Open311Config = Open311Config()
+    dashboard: DashboardConfig = DashboardConfig()
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("must start with 'https://' (or 'http://' for a local test)")
+        return v.rstrip("/")
+
+
+class Config(_Strict):
+    telegram: TelegramConfig = TelegramConfig()
+    webhook: WebhookConfig = WebhookConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    bot: BotConfig = BotConfig()
+    nlp: NlpConfig = NlpConfig()
+    inbox: InboxConfig = InboxConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    services: list[ServiceConfig] = Field(default_factory=default_services)
+    faq: list[FaqConfig] = Field(default_factory=list)
+    questionnaire: QuestionnaireConfig = QuestionnaireConfig()
+    surveys: SurveysConfig = SurveysConfig()
+    topics: list[TopicConfig] = Field(default_factory=default_topics)
+    ideas: IdeasConfig = IdeasConfig()
+    web: WebConfig = WebConfig()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Config:
+        codes = [s.code for s in self.services]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"services: code {dupes[0]!r} appears twice")
+        if "other" not in codes:
+            raise ValueError("services: the catalogue needs an 'other' service (the general desk)")
+        for i, f in enumerate(self.faq):
+            if f.service not in codes:
+                raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")
+        for i, sv in enumerate(self.surveys.items):
+            aud = sv.audience
+            if aud.kind == "service_reporters" and aud.service not in codes:
+                where = f"surveys.items.{i}.audience.service"
+                raise ValueError(f"{where}: {aud.service!r} is not a configured service")
+        survey_codes = [sv.code for sv in self.surveys.items]
+        if len(set(survey_codes)) != len(survey_codes):
+            raise ValueError("surveys.items: a survey code appears twice")
+        topic_codes = [t.code for t in self.topics]
+        if len(set(topic_codes)) != len(topic_codes):
+            raise ValueError("topics: a topic code appears twice")
+        if self.telegram.mode == "webhook" and not self.webhook.secret_token:
+            raise ValueError("webhook.secret_token: required in webhook mode")
+        return self
+
+    @property
+    def public_url(self) -> str:
+        """Where people reach the web pages: ``web.public_url``, else ``webhook.public_url``."""
+        return self.web.public_url or self.webhook.public_url.rstrip("/")
+
+    def service(self, code: str) -> ServiceConfig:
+        for s in self.services:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+
+#: Environment variables that override secrets and deployment settings.
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "SENSCOMMUN_TELEGRAM_TOKEN": ("telegram", "token"),
+    "SENSCOMMUN_TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
+    "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": ("webhook", "secret_token"),
+    "SENSCOMMUN_WEBHOOK_PUBLIC_URL": ("webhook", "public_url"),
+    "SENSCOMMUN_DATABASE_URL": ("database", "url"),
+}
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif first["type"] == "missing":
+        msg = "required key is missing"
+    if msg.startswith(("services:", "webhook.", "faq.", "surveys.", "topics:")):
+        return msg
+    return f"{key}: {msg}"
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read ``path`` (or ``SENSCOMMUN_CONFIG``, or nothing: the defaults), apply env overrides."""
+    env = dict(os.environ) if env is None else env
+    if path is None and env.get("SENSCOMMUN_CONFIG"):
+        path = Path(env["SENSCOMMUN_CONFIG"])
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {path}: not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path}: cannot be read ({exc})") from exc
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            table = raw.setdefault(section, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"{section}: must be a table")
+            table[key] = env[var]
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from exc

@@ -1,0 +1,151 @@
+"""Processes stored updates: in order for each chat, each in one unit of work.
+
+An update's effects and its processed mark are committed together; Telegram calls the
+handlers asked for run after that commit. A failing update is retried (its chat waits, to keep
+the order) and, after a few attempts, set aside with its error and an apology to the resident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.factory import App
+from bot.loops import Worker
+from core.deps import Deps
+from core.unit import unit_of_work
+from storage import inbox
+from storage.inbox import Claim, Pending
+
+log = logging.getLogger(__name__)
+
+
+class InboxWorker(Worker):
+    name = "inbox"
+
+    def __init__(self, app: App, services: Deps, concurrency: int = 8) -> None:
+        super().__init__()
+        self.app, self.svc = app, services
+        self.concurrency = concurrency
+
+    async def drain_once(self) -> int:
+        """Process what is pending now; returns how many updates were processed."""
+        async with self.svc.sessions() as s:
+            batch = await inbox.pending(s)
+        if not batch:
+            return 0
+        by_chat: OrderedDict[int | None, list[Pending]] = OrderedDict()
+        for p in batch:
+            by_chat.setdefault(p.chat_id, []).append(p)
+        sem = asyncio.Semaphore(self.concurrency)
+        counts = await asyncio.gather(*(self._chat(items, sem) for items in by_chat.values()))
+        return sum(counts)
+
+    async def _chat(self, items: list[Pending], sem: asyncio.Semaphore) -> int:
+        async with sem:
+            done = 0
+            for p in items:
+                if not await self.process(p):
+                    break  # keep this chat's order: later updates wait for this one
+                done += 1
+            return done
+
+    async def process(self, p: Pending) -> bool:
+        """One update in one transaction; True when it is done with (processed or set aside)."""
+        await self._classify_ahead(p)
+        now = self.svc.clock()
+        after: list[Any] = []
+        error: BaseException | None = None
+        try:
+            async with self.svc.writing() as s:
+                claim = await inbox.claim(s, p)
+                if claim is not Claim.MINE:
+                    # Another worker has this chat now (it waits), or has done this update.
+                    return claim is Claim.DONE
+                with unit_of_work(s) as unit:
+                    update = Update.de_json(p.payload, self.app.bot)
+                    await self.app.process_update(update)
+                error = unit.error
+                if error is None:
+                    await inbox.mark_processed(s, p.id, now, None)
+                    await s.commit()
+                    after = unit.after_commit
+                else:
+                    await s.rollback()
+        except (SQLAlchemyError, OSError) as exc:
+            error = exc
+        except (ValueError, KeyError, TypeError) as exc:  # an update PTB cannot parse
+            error = exc
+        if error is None:
+            await self._say(after)
+            return True
+        if isinstance(error, SQLAlchemyError | OSError):
+            # The database is locked or down: nothing was applied, the update stays pending
+            # and is tried again without counting against it.
+            log.warning("update %s postponed: %s", p.update_id, type(error).__name__)
+            return False
+        return await self._failed(p, error)
+
+    async def _classify_ahead(self, p: Pending) -> None:
+        """Classify a resident's free text before the unit takes the write gate (see
+        ``core.conversation.ahead``): the likely language is Telegram's, as for a resident on
+        first contact."""
+        msg = p.payload.get("message")
+        if not isinstance(msg, dict) or msg.get("reply_to_message") is not None:
+            return
+        text, chat, user = msg.get("text"), msg.get("chat"), msg.get("from")
+        if not isinstance(text, str) or not text.strip() or text.startswith("/"):
+            return
+        if not isinstance(chat, dict) or not isinstance(user, dict):
+            return
+        if chat.get("type") != "private":
+            return
+        lang = self.svc.texts.pick(user.get("language_code"))
+        try:
+            await self.svc.ahead.prefetch(self.svc.nlp, text, lang)
+        except Exception as exc:  # the unit will classify again, and handle a failure there
+            log.warning("classifying ahead failed: %s", type(exc).__name__)
+
+    async def _say(self, calls: list[Any]) -> None:
+        for call in calls:
+            try:
+                await call()
+            except TelegramError as exc:
+                log.warning("reply not delivered: %s", type(exc).__name__)
+
+    async def _failed(self, p: Pending, error: BaseException) -> bool:
+        detail = f"{type(error).__name__}: {error}"[:500]
+        try:
+            async with self.svc.writing() as s:
+                attempts = await inbox.mark_failed_attempt(s, p.id, detail)
+                if attempts < inbox.MAX_ATTEMPTS:
+                    await s.commit()
+                    return False
+                await inbox.mark_processed(s, p.id, self.svc.clock(), detail)
+                await s.commit()
+        except SQLAlchemyError:
+            log.warning("inbox: could not record the failure of update %s", p.update_id)
+            return False
+        # The detail may quote the resident's words: it stays in the database, not in the logs.
+        log.error(
+            "update %s set aside after %s attempts: %s", p.update_id, attempts, type(error).__name__
+        )
+        if p.chat_id is not None and p.chat_id > 0:
+            text = self.svc.texts.get(self._lang(p), "error.generic")
+            with contextlib.suppress(TelegramError):
+                await self.app.bot.send_message(p.chat_id, text)
+        return True
+
+    def _lang(self, p: Pending) -> str:
+        for key in ("message", "callback_query", "edited_message"):
+            obj = p.payload.get(key)
+            if isinstance(obj, dict) and isinstance(obj.get("from"), dict):
+                return self.svc.texts.pick(obj["from"].get("language_code"))
+        return self.svc.settings.default_language

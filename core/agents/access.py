@@ -1,0 +1,133 @@
+"""Agents' access to the dashboard, without passwords.
+
+An agent sends /dashboard to the bot and receives, in private, a one-time link carrying a
+random token; opening it within ten minutes, once, opens a session of eight hours (a random
+cookie). Only hashes of both tokens are kept: a copy of the database opens nothing. Which
+tickets an agent sees is decided at every request from the configured catalogue, so an agent
+removed from a service loses it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.catalogue import Catalogue
+from core.reports.status import AgentRef, NotAllowed
+from storage.db import rowcount
+from storage.models import AgentLogin, AgentSession
+
+LOGIN_TTL = timedelta(minutes=10)
+SESSION_TTL = timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A logged-in agent and the services whose tickets they see."""
+
+    telegram_user_id: int
+    name: str
+    lang: str
+    services: tuple[str, ...]
+
+    @property
+    def ref(self) -> AgentRef:
+        return AgentRef(self.telegram_user_id, self.name)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_login(
+    s: AsyncSession, catalogue: Catalogue, user_id: int, name: str, lang: str, now: datetime
+) -> str:
+    """A one-time login token for an agent; raises :class:`NotAllowed` for anyone else."""
+    if not catalogue.services_of(user_id):
+        raise NotAllowed("dashboard.agents_only")
+    await s.execute(delete(AgentLogin).where(AgentLogin.expires_at < now - timedelta(days=1)))
+    await s.execute(delete(AgentSession).where(AgentSession.expires_at < now))
+    token = secrets.token_urlsafe(32)
+    s.add(
+        AgentLogin(
+            token_hash=_hash(token),
+            telegram_user_id=user_id,
+            agent_name=name[:128],
+            lang=lang,
+            created_at=now,
+            expires_at=now + LOGIN_TTL,
+        )
+    )
+    return token
+
+
+async def redeem(
+    s: AsyncSession, catalogue: Catalogue, token: str, now: datetime
+) -> tuple[str, Agent]:
+    """Use a login token (once): a new session's token and its agent. Raises
+    :class:`NotAllowed` naming why (unknown, used, expired, no longer an agent)."""
+    login = await s.scalar(select(AgentLogin).where(AgentLogin.token_hash == _hash(token)))
+    if login is None:
+        raise NotAllowed("dashboard.login_unknown")
+    if login.used_at is not None:
+        raise NotAllowed("dashboard.login_used")
+    if login.expires_at <= now:
+        raise NotAllowed("dashboard.login_expired")
+    used = await s.execute(
+        update(AgentLogin)
+        .where(AgentLogin.id == login.id, AgentLogin.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(used) != 1:  # opened twice at once: the other one won
+        raise NotAllowed("dashboard.login_used")
+    services = tuple(catalogue.services_of(login.telegram_user_id))
+    if not services:
+        raise NotAllowed("dashboard.agents_only")
+    session = secrets.token_urlsafe(32)
+    s.add(
+        AgentSession(
+            token_hash=_hash(session),
+            telegram_user_id=login.telegram_user_id,
+            agent_name=login.agent_name,
+            lang=login.lang,
+            created_at=now,
+            expires_at=now + SESSION_TTL,
+        )
+    )
+    return session, Agent(login.telegram_user_id, login.agent_name, login.lang, services)
+
+
+async def agent_of(
+    s: AsyncSession, catalogue: Catalogue, session: str, now: datetime
+) -> Agent | None:
+    """The agent of a session cookie, or None (unknown, expired, or no longer an agent)."""
+    if not session:
+        return None
+    row = await s.scalar(select(AgentSession).where(AgentSession.token_hash == _hash(session)))
+    if row is None or row.expires_at <= now:
+        return None
+    services = tuple(catalogue.services_of(row.telegram_user_id))
+    if not services:
+        return None
+    return Agent(row.telegram_user_id, row.agent_name, row.lang, services)
+
+
+async def logout(s: AsyncSession, session: str) -> None:
+    await s.execute(delete(AgentSession).where(AgentSession.token_hash == _hash(session)))
+
+
+def csrf_token(session: str) -> str:
+    """The token the session's forms carry: derived from the cookie, which other sites can
+    neither read nor guess."""
+    return hmac.new(session.encode(), b"senscommun dashboard form", hashlib.sha256).hexdigest()
+
+
+def csrf_ok(session: str, given: str) -> bool:
+    return bool(session) and hmac.compare_digest(csrf_token(session).encode(), given.encode())

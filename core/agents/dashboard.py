@@ -1,0 +1,183 @@
+"""What the agents' dashboard shows: the tickets of an agent's services, one ticket with its
+history and conversation, and the export. Agents see what their Telegram card shows: the
+masked text, the place, the reporter's first name; the resident's words masked."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.agents.access import Agent
+from core.deps import Deps
+from core.reports import priority, status
+from core.reports import submit as reports
+from core.reports.duplicates import co_reporter_ids
+from core.views import ReportView, view
+from nlp.redact import redact
+from storage.enums import OPEN_STATUSES, ActorKind, ReportStatus
+from storage.models import Report, ReportEvent, Resident
+
+#: The most tickets a list page shows (the export has them all).
+PAGE = 300
+
+
+@dataclass(frozen=True)
+class Listed:
+    report: ReportView
+    co_reporters: int
+
+
+@dataclass(frozen=True)
+class TicketList:
+    tickets: list[Listed]
+    counts: dict[ReportStatus, int]  # per status, over the agent's services (or the one picked)
+
+
+def _services(agent: Agent, service: str | None) -> list[str]:
+    """The services shown: the agent's, or the one picked among them (another is refused)."""
+    if service is None:
+        return list(agent.services)
+    if service not in agent.services:
+        raise status.NotAllowed("agent.not_allowed")
+    return [service]
+
+
+async def tickets(
+    s: AsyncSession,
+    agent: Agent,
+    statuses: Collection[ReportStatus] = OPEN_STATUSES,
+    service: str | None = None,
+) -> TicketList:
+    """The tickets of the agent's services in ``statuses``, most pressing first (as /queue)."""
+    codes = _services(agent, service)
+    rows = (
+        await s.execute(
+            select(Report, priority.co_reporter_count())
+            .where(Report.service_code.in_(codes), Report.status.in_(list(statuses)))
+            .order_by(*priority.order())
+            .limit(PAGE)
+        )
+    ).all()
+    counted = (
+        await s.execute(
+            select(Report.status, func.count())
+            .where(Report.service_code.in_(codes))
+            .group_by(Report.status)
+        )
+    ).all()
+    return TicketList(
+        [Listed(view(r), int(n or 0)) for r, n in rows],
+        {st: int(n) for st, n in counted},
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A status or service change."""
+
+    at: datetime
+    by: str  # the agent's name; "" for the resident or the system
+    by_agent: bool
+    old_status: ReportStatus | None
+    new_status: ReportStatus | None
+    old_service: str | None
+    new_service: str | None
+
+
+@dataclass(frozen=True)
+class Said:
+    """Words exchanged about the ticket: an agent's, or a resident's (masked)."""
+
+    at: datetime
+    by: str
+    by_agent: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Ticket:
+    report: ReportView
+    reporter: str  # their first name, as on the card
+    co_reporters: int
+    history: list[Step]
+    conversation: list[Said]
+    originals: list[ReportView]  # candidates for "duplicate of"
+
+
+async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> Ticket:
+    """One ticket, if the agent may act on it (else :class:`core.reports.status.NotAllowed`)."""
+    rv = await status.authorise(s, deps, agent.ref, report_id)
+    rows = (
+        await s.execute(
+            select(ReportEvent, Resident.first_name, Resident.language)
+            .outerjoin(
+                Resident,
+                and_(
+                    ReportEvent.actor_kind == ActorKind.RESIDENT,
+                    Resident.telegram_user_id == ReportEvent.actor_telegram_id,
+                ),
+            )
+            .where(ReportEvent.report_id == report_id)
+            .order_by(ReportEvent.id)
+        )
+    ).all()
+    history: list[Step] = []
+    said: list[Said] = []
+    for e, first_name, lang in rows:
+        by_agent = e.actor_kind is ActorKind.AGENT
+        if e.new_status is not None:
+            history.append(
+                Step(
+                    e.at,
+                    e.actor_name if by_agent else "",
+                    by_agent,
+                    e.old_status,
+                    e.new_status,
+                    e.old_service,
+                    e.new_service,
+                )
+            )
+        elif e.note:
+            words = e.note if by_agent else redact(e.note, lang or rv.lang)
+            said.append(
+                Said(e.at, e.actor_name if by_agent else (first_name or "?"), by_agent, words)
+            )
+    who = await reports.reporter(s, report_id)
+    originals = await reports.open_in_service(s, rv.service, rv.id, limit=20)
+    return Ticket(
+        rv,
+        who.first_name or "?",
+        len(await co_reporter_ids(s, report_id)),
+        history,
+        said,
+        originals,
+    )
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    report: ReportView
+    updated_at: datetime
+    co_reporters: int
+    address: str | None  # masked
+
+
+async def export(s: AsyncSession, deps: Deps, agent: Agent) -> list[ExportRow]:
+    """Every ticket of the agent's services, oldest first, masked and without the resident."""
+    rows = (
+        await s.execute(
+            select(Report, priority.co_reporter_count())
+            .where(Report.service_code.in_(agent.services))
+            .order_by(Report.id)
+        )
+    ).all()
+    return [
+        ExportRow(
+            view(r), r.updated_at, int(n or 0), redact(r.address, deps.lang) if r.address else None
+        )
+        for r, n in rows
+    ]

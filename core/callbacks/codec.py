@@ -1,0 +1,26 @@
+"""What every button family shares: the 64-byte limit, ids checked before any query."""
+
+from __future__ import annotations
+
+MAX_BYTES = 64
+
+
+class CallbackError(ValueError):
+    """Callback data that is not ours, or not of the expected shape."""
+
+
+def fit(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackError("callback data over 64 bytes")
+    return data
+
+
+def is_id(s: str) -> bool:
+    """Only ASCII digits: ``str.isdigit`` also takes "²" or "١", which ``int`` refuses or reads."""
+    return s.isascii() and s.isdigit() and len(s) <= 18
+
+
+def parse_id(s: str) -> int:
+    if not is_id(s):
+        raise CallbackError(f"not an id: {s!r}")
+    return int(s)

@@ -1,0 +1,63 @@
+"""Messages to deliver because something changed: written to the outbox in the transaction of
+the change that causes them, delivered by ``bot.outbox`` after the commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import OutboxKind, OutboxPurpose, OutboxState
+from storage.models import OutboxMessage
+from storage.outbox import IDEA_CARD
+
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+
+def enqueue(
+    s: AsyncSession,
+    *,
+    chat_id: int,
+    text: str,
+    purpose: OutboxPurpose,
+    now: datetime,
+    report_id: int | None = None,
+    buttons: Buttons | None = None,
+    photo: str | None = None,
+    reply_to_card: bool = False,
+    pin: bool | None = None,
+    kind: OutboxKind = OutboxKind.MESSAGE,
+    not_before: datetime | None = None,
+    idea_id: int | None = None,
+    force_reply: bool = False,
+) -> OutboxMessage:
+    """Add one message to the outbox (the caller's transaction commits it); ``not_before``
+    holds it (quiet hours), else it is due at once."""
+    payload: dict[str, Any] = {"text": text, "html": True}
+    if buttons is not None:
+        payload["buttons"] = [[list(b) for b in row] for row in buttons]
+    if photo:
+        payload["photo"] = photo
+    if reply_to_card:
+        payload["reply_to_card"] = True
+    if force_reply:  # a prompt whose answer is the reply to it
+        payload["force_reply"] = True
+    if kind is OutboxKind.EDIT_CARD and idea_id is not None:
+        payload[IDEA_CARD] = idea_id
+    if pin is not None:  # pin (True) or unpin (False) the message once delivered
+        payload["pin"] = pin
+    row = OutboxMessage(
+        chat_id=chat_id,
+        kind=kind,
+        purpose=purpose,
+        payload=payload,
+        report_id=report_id,
+        idea_id=idea_id,
+        state=OutboxState.PENDING,
+        attempts=0,
+        not_before=not_before or now,
+        created_at=now,
+    )
+    s.add(row)
+    return row

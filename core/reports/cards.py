@@ -1,0 +1,107 @@
+"""The ticket card shown in a service's agents chat, with its buttons (plain data)."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+
+from core.callbacks import AgentAction, AgentVerb
+from core.catalogue import Catalogue
+from core.deps import Deps
+from core.i18n import Texts
+from core.messages import Buttons
+from core.views import ReportView
+
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
+TEXT_LIMIT = 4096
+
+
+def card_text(
+    report: ReportView,
+    reporter_first_name: str,
+    deps: Deps,
+    set_by: str | None = None,
+    co_reporters: int = 0,
+) -> str:
+    """The card's text, within Telegram's limit (a photo's caption is shorter than a message)."""
+    limit = CAPTION_LIMIT if report.photo_file_id else TEXT_LIMIT
+    catalogue, lang = deps.catalogue, deps.lang
+    t = deps.texts.lang(lang)
+    head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"
+    if report.urgent:
+        head = f"{t('card.urgent')} {head}"
+    place = t("card.no_place")
+    if report.address:
+        place = escape(report.address)
+    if report.map_url:
+        label = place if report.address else f"{report.lat:.5f}, {report.lon:.5f}"
+        place = f'<a href="{escape(report.map_url)}">{label}</a>'
+    status = t(f"status.{report.status.value}")
+    if set_by:
+        status = t("card.status_by", status=status, name=escape(set_by))
+    if report.duplicate_of:
+        status += f" (#{report.duplicate_of})"
+    filed = deps.settings.local(report.created_at)
+    lines = [
+        head,
+        "",
+        "{body}",
+        "",
+        f"📍 {place}",
+        f"👤 {escape(reporter_first_name or '?')} · {filed:%d/%m/%Y %H:%M}",
+        t("card.status", status=status),
+    ]
+    if co_reporters:
+        lines.append(t("card.co_reporters", n=co_reporters))
+    skeleton = "\n".join(lines)
+    room = max(limit - visible_length(skeleton.replace("{body}", "")), 40)
+    body = report.redacted_text
+    if len(body) > room:
+        body = body[: room - 1] + "…"
+    return skeleton.replace("{body}", f"<i>{escape(body)}</i>", 1)
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: after entity parsing (tags out, entities decoded)."""
+    return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
+
+
+def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:
+    if not report.status.is_open:
+        return []
+    t = texts.lang(lang)
+
+    def b(verb: AgentVerb) -> tuple[str, str]:
+        return (t(f"button.{verb.value}"), AgentAction(verb, report.id).encode())
+
+    return [
+        [b(AgentVerb.ACK), b(AgentVerb.PROGRESS)],
+        [b(AgentVerb.RESOLVE), b(AgentVerb.NOT_OURS)],
+        [b(AgentVerb.DUPLICATE), b(AgentVerb.REJECT)],
+    ]
+
+
+def service_picker(report: ReportView, catalogue: Catalogue, texts: Texts, lang: str) -> Buttons:
+    """Buttons to move a report to another service (after "Not ours")."""
+    others = [s for s in catalogue if s.code != report.service]
+    rows: Buttons = []
+    for i in range(0, len(others), 2):
+        rows.append(
+            [
+                (s.name(lang), AgentAction(AgentVerb.MOVE, report.id, s.code).encode())
+                for s in others[i : i + 2]
+            ]
+        )
+    rows.append([(texts.get(lang, "button.back"), AgentAction(AgentVerb.BACK, report.id).encode())])
+    return rows
+
+
+def duplicate_picker(
+    report: ReportView, candidates: list[ReportView], texts: Texts, lang: str
+) -> Buttons:
+    rows: Buttons = []
+    for c in candidates:
+        label = f"#{c.id} · {c.redacted_text[:40]}"
+        rows.append([(label, AgentAction(AgentVerb.DUPLICATE_OF, report.id, str(c.id)).encode())])
+    rows.append([(texts.get(lang, "button.back"), AgentAction(AgentVerb.BACK, report.id).encode())])
+    return rows

@@ -1,0 +1,80 @@
+"""Which open reports agents see first: urgent ones, then those the most residents share (each
+co-reporter raises a report's priority), then the oldest."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.deps import Deps
+from core.views import ReportView, view
+from storage.enums import OPEN_STATUSES
+from storage.models import CoReporter, Report
+
+
+def co_reporter_count() -> ScalarSelect[int]:
+    """How many residents joined the report of the enclosing query (a correlated count)."""
+    return (
+        select(func.count(CoReporter.id))
+        .where(CoReporter.report_id == Report.id)
+        .correlate(Report)
+        .scalar_subquery()
+    )
+
+
+def order() -> tuple[ColumnElement[Any], ...]:
+    """``ORDER BY`` of a query over reports: urgent first, then by co-reporters, then oldest."""
+    return (
+        Report.urgent.desc(),
+        co_reporter_count().desc(),
+        Report.created_at.asc(),
+        Report.id.asc(),
+    )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    report: ReportView
+    co_reporters: int
+
+
+async def open_reports(
+    s: AsyncSession, services: Collection[str], limit: int = 20, exclude: int | None = None
+) -> list[Ranked]:
+    """The open reports of ``services``, most pressing first."""
+    query = select(Report, co_reporter_count()).where(
+        Report.service_code.in_(list(services)), Report.status.in_(OPEN_STATUSES)
+    )
+    if exclude is not None:
+        query = query.where(Report.id != exclude)
+    rows = (await s.execute(query.order_by(*order()).limit(limit))).all()
+    return [Ranked(view(r), int(n or 0)) for r, n in rows]
+
+
+async def queue_text(
+    s: AsyncSession, deps: Deps, services: Collection[str], limit: int = 15
+) -> str:
+    """The agents' ``/queue``: their open reports, most pressing first (HTML)."""
+    ranked = await open_reports(s, services, limit)
+    t = deps.texts.lang(deps.lang)
+    if not ranked:
+        return t("queue.empty")
+    lines = [t("queue.title")]
+    for r in ranked:
+        rv = r.report
+        line = t(
+            "queue.line",
+            ref=rv.id,
+            service=escape(deps.catalogue.name(rv.service, deps.lang)),
+            status=t(f"status.{rv.status.value}"),
+            date=deps.settings.local(rv.created_at).strftime("%d/%m/%Y"),
+        )
+        if r.co_reporters:
+            line += " · " + t("queue.co_reporters", n=r.co_reporters)
+        lines.append(f"{t('card.urgent')} {line}" if rv.urgent else line)
+    return "\n".join(lines)

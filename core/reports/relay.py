@@ -1,0 +1,126 @@
+"""Words between agents and residents, threaded on the report they concern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import messages
+from core.deps import Deps
+from core.reports.cards import TEXT_LIMIT, visible_length
+from core.reports.status import AgentRef, NotAllowed
+from core.reports.submit import load, reporter
+from nlp.redact import redact
+from storage import outbox
+from storage.enums import ActorKind, OutboxPurpose
+from storage.models import ReportEvent
+
+
+@dataclass(frozen=True)
+class Relayed:
+    report_id: int
+
+
+async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    return await outbox.report_of_message(s, chat_id, message_id)
+
+
+async def agent_to_resident(
+    s: AsyncSession, deps: Deps, by: AgentRef, report_id: int, text: str, now: datetime
+) -> Relayed:
+    """An agent replied to the card: the resident receives the text."""
+    row = await load(s, report_id)
+    if row is None:
+        raise NotAllowed("agent.unknown_report")
+    if not deps.catalogue.is_agent(by.telegram_user_id, row.service_code):
+        raise NotAllowed("agent.not_allowed")
+    who = await reporter(s, report_id)
+    s.add(
+        ReportEvent(
+            report_id=report_id,
+            at=now,
+            actor_kind=ActorKind.AGENT,
+            actor_telegram_id=by.telegram_user_id,
+            actor_name=by.name[:128],
+            note=text,
+        )
+    )
+    if who.chat_id:
+        t = deps.texts.lang(who.language)
+        service = escape(deps.catalogue.name(row.service_code, who.language))
+
+        def notice(words: str) -> str:
+            return t("notify.agent_message", ref=report_id, service=service, text=words)
+
+        for piece in in_pieces(notice, text):
+            messages.enqueue(
+                s,
+                chat_id=who.chat_id,
+                text=piece,
+                purpose=OutboxPurpose.AGENT_MESSAGE,
+                report_id=report_id,
+                now=now,
+            )
+    return Relayed(report_id)
+
+
+async def resident_to_agents(
+    s: AsyncSession, deps: Deps, resident_id: int, report_id: int, text: str, now: datetime
+) -> Relayed | None:
+    """A resident replied to a notification: the text joins the card's thread."""
+    row = await load(s, report_id)
+    if row is None or row.resident_id != resident_id:
+        return None
+    who = await reporter(s, report_id)
+    s.add(
+        ReportEvent(
+            report_id=report_id,
+            at=now,
+            actor_kind=ActorKind.RESIDENT,
+            actor_telegram_id=who.telegram_user_id,
+            note=text,
+        )
+    )
+    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    if chat is not None:
+        name = escape(who.first_name or "?")
+
+        def message(words: str) -> str:
+            return deps.texts.get(
+                deps.lang, "card.resident_message", ref=report_id, name=name, text=words
+            )
+
+        for piece in in_pieces(message, redact(text, who.language)):  # agents see it masked
+            messages.enqueue(
+                s,
+                chat_id=chat,
+                text=piece,
+                purpose=OutboxPurpose.RESIDENT_MESSAGE,
+                report_id=report_id,
+                reply_to_card=True,
+                now=now,
+            )
+    return Relayed(report_id)
+
+
+def in_pieces(render: Callable[[str], str], text: str) -> list[str]:
+    """``render`` (a message around someone's escaped words) in as many messages as Telegram's
+    limit needs, each with its header, cut between words where it can: a long message is
+    neither refused by Telegram (and lost) nor shortened."""
+    room = max(TEXT_LIMIT - visible_length(render("")), 200)
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > room:
+        cut = max(rest.rfind(" ", room // 2, room + 1), rest.rfind("\n", room // 2, room + 1))
+        if cut < 0:  # one long word: cut it
+            pieces.append(rest[:room])
+            rest = rest[room:]
+        else:  # the space or line break at the cut is not needed any more
+            pieces.append(rest[:cut])
+            rest = rest[cut + 1 :]
+    pieces.append(rest)
+    return [render(escape(p)) for p in pieces]

@@ -1,0 +1,303 @@
+"""What agents do to a report: change its status, pass it to another service, mark duplicates.
+
+Every action is authorised here, whatever button or route led to it: only agents of the
+report's current service may act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import messages
+from core.callbacks import AgentVerb
+from core.deps import Deps
+from core.engagement import questionnaire
+from core.reports.cards import card_buttons, card_text
+from core.reports.duplicates import co_reporter_ids
+from core.reports.submit import enqueue_card, first_photo, load, reporter
+from core.residents import feedback
+from core.views import ReportView, view
+from storage.enums import ActorKind, OutboxKind, OutboxPurpose, ReportStatus
+from storage.models import Report, ReportEvent, Resident
+
+#: The status each agent's verb sets (the card's buttons, the dashboard's forms).
+VERB_STATUS = {
+    AgentVerb.ACK: ReportStatus.ACKNOWLEDGED,
+    AgentVerb.PROGRESS: ReportStatus.IN_PROGRESS,
+    AgentVerb.RESOLVE: ReportStatus.RESOLVED,
+    AgentVerb.REJECT: ReportStatus.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class AgentRef:
+    telegram_user_id: int
+    name: str
+
+
+class NotAllowed(Exception):
+    """The actor may not do this; ``key`` names the catalogue text that says why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    report: ReportView
+    old_status: ReportStatus
+    changed: bool
+
+
+async def _authorised(
+    s: AsyncSession, deps: Deps, by: AgentRef, report_id: int, only_open: bool = False
+) -> Report:
+    """The report, if ``by`` may act on it; ``only_open``: and if it is still open (an action
+    from a page shown before someone closed it changes nothing)."""
+    row = await load(s, report_id, for_update=True)
+    if row is None:
+        raise NotAllowed("agent.unknown_report")
+    if not deps.catalogue.is_agent(by.telegram_user_id, row.service_code):
+        raise NotAllowed("agent.not_allowed")
+    if only_open and not row.status.is_open:
+        raise NotAllowed("agent.closed")
+    return row
+
+
+async def authorise(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> ReportView:
+    """Check ``by`` may act on the report (for pickers that change nothing yet)."""
+    row = await _authorised(s, deps, by, report_id)
+    return view(row, await first_photo(s, report_id))
+
+
+async def _record(
+    s: AsyncSession,
+    deps: Deps,
+    row: Report,
+    by: AgentRef,
+    now: datetime,
+    *,
+    old_status: ReportStatus,
+    old_service: str,
+    card_chat: int | None,
+    resident_key: str,
+    note: str | None = None,
+) -> ReportView:
+    """History entry, the card edited in place, and the resident told (all via the outbox)."""
+    row.updated_at = now
+    s.add(
+        ReportEvent(
+            report_id=row.id,
+            at=now,
+            actor_kind=ActorKind.AGENT,
+            actor_telegram_id=by.telegram_user_id,
+            actor_name=by.name[:128],
+            old_status=old_status,
+            new_status=row.status,
+            old_service=old_service,
+            new_service=row.service_code,
+            note=note,
+        )
+    )
+    rv = view(row, await first_photo(s, row.id))
+    if card_chat is not None:
+        await refresh_card(
+            s, deps, rv, card_chat, now, set_by=by.name, buttons=row.service_code == old_service
+        )
+    for who in await followers(s, row.id):
+        if not who.chat_id:
+            continue
+        messages.enqueue(
+            s,
+            chat_id=who.chat_id,
+            text=follower_notice(deps, who.language, resident_key, row),
+            purpose=OutboxPurpose.STATUS,
+            report_id=row.id,
+            now=now,
+        )
+    if row.status != old_status:  # after the notices: "resolved" comes before "is it fixed?"
+        await questionnaire.on_status_change(s, deps, row, old_status, now)
+    return rv
+
+
+def follower_notice(deps: Deps, lang: str, key: str, row: Report) -> str:
+    """What a follower (reporter or co-reporter) is told of a change to the report; when it is
+    resolved, they are thanked for their part."""
+    t = deps.texts.lang(lang)
+    text = t(
+        key,
+        ref=row.id,
+        status=t(f"status.{row.status.value}"),
+        service=deps.catalogue.name(row.service_code, lang),
+        original=row.duplicate_of or "",
+    )
+    if key == "notify.status" and row.status is ReportStatus.RESOLVED:
+        text = f"{text}\n\n{t('notify.thanks')}"
+    return text
+
+
+async def followers(s: AsyncSession, report_id: int) -> list[Resident]:
+    """Who hears of a report's progress: its reporter, then its co-reporters."""
+    first = await reporter(s, report_id)
+    others = await co_reporter_ids(s, report_id)
+    rows = (
+        (await s.scalars(select(Resident).where(Resident.id.in_(others)))).all() if others else []
+    )
+    by_id = {r.id: r for r in rows}
+    return [first, *(by_id[i] for i in others if i in by_id)]
+
+
+async def refresh_card(
+    s: AsyncSession,
+    deps: Deps,
+    rv: ReportView,
+    chat_id: int,
+    now: datetime,
+    set_by: str | None = None,
+    buttons: bool = True,
+) -> None:
+    """Edit the report's card in ``chat_id`` to show it as it is now (through the outbox)."""
+    if set_by is None:
+        set_by = await s.scalar(
+            select(ReportEvent.actor_name)
+            .where(ReportEvent.report_id == rv.id, ReportEvent.actor_kind == ActorKind.AGENT)
+            .order_by(ReportEvent.id.desc())
+            .limit(1)
+        )
+    who = await reporter(s, rv.id)
+    text = card_text(
+        rv,
+        who.first_name,
+        deps,
+        set_by=set_by or None,
+        co_reporters=len(await co_reporter_ids(s, rv.id)),
+    )
+    messages.enqueue(
+        s,
+        chat_id=chat_id,
+        kind=OutboxKind.EDIT_CARD,
+        text=text,
+        buttons=card_buttons(rv, deps.texts, deps.lang) if buttons else [],
+        photo=rv.photo_file_id,
+        purpose=OutboxPurpose.CARD,
+        report_id=rv.id,
+        pin=False if rv.urgent and not (buttons and rv.status.is_open) else None,
+        now=now,
+    )
+
+
+async def change_status(
+    s: AsyncSession,
+    deps: Deps,
+    by: AgentRef,
+    report_id: int,
+    to: ReportStatus,
+    now: datetime,
+    only_open: bool = False,
+) -> StatusChanged:
+    row = await _authorised(s, deps, by, report_id, only_open)
+    old = row.status
+    if old == to:
+        return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
+    row.status = to
+    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    rv = await _record(
+        s,
+        deps,
+        row,
+        by,
+        now,
+        old_status=old,
+        old_service=row.service_code,
+        card_chat=chat,
+        resident_key="notify.status",
+    )
+    return StatusChanged(rv, old, changed=True)
+
+
+async def move_to_service(
+    s: AsyncSession,
+    deps: Deps,
+    by: AgentRef,
+    report_id: int,
+    to_service: str,
+    now: datetime,
+    only_open: bool = False,
+) -> StatusChanged:
+    """ "Not ours": the report goes to ``to_service``, whose agents chat gets a new card."""
+    if to_service not in deps.catalogue:
+        raise NotAllowed("agent.unknown_service")
+    row = await _authorised(s, deps, by, report_id, only_open)
+    old_status, old_service = row.status, row.service_code
+    if old_service == to_service:
+        return StatusChanged(view(row, await first_photo(s, row.id)), old_status, changed=False)
+    old_chat = deps.catalogue.get(old_service).agents_chat_id
+    row.service_code, row.status = to_service, ReportStatus.NOT_OURS
+    rv = await _record(
+        s,
+        deps,
+        row,
+        by,
+        now,
+        old_status=old_status,
+        old_service=old_service,
+        card_chat=old_chat,
+        resident_key="notify.moved",
+    )
+    who = await reporter(s, row.id)
+    enqueue_card(s, deps, rv, who.first_name, now)
+    recorded = await feedback.record(s, row.id, to_service, "agent", now)
+    if recorded.ask_consent and who.chat_id:
+        text, buttons = feedback.consent_question(deps.texts, who.language)
+        messages.enqueue(
+            s,
+            chat_id=who.chat_id,
+            text=text,
+            buttons=buttons,
+            purpose=OutboxPurpose.NOTICE,
+            report_id=row.id,
+            now=now,
+        )
+    return StatusChanged(rv, old_status, changed=True)
+
+
+async def mark_duplicate(
+    s: AsyncSession,
+    deps: Deps,
+    by: AgentRef,
+    report_id: int,
+    original_id: int,
+    now: datetime,
+    only_open: bool = False,
+) -> StatusChanged:
+    if original_id == report_id:
+        raise NotAllowed("agent.duplicate_of_itself")
+    row = await _authorised(s, deps, by, report_id, only_open)
+    original = await load(s, original_id)
+    if original is None:
+        raise NotAllowed("agent.unknown_report")
+    if original.service_code != row.service_code:  # the picker offers the service's own only
+        raise NotAllowed("agent.stale_button")
+    old = row.status
+    if old is ReportStatus.DUPLICATE and row.duplicate_of == original_id:  # pressed twice
+        return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
+    row.status, row.duplicate_of = ReportStatus.DUPLICATE, original_id
+    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    rv = await _record(
+        s,
+        deps,
+        row,
+        by,
+        now,
+        old_status=old,
+        old_service=row.service_code,
+        card_chat=chat,
+        resident_key="notify.duplicate",
+        note=f"duplicate of #{original_id}",
+    )
+    return StatusChanged(rv, old, changed=True)

@@ -1,0 +1,366 @@
+"""Residents' data belongs to them: export all of it, or erase it.
+
+Erasure keeps what the town needs to run its services (that a problem of a service was
+reported, its point on the map, and what became of it) and removes everything about the
+person: their Telegram identity, their words (the text and a typed address, which may be their
+home), their photos, their drafts, their training examples, their questionnaires, their survey
+answers, their subscriptions, the updates they sent as the inbox stored them, and the words
+of the messages already delivered to them or about their reports and ideas. Their ideas
+keep only what was published (reviewed free of personal data: others support it and the town
+answers it); unpublished ones lose their words, and their supports are withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.deps import Deps
+from core.ideas import proposals as ideas
+from core.reports import status
+from core.reports import submit as reports
+from storage.enums import ActorKind, IdeaState, OutboxState
+from storage.models import (
+    CoReporter,
+    Draft,
+    Idea,
+    IdeaAnswer,
+    IdeaSupport,
+    InboxUpdate,
+    LabelledExample,
+    OutboxMessage,
+    Photo,
+    Questionnaire,
+    Report,
+    ReportEvent,
+    Resident,
+    Subscription,
+    Survey,
+    SurveyAnswer,
+)
+
+ERASED = "—"
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
+    """Everything kept about a resident, as one JSON-ready document."""
+    who = await s.get_one(Resident, resident_id)
+    reports = (
+        await s.scalars(select(Report).where(Report.resident_id == resident_id).order_by(Report.id))
+    ).all()
+    out_reports = []
+    for r in reports:
+        events = (
+            await s.scalars(
+                select(ReportEvent).where(ReportEvent.report_id == r.id).order_by(ReportEvent.id)
+            )
+        ).all()
+        photos = (await s.scalars(select(Photo.file_id).where(Photo.report_id == r.id))).all()
+        out_reports.append(
+            {
+                "reference": r.id,
+                "service": r.service_code,
+                "status": r.status.value,
+                "text": r.text,
+                "address": r.address,
+                "latitude": r.lat,
+                "longitude": r.lon,
+                "created_at": _iso(r.created_at),
+                "photos": list(photos),
+                "history": [
+                    {
+                        "at": _iso(e.at),
+                        "by": e.actor_kind.value,
+                        "status": e.new_status.value if e.new_status else None,
+                        "service": e.new_service,
+                        "message": e.note,
+                    }
+                    for e in events
+                ],
+            }
+        )
+    joined = (
+        await s.execute(
+            select(CoReporter.created_at, Report)
+            .join(Report, Report.id == CoReporter.report_id)
+            .where(CoReporter.resident_id == resident_id)
+            .order_by(CoReporter.id)
+        )
+    ).all()
+    examples = (
+        await s.scalars(select(LabelledExample).where(LabelledExample.resident_id == resident_id))
+    ).all()
+    asked = (
+        await s.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.resident_id == resident_id)
+            .order_by(Questionnaire.id)
+        )
+    ).all()
+    answers = (
+        await s.execute(
+            select(Survey.code, SurveyAnswer.value, SurveyAnswer.answered_at)
+            .join(Survey, Survey.id == SurveyAnswer.survey_id)
+            .where(SurveyAnswer.resident_id == resident_id)
+            .order_by(SurveyAnswer.id)
+        )
+    ).all()
+    topics = (
+        await s.scalars(select(Subscription.topic).where(Subscription.resident_id == resident_id))
+    ).all()
+    return {
+        "resident": {
+            "first_name": who.first_name,
+            "language": who.language,
+            "first_contact": _iso(who.created_at),
+            "last_contact": _iso(who.last_seen_at),
+            "training_consent": who.consent_training,
+            "surveys_consent": who.consent_surveys,
+            "last_surveyed": _iso(who.last_surveyed_at),
+        },
+        "subscriptions": sorted(topics),
+        "survey_answers": [
+            {"survey": code, "answer": value, "answered_at": _iso(at)}
+            for code, value, at in answers
+        ],
+        "reports": out_reports,
+        "co_reports": [  # reports of others they joined: "same problem", "me too"
+            {
+                "reference": r.id,
+                "service": r.service_code,
+                "status": r.status.value,
+                "joined_at": _iso(at),
+            }
+            for at, r in joined
+        ],
+        "training_examples": [{"text": e.text, "service": e.service} for e in examples],
+        "questionnaires": [
+            {
+                "report": q.report_id,
+                "question": q.kind.value,
+                "state": q.state.value,
+                "asked_at": _iso(q.sent_at),
+                "answered_at": _iso(q.answered_at),
+                "answer": q.answer,
+                "rating": q.rating,
+                "comment": q.comment or None,
+            }
+            for q in asked
+        ],
+        **(await _export_ideas(s, resident_id)),
+    }
+
+
+async def _export_ideas(s: AsyncSession, resident_id: int) -> dict[str, Any]:
+    mine = (
+        await s.scalars(select(Idea).where(Idea.resident_id == resident_id).order_by(Idea.id))
+    ).all()
+    answers = (
+        await s.scalars(
+            select(IdeaAnswer)
+            .where(IdeaAnswer.idea_id.in_([i.id for i in mine]))
+            .order_by(IdeaAnswer.id)
+        )
+    ).all()
+    supported = (
+        await s.scalars(
+            select(IdeaSupport.idea_id)
+            .where(IdeaSupport.resident_id == resident_id)
+            .order_by(IdeaSupport.idea_id)
+        )
+    ).all()
+    return {
+        "ideas": [
+            {
+                "reference": i.id,
+                "service": i.service_code,
+                "state": i.state.value,
+                "text": i.text,
+                "published_text": i.redacted_text if i.state is IdeaState.PUBLISHED else None,
+                "decline_reason": i.decline_reason,
+                "supports": i.supports,
+                "created_at": _iso(i.created_at),
+                "answers": [
+                    {"answer": a.kind.value, "text": a.text, "at": _iso(a.created_at)}
+                    for a in answers
+                    if a.idea_id == i.id
+                ],
+            }
+            for i in mine
+        ],
+        "ideas_supported": list(supported),
+    }
+
+
+@dataclass(frozen=True)
+class Erased:
+    reports: int
+    photo_paths: list[str]  # files for the caller to delete once committed
+
+
+async def erase(
+    s: AsyncSession,
+    deps: Deps,
+    resident_id: int,
+    now: datetime,
+    through_update: int | None = None,
+) -> Erased:
+    """Erase the resident (see the module's docstring). ``through_update``: the Telegram
+    update asking for it, whose stored copy is emptied too, with those before it."""
+    who = await s.get_one(Resident, resident_id)
+    chat = who.chat_id
+    report_ids = list(
+        (await s.scalars(select(Report.id).where(Report.resident_id == resident_id))).all()
+    )
+    paths: list[str] = []
+    if report_ids:
+        paths = [
+            p
+            for p in (
+                await s.scalars(select(Photo.path).where(Photo.report_id.in_(report_ids)))
+            ).all()
+            if p
+        ]
+        await s.execute(delete(Photo).where(Photo.report_id.in_(report_ids)))
+        await s.execute(
+            update(Report)
+            .where(Report.id.in_(report_ids))
+            .values(text=ERASED, redacted_text=ERASED, address=None, updated_at=now)
+        )
+        await s.execute(
+            update(ReportEvent)
+            .where(
+                ReportEvent.report_id.in_(report_ids),
+                ReportEvent.actor_kind == ActorKind.RESIDENT,
+            )
+            .values(note=None, actor_telegram_id=None)
+        )
+    if who.telegram_user_id is not None:  # their words on reports of others (comments)
+        await s.execute(
+            update(ReportEvent)
+            .where(
+                ReportEvent.actor_kind == ActorKind.RESIDENT,
+                ReportEvent.actor_telegram_id == who.telegram_user_id,
+            )
+            .values(note=None, actor_telegram_id=None)
+        )
+    await s.execute(delete(Questionnaire).where(Questionnaire.resident_id == resident_id))
+    await s.execute(delete(SurveyAnswer).where(SurveyAnswer.resident_id == resident_id))
+    await s.execute(delete(Subscription).where(Subscription.resident_id == resident_id))
+    joined = list(
+        (
+            await s.scalars(
+                select(CoReporter.report_id).where(CoReporter.resident_id == resident_id)
+            )
+        ).all()
+    )
+    await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
+    idea_ids = list((await s.scalars(select(Idea.id).where(Idea.resident_id == resident_id))).all())
+    await _erase_outbox(s, chat, report_ids, idea_ids)
+    await _erase_ideas(s, resident_id)
+    await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
+    if who.telegram_user_id is not None:
+        await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
+    if chat is not None:
+        await _erase_inbox(s, chat, through_update)
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat, OutboxMessage.state == OutboxState.PENDING)
+            .values(state=OutboxState.FAILED, last_error="resident erased", payload={})
+        )
+    who.telegram_user_id, who.chat_id, who.first_name = None, None, ""
+    who.consent_training, who.last_seen_at = None, now
+    who.consent_surveys, who.last_surveyed_at = None, None
+    await s.flush()
+    # The agents' cards lose the words and the name too, and the count of co-reporters.
+    for rid in [*report_ids, *(r for r in joined if r not in report_ids)]:
+        rv = await reports.get_view(s, rid)
+        chat_id = deps.catalogue.get(rv.service).agents_chat_id if rv else None
+        if rv is not None and chat_id is not None:
+            await status.refresh_card(s, deps, rv, chat_id, now, buttons=rv.status.is_open)
+    return Erased(len(report_ids), paths)
+
+
+async def _erase_outbox(
+    s: AsyncSession, chat: int | None, report_ids: list[int], idea_ids: list[int]
+) -> None:
+    """Messages already dealt with keep their history (state, dates, Telegram's message id:
+    what cards and replies are found by), not their words: those sent to the resident, and
+    those about their reports and ideas (cards with their words and first name, their replies
+    relayed to the agents). Messages still to send are left to the steps below."""
+    about = []
+    if chat is not None:
+        about.append(OutboxMessage.chat_id == chat)
+    if report_ids:
+        about.append(OutboxMessage.report_id.in_(report_ids))
+    if idea_ids:
+        about.append(OutboxMessage.idea_id.in_(idea_ids))
+    if not about:
+        return
+    waiting = [OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING]
+    await s.execute(
+        update(OutboxMessage)
+        .where(or_(*about), OutboxMessage.state.not_in(waiting))
+        .values(payload={})
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _erase_inbox(s: AsyncSession, chat: int, through_update: int | None) -> None:
+    """The inbox keeps each update as Telegram sent it (words, name, ids): the ones of the
+    resident's chat already dealt with are emptied. Those still waiting (written after the
+    request) are left to be processed."""
+    done = or_(
+        InboxUpdate.processed_at.is_not(None),
+        InboxUpdate.update_id <= (through_update if through_update is not None else -1),
+    )
+    await s.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.chat_id == chat, done)
+        .values(payload={}, chat_id=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
+    """Published ideas keep their reviewed text only; the others lose their words and leave
+    the review queue; supports given are withdrawn (and the counts follow)."""
+    await s.execute(
+        update(Idea)
+        .where(Idea.resident_id == resident_id, Idea.state == IdeaState.PUBLISHED)
+        .values(text=Idea.redacted_text)
+    )
+    await s.execute(
+        update(Idea)
+        .where(Idea.resident_id == resident_id, Idea.state != IdeaState.PUBLISHED)
+        .values(
+            text=ERASED,
+            redacted_text=ERASED,
+            state=IdeaState.DECLINED,
+            decline_reason=None,
+            pending=None,
+            pending_by=None,
+        )
+    )
+    supported = (
+        await s.scalars(select(IdeaSupport.idea_id).where(IdeaSupport.resident_id == resident_id))
+    ).all()
+    await s.execute(delete(IdeaSupport).where(IdeaSupport.resident_id == resident_id))
+    for idea_id in supported:
+        idea = await s.get(Idea, idea_id)
+        if idea is not None:
+            idea.supports = await ideas.support_count(s, idea_id)
+
+
+def remove_files(paths: list[str]) -> None:
+    for p in paths:
+        Path(p).unlink(missing_ok=True)

@@ -1,0 +1,150 @@
+"""The inbox: every Telegram update is stored before the webhook answers 200.
+
+A redelivered update (same ``update_id``) is a no-op; updates are processed in order for each
+chat, and an update's effects are committed together with its processed mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import sql
+from storage.db import rowcount
+from storage.models import InboxUpdate
+from storage.sql import CHAT_LOCKS
+
+MAX_ATTEMPTS = 3
+
+
+def chat_of(raw: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, for per-chat ordering (None for chat-less updates)."""
+    for key in ("message", "edited_message", "channel_post", "my_chat_member", "chat_member"):
+        obj = raw.get(key)
+        if isinstance(obj, dict) and isinstance(obj.get("chat"), dict):
+            cid = obj["chat"].get("id")
+            return cid if isinstance(cid, int) else None
+    cq = raw.get("callback_query")
+    if isinstance(cq, dict):
+        msg = cq.get("message")
+        if isinstance(msg, dict) and isinstance(msg.get("chat"), dict):
+            cid = msg["chat"].get("id")
+            return cid if isinstance(cid, int) else None
+        frm = cq.get("from")
+        if isinstance(frm, dict) and isinstance(frm.get("id"), int):
+            return int(frm["id"])
+    return None
+
+
+async def store(s: AsyncSession, raw: dict[str, Any], now: datetime) -> bool:
+    """Store an update once; False when this ``update_id`` was already stored."""
+    return await store_many(s, [raw], now) == 1
+
+
+async def store_many(s: AsyncSession, raws: list[dict[str, Any]], now: datetime) -> int:
+    """Store updates in one statement, each once (redeliveries are no-ops); returns how many
+    were new."""
+    rows = [
+        {
+            "update_id": raw["update_id"],
+            "chat_id": chat_of(raw),
+            "payload": raw,
+            "received_at": now,
+            "attempts": 0,
+        }
+        for raw in raws
+    ]
+    ins = sql.insert(s.get_bind().dialect.name, InboxUpdate)
+    stmt = ins.values(rows).on_conflict_do_nothing(index_elements=["update_id"])
+    res = await s.execute(stmt)
+    return rowcount(res)
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def pending(s: AsyncSession, limit: int = 200) -> list[Pending]:
+    """Unprocessed updates, oldest first (the worker keeps per-chat order)."""
+    rows = (
+        await s.scalars(
+            select(InboxUpdate)
+            .where(InboxUpdate.processed_at.is_(None))
+            .order_by(InboxUpdate.id)
+            .limit(limit)
+        )
+    ).all()
+    return [Pending(r.id, r.update_id, r.chat_id, dict(r.payload), r.attempts) for r in rows]
+
+
+class Claim(Enum):
+    MINE = "mine"
+    BUSY = "busy"  # another worker is processing this chat
+    DONE = "done"  # another worker processed this update meanwhile
+
+
+async def claim(s: AsyncSession, p: Pending) -> Claim:
+    """Take the update's chat for this transaction, so that several workers can share one
+    PostgreSQL database and each chat's updates stay in order (a no-op on SQLite, where one
+    process works)."""
+    if not sql.is_postgres(s):
+        return Claim.MINE
+    # Two int4 keys: a namespace, and the chat (or, for a chat-less update, the update).
+    space, key = (CHAT_LOCKS, p.chat_id) if p.chat_id is not None else (CHAT_LOCKS + 1, p.id)
+    if not await sql.try_xact_lock(s, space, key):
+        return Claim.BUSY
+    done = await s.scalar(select(InboxUpdate.processed_at).where(InboxUpdate.id == p.id))
+    return Claim.DONE if done is not None else Claim.MINE
+
+
+_INBOX = cast(Table, InboxUpdate.__table__)
+_MARK_PROCESSED = (
+    _INBOX.update()
+    .where(_INBOX.c.id == bindparam("p_id"))
+    .values(processed_at=bindparam("p_now"), last_error=bindparam("p_error"))
+)
+
+
+async def mark_processed(s: AsyncSession, row_id: int, now: datetime, error: str | None) -> None:
+    await s.execute(_MARK_PROCESSED, {"p_id": row_id, "p_now": now, "p_error": error})
+
+
+async def mark_failed_attempt(s: AsyncSession, row_id: int, error: str) -> int:
+    """Count a failed attempt (in its own transaction); returns the attempts so far."""
+    await s.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.id == row_id)
+        .values(attempts=InboxUpdate.attempts + 1, last_error=error[:500])
+    )
+    return int(await s.scalar(select(InboxUpdate.attempts).where(InboxUpdate.id == row_id)) or 0)
+
+
+async def count(s: AsyncSession, processed: bool | None = None) -> int:
+    q = select(func.count()).select_from(InboxUpdate)
+    if processed is True:
+        q = q.where(InboxUpdate.processed_at.is_not(None))
+    elif processed is False:
+        q = q.where(InboxUpdate.processed_at.is_(None))
+    return int(await s.scalar(q) or 0)
+
+
+async def forget_processed(s: AsyncSession, before: datetime) -> int:
+    """Delete the updates processed before ``before`` (the caller commits). Telegram redelivers
+    an update for a day at most, and what it did is in the reports: the raw update (words,
+    names, ids) has no reason to stay. Updates not processed yet are kept, whatever their age."""
+    done = await s.execute(
+        delete(InboxUpdate)
+        .where(InboxUpdate.processed_at.is_not(None), InboxUpdate.processed_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(done)

@@ -1,0 +1,91 @@
+"""Reports, their history, their co-reporters and their photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.enums import (
+    ActorKind,
+    ReportStatus,
+)
+from storage.models.base import Base, enum_column
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_service_status", "service_code", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus))
+    text: Mapped[str] = mapped_column(Text)
+    redacted_text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    intent: Mapped[str] = mapped_column(String(16), default="report")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    suggested_service: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id", lazy="raise"
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="report", order_by="Photo.id", lazy="raise"
+    )
+
+
+class ReportEvent(Base):
+    """The history of a report: status and service changes, and messages exchanged."""
+
+    __tablename__ = "report_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[datetime]
+    actor_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_name: Mapped[str] = mapped_column(String(128), default="")
+    old_status: Mapped[ReportStatus | None] = mapped_column(enum_column(ReportStatus))
+    new_status: Mapped[ReportStatus | None] = mapped_column(enum_column(ReportStatus))
+    old_service: Mapped[str | None] = mapped_column(String(32))
+    new_service: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[Report] = relationship(back_populates="events", lazy="raise")
+
+
+class CoReporter(Base):
+    """A resident who reports a problem already reported: told of its progress too."""
+
+    __tablename__ = "co_reporters"
+    __table_args__ = (UniqueConstraint("report_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[Report] = relationship(back_populates="photos", lazy="raise")
