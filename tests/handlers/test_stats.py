@@ -9,7 +9,7 @@ import pytest
 from bot.demo.simulate import Person, UpdateFactory
 from core.stats import chart
 from handlers import COMMANDS
-from tests.core.stats_data import report
+from tests.core.stats.data import report
 from tests.handlers.conftest import Bot
 
 f = UpdateFactory()

@@ -16,7 +16,15 @@ from core.reports.status import NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaAnswer, IdeaMilestone, OutboxMessage
 from tests.conftest import WATER_CHAT, Clock
-from tests.core.test_ideas import DESK, ROADS, WATER, _published, _residents, _rows, _submit
+from tests.core.ideas.test_proposals import (
+    DESK,
+    ROADS,
+    WATER,
+    _published,
+    _residents,
+    _rows,
+    _submit,
+)
 
 
 async def _reply(svc: Deps, idea_id: int, text: str) -> idea_answers.Replied:

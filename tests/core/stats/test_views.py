@@ -9,8 +9,8 @@ from core.stats import chart
 from core.stats import views as stats_views
 from core.stats.text import split
 from tests.conftest import WATER_AGENT, WATER_CHAT, Clock
-from tests.core.stats_data import survey, survey_round
-from tests.core.test_stats import crafted
+from tests.core.stats.data import survey, survey_round
+from tests.core.stats.test_results import crafted
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

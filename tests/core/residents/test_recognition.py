@@ -11,7 +11,7 @@ from core.reports import duplicates, metoo
 from core.residents import privacy, recognition
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, ReportStatus
 from storage.models import CoReporter, Idea, IdeaAnswer, IdeaSupport, OutboxMessage
-from tests.core.test_questionnaire import new_report, resident, set_status
+from tests.core.engagement.test_questionnaire import new_report, resident, set_status
 
 
 def _idea(author: int, state: IdeaState, now: datetime) -> Idea:

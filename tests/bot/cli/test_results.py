@@ -14,8 +14,8 @@ from bot.cli.results import cmd_results, show_results
 from core.deps import Deps
 from tests.conftest import Clock
 from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
-from tests.core.stats_data import survey, survey_round
-from tests.core.test_stats import crafted
+from tests.core.stats.data import survey, survey_round
+from tests.core.stats.test_results import crafted
 
 
 def _config(tmp_path: Path, url: str, min_answers: int = 4) -> Path:

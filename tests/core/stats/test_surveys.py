@@ -10,7 +10,7 @@ from core.deps import Deps
 from core.stats.results import Period
 from core.stats.surveys import SurveyStats, survey_stats
 from tests.conftest import Clock
-from tests.core.stats_data import survey, survey_round
+from tests.core.stats.data import survey, survey_round
 
 DAY = timedelta(days=1)
 

@@ -7,7 +7,7 @@ from core.reports import duplicates, priority
 from core.reports import submit as reports
 from storage.enums import ReportStatus
 from tests.conftest import Clock
-from tests.core.test_questionnaire import resident, set_status
+from tests.core.engagement.test_questionnaire import resident, set_status
 
 
 async def _report(svc: Deps, uid: int, urgent: bool = False, service: str = "water") -> int:

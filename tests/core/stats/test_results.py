@@ -13,7 +13,7 @@ from core.stats.results import Period, ServiceStats, by_month, service_stats
 from core.stats.trust import TrustPart
 from storage.enums import ActorKind, ReportStatus
 from tests.conftest import Clock
-from tests.core.stats_data import asked, report
+from tests.core.stats.data import asked, report
 
 AGENT, RESIDENT = ActorKind.AGENT, ActorKind.RESIDENT
 RESOLVED, REOPENED = ReportStatus.RESOLVED, ReportStatus.REOPENED

@@ -28,7 +28,7 @@ from storage.enums import (
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, Questionnaire, Report, ReportEvent
 from tests.conftest import WATER_CHAT, Clock, make_config
-from tests.core.test_questionnaire import new_report, questions, resident, set_status
+from tests.core.engagement.test_questionnaire import new_report, questions, resident, set_status
 
 ANS, RATE, SKIP = (
     QuestionnaireVerb.ANSWER,

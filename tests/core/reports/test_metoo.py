@@ -12,7 +12,7 @@ from core.reports import submit as reports
 from storage.enums import OutboxKind, ReportStatus
 from storage.models import OutboxMessage
 from tests.conftest import WATER_CHAT
-from tests.core.test_questionnaire import new_report, resident, set_status
+from tests.core.engagement.test_questionnaire import new_report, resident, set_status
 
 BIG = 10**15
 

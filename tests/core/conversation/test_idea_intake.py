@@ -16,8 +16,8 @@ from storage.enums import IdeaState, OutboxPurpose
 from storage.models import Idea, IdeaSupport, OutboxMessage
 from tests.conftest import WATER_CHAT
 from tests.core.conftest import FixedClassifier
-from tests.core.test_idea_answers import WATER
-from tests.core.test_intake import _data, _intake
+from tests.core.conversation.test_intake import _data, _intake
+from tests.core.ideas.test_answers import WATER
 
 IDEA = Classification("water", 0.9, (("green_spaces", 0.05),), Intent.IDEA, "fr")
 

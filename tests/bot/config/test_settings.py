@@ -6,7 +6,7 @@ import pytest
 
 from bot.config.settings import Config, ConfigError, load_config
 
-EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
+EXAMPLE = Path(__file__).parents[3] / "config.example.toml"
 
 
 def _load(tmp_path: Path, text: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

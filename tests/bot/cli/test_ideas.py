@@ -17,7 +17,7 @@ from core.ideas import proposals as ideas
 from storage.enums import IdeaAnswerKind, IdeaState
 from tests.conftest import Clock
 from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
-from tests.core.test_ideas import WATER, _published, _residents, _submit
+from tests.core.ideas.test_proposals import WATER, _published, _residents, _submit
 
 
 def _config(tmp_path: Path, url: str) -> Path:
