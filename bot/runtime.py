@@ -55,9 +55,11 @@ class Runtime:
         self.role = role
         self.deps = deps or create_deps(config, clock)
         self.app: App = create_application(config, self.deps)
-        self.inbox = InboxWorker(self.app, self.deps, config.inbox.concurrency)
         self.outbox = OutboxWorker(
             self.app.bot, self.deps, config.outbox, not is_sqlite(config.database.url)
+        )
+        self.inbox = InboxWorker(
+            self.app, self.deps, config.inbox.concurrency, on_queued=self.outbox.kick
         )
         self.writer = InboxWriter(self.deps)
         self.jobs = Jobs(self.deps, default_jobs(), after=self.outbox.kick)

@@ -1,4 +1,4 @@
-"""The configured services and who may act for them."""
+"""The configured services, who may act for them, and where their cards go."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Agent, Service
+
+#: The town's general desk: the service where nothing else fits, and whose agents chat holds
+#: the cards of services that have none of their own.
+DESK = "other"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,12 @@ class Catalogue:
         return tuple(self._by_code)
 
     def get(self, code: str) -> ServiceInfo:
-        return self._by_code.get(code) or self._by_code["other"]
+        return self._by_code.get(code) or self._by_code[DESK]
+
+    def card_chat(self, code: str) -> int | None:
+        """The agents chat that holds the cards of ``code``'s reports and ideas: its own, or
+        the desk's when it has none. The one rule: a card is sent, edited and answered there."""
+        return self.get(code).agents_chat_id or self.get(DESK).agents_chat_id
 
     def name(self, code: str, lang: str) -> str:
         return self.get(code).name(lang)

@@ -12,6 +12,16 @@ from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.models import OutboxMessage
 from storage.outbox import IDEA_CARD
 
+#: Set in a session's ``info`` when it queued a message: once it commits, whoever runs the
+#: unit wakes the outbox worker instead of leaving the message to its next poll.
+QUEUED = "senscommun_queued"
+
+
+def queued(s: AsyncSession) -> bool:
+    """Whether ``s`` queued a message since it began."""
+    return bool(s.info.get(QUEUED))
+
+
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
 
@@ -60,4 +70,5 @@ def enqueue(
         created_at=now,
     )
     s.add(row)
+    s.info[QUEUED] = True
     return row

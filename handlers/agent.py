@@ -9,10 +9,9 @@ from telegram.error import Forbidden
 
 from core.agents import access as dashboard_access
 from core.callbacks import AgentAction, AgentVerb
-from core.reports import priority, relay, status
-from core.reports import submit as reports
-from core.reports.cards import card_buttons, duplicate_picker, service_picker
-from core.reports.status import VERB_STATUS, NotAllowed
+from core.reports import agent_actions, priority, relay
+from core.reports.agent_actions import Result
+from core.reports.status import NotAllowed
 from core.stats import views as stats_views
 from handlers import ideas
 from handlers.buttons import decode_or_refuse
@@ -24,46 +23,32 @@ from storage import outbox
 async def on_action(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     assert q is not None
-    deps, now = ctx.deps, ctx.deps.clock()
+    deps = ctx.deps
     t = deps.texts.lang(deps.lang)
     action = decode_or_refuse(ctx, q, AgentAction.decode, t("agent.stale_button"))
     if action is None:
         return
-    by = agent_of(update)
-    s = ctx.session
     try:
-        if action.verb in VERB_STATUS:
-            res = await status.change_status(
-                s, deps, by, action.report_id, VERB_STATUS[action.verb], now
-            )
-            ctx.later(lambda: q.answer(t("agent.done") if res.changed else t("agent.unchanged")))
-        elif action.verb is AgentVerb.MOVE:
-            await status.move_to_service(s, deps, by, action.report_id, action.arg, now)
-            ctx.later(
-                lambda: q.answer(
-                    t("agent.moved", service=deps.catalogue.name(action.arg, deps.lang))
-                )
-            )
-        elif action.verb is AgentVerb.DUPLICATE_OF:
-            dup = await status.mark_duplicate(s, deps, by, action.report_id, int(action.arg), now)
-            ctx.later(lambda: q.answer(t("agent.done") if dup.changed else t("agent.unchanged")))
-        else:
-            rv = await status.authorise(s, deps, by, action.report_id)
-            if action.verb is AgentVerb.NOT_OURS:
-                buttons = service_picker(rv, deps.catalogue, deps.texts, deps.lang)
-            elif action.verb is AgentVerb.DUPLICATE:
-                candidates = await reports.open_in_service(s, rv.service, rv.id)
-                if not candidates:
-                    ctx.later(lambda: q.answer(t("agent.no_candidates"), show_alert=True))
-                    return
-                buttons = duplicate_picker(rv, candidates, deps.texts, deps.lang)
-            else:
-                buttons = card_buttons(rv, deps.texts, deps.lang)
-            ctx.later(lambda: q.answer())
-            ctx.later(lambda: q.edit_message_reply_markup(inline(buttons)))
+        done = await agent_actions.perform(
+            ctx.session, deps, agent_of(update), action, deps.clock()
+        )
     except NotAllowed as exc:
         refusal = t(exc.key)
         ctx.later(lambda: q.answer(refusal, show_alert=True))
+        return
+    match done.result:
+        case Result.PICKER:
+            ctx.later(lambda: q.answer())
+            ctx.later(lambda: q.edit_message_reply_markup(inline(done.buttons)))
+        case Result.NO_CANDIDATES:
+            ctx.later(lambda: q.answer(t("agent.no_candidates"), show_alert=True))
+        case Result.CHANGED if action.verb is AgentVerb.MOVE:
+            moved = t("agent.moved", service=deps.catalogue.name(action.arg, deps.lang))
+            ctx.later(lambda: q.answer(moved))
+        case Result.CHANGED:
+            ctx.later(lambda: q.answer(t("agent.done")))
+        case Result.UNCHANGED:
+            ctx.later(lambda: q.answer(t("agent.unchanged")))
 
 
 async def on_reply(update: Update, ctx: Ctx) -> None:

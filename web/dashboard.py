@@ -16,10 +16,11 @@ from aiohttp import web
 from core.agents import access as dashboard_access
 from core.agents import dashboard
 from core.agents.access import Agent
-from core.callbacks import AgentVerb, is_id
+from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
-from core.reports import relay, status
+from core.reports import agent_actions, relay
+from core.reports.agent_actions import CHANGES
 from core.reports.status import VERB_STATUS, NotAllowed
 from web.context import CONTEXT, WebContext
 from web.pages import HEADERS, TEMPLATES, environment, message, render
@@ -247,17 +248,14 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     by = agent.ref
     try:
         async with svc.writing() as s:
-            if action in {v.value for v in VERB_STATUS}:
-                to = VERB_STATUS[AgentVerb(action)]
-                await status.change_status(s, deps, by, rid, to, now, only_open=True)
-            elif action == AgentVerb.MOVE.value:
-                to_service = _field(form, "service")
-                await status.move_to_service(s, deps, by, rid, to_service, now, only_open=True)
-            elif action == AgentVerb.DUPLICATE_OF.value:
-                original = _field(form, "original").strip().lstrip("#")
-                if not (is_id(original) and len(original) <= 9):
-                    return message(request, 400, "dashboard.bad_request", agent, csrf)
-                await status.mark_duplicate(s, deps, by, rid, int(original), now, only_open=True)
+            if action in CHANGES:
+                verb = AgentVerb(action)
+                arg = _field(form, "service") if verb is AgentVerb.MOVE else ""
+                if verb is AgentVerb.DUPLICATE_OF:
+                    arg = _field(form, "original").strip().lstrip("#")
+                    if not (is_id(arg) and len(arg) <= 9):
+                        return message(request, 400, "dashboard.bad_request", agent, csrf)
+                await agent_actions.perform(s, deps, by, AgentAction(verb, rid, arg), now)
             elif action == "reply":
                 words = _field(form, "text").strip()
                 if not words or len(words) > MAX_REPLY:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +20,7 @@ from telegram.error import TelegramError
 
 from bot.factory import App
 from bot.loops import Worker
+from core import messages
 from core.deps import Deps
 from core.unit import unit_of_work
 from storage import inbox
@@ -30,10 +32,19 @@ log = logging.getLogger(__name__)
 class InboxWorker(Worker):
     name = "inbox"
 
-    def __init__(self, app: App, services: Deps, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        app: App,
+        services: Deps,
+        concurrency: int = 8,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``on_queued`` is called after a commit that queued messages (it wakes the outbox
+        worker, so that a new card does not wait for the outbox's next poll)."""
         super().__init__()
         self.app, self.svc = app, services
         self.concurrency = concurrency
+        self.on_queued = on_queued
 
     async def drain_once(self) -> int:
         """Process what is pending now; returns how many updates were processed."""
@@ -77,6 +88,8 @@ class InboxWorker(Worker):
                     await inbox.mark_processed(s, p.id, now, None)
                     await s.commit()
                     after = unit.after_commit
+                    if messages.queued(s):
+                        self.on_queued()
                 else:
                     await s.rollback()
         except (SQLAlchemyError, OSError) as exc:

@@ -57,7 +57,7 @@ async def _load(s: AsyncSession, questionnaire_id: int) -> Questionnaire | None:
 def agents_chat(deps: Deps, service: str) -> int | None:
     """The chat a report's card went to: its service's, or the general desk's."""
     cat = deps.catalogue
-    return cat.get(service).agents_chat_id or cat.get("other").agents_chat_id
+    return cat.card_chat(service)
 
 
 async def press(

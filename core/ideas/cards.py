@@ -21,8 +21,6 @@ from core.messages import Buttons
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaMilestone
 
-#: The desk that reviews ideas of any service, and hears of those whose service has no chat.
-DESK = "other"
 #: How much of an idea each message quotes: a Telegram message holds 4,096 characters, and a
 #: card carries the idea, its author and the latest answer; a list carries five ideas.
 ON_CARD, IN_NOTICE, IN_LIST, IN_VERDICT = 2_500, 300, 300, 600
@@ -35,7 +33,7 @@ def excerpt(text: str, limit: int) -> str:
 
 def agents_chat(deps: Deps, service: str) -> int | None:
     """The service's agents chat, else the general desk's."""
-    return deps.catalogue.get(service).agents_chat_id or deps.catalogue.get(DESK).agents_chat_id
+    return deps.catalogue.card_chat(service)
 
 
 def review_buttons(t: Translate, idea_id: int) -> Buttons:

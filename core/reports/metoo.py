@@ -71,8 +71,7 @@ async def join_and_refresh(
         return False
     rv = await reports.get_view(s, report_id)
     if rv is not None:
-        chat = deps.catalogue.get(rv.service).agents_chat_id
-        chat = chat or deps.catalogue.get("other").agents_chat_id
+        chat = deps.catalogue.card_chat(rv.service)
         if chat is not None:
             await status.refresh_card(s, deps, rv, chat, now)
     return True

@@ -85,7 +85,7 @@ async def resident_to_agents(
             note=text,
         )
     )
-    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    chat = deps.catalogue.card_chat(row.service_code)
     if chat is not None:
         name = escape(who.first_name or "?")
 

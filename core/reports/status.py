@@ -54,17 +54,15 @@ class StatusChanged:
     changed: bool
 
 
-async def _authorised(
-    s: AsyncSession, deps: Deps, by: AgentRef, report_id: int, only_open: bool = False
-) -> Report:
-    """The report, if ``by`` may act on it; ``only_open``: and if it is still open (an action
-    from a page shown before someone closed it changes nothing)."""
+async def _authorised(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> Report:
+    """The report, if ``by`` may act on it: an agent of its service, while it is open (the
+    policy of ``core.reports.agent_actions``, for every door)."""
     row = await load(s, report_id, for_update=True)
     if row is None:
         raise NotAllowed("agent.unknown_report")
     if not deps.catalogue.is_agent(by.telegram_user_id, row.service_code):
         raise NotAllowed("agent.not_allowed")
-    if only_open and not row.status.is_open:
+    if not row.status.is_open:
         raise NotAllowed("agent.closed")
     return row
 
@@ -198,14 +196,13 @@ async def change_status(
     report_id: int,
     to: ReportStatus,
     now: datetime,
-    only_open: bool = False,
 ) -> StatusChanged:
-    row = await _authorised(s, deps, by, report_id, only_open)
+    row = await _authorised(s, deps, by, report_id)
     old = row.status
     if old == to:
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
     row.status = to
-    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    chat = deps.catalogue.card_chat(row.service_code)
     rv = await _record(
         s,
         deps,
@@ -227,16 +224,15 @@ async def move_to_service(
     report_id: int,
     to_service: str,
     now: datetime,
-    only_open: bool = False,
 ) -> StatusChanged:
     """ "Not ours": the report goes to ``to_service``, whose agents chat gets a new card."""
     if to_service not in deps.catalogue:
         raise NotAllowed("agent.unknown_service")
-    row = await _authorised(s, deps, by, report_id, only_open)
+    row = await _authorised(s, deps, by, report_id)
     old_status, old_service = row.status, row.service_code
     if old_service == to_service:
         return StatusChanged(view(row, await first_photo(s, row.id)), old_status, changed=False)
-    old_chat = deps.catalogue.get(old_service).agents_chat_id
+    old_chat = deps.catalogue.card_chat(old_service)
     row.service_code, row.status = to_service, ReportStatus.NOT_OURS
     rv = await _record(
         s,
@@ -273,11 +269,10 @@ async def mark_duplicate(
     report_id: int,
     original_id: int,
     now: datetime,
-    only_open: bool = False,
 ) -> StatusChanged:
     if original_id == report_id:
         raise NotAllowed("agent.duplicate_of_itself")
-    row = await _authorised(s, deps, by, report_id, only_open)
+    row = await _authorised(s, deps, by, report_id)
     original = await load(s, original_id)
     if original is None:
         raise NotAllowed("agent.unknown_report")
@@ -287,7 +282,7 @@ async def mark_duplicate(
     if old is ReportStatus.DUPLICATE and row.duplicate_of == original_id:  # pressed twice
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
     row.status, row.duplicate_of = ReportStatus.DUPLICATE, original_id
-    chat = deps.catalogue.get(row.service_code).agents_chat_id
+    chat = deps.catalogue.card_chat(row.service_code)
     rv = await _record(
         s,
         deps,

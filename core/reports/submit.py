@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
+from core.catalogue import DESK
 from core.deps import Deps
 from core.reports import priority
 from core.reports.cards import card_buttons, card_text
@@ -67,7 +68,7 @@ async def submit(
     now: datetime,
 ) -> ReportView:
     """Create the report, its first history entry and its card for the service's agents."""
-    service = new.service if new.service in deps.catalogue else "other"
+    service = new.service if new.service in deps.catalogue else DESK
     row = Report(
         resident_id=resident.id,
         service_code=service,
@@ -120,7 +121,7 @@ def enqueue_card(
 ) -> None:
     """Send the card to the agents chat of the report's service (or the general desk's)."""
     catalogue = deps.catalogue
-    chat = catalogue.get(report.service).agents_chat_id or catalogue.get("other").agents_chat_id
+    chat = catalogue.card_chat(report.service)
     if chat is None:
         return
     messages.enqueue(

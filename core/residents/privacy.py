@@ -284,7 +284,7 @@ async def erase(
     # The agents' cards lose the words and the name too, and the count of co-reporters.
     for rid in [*report_ids, *(r for r in joined if r not in report_ids)]:
         rv = await reports.get_view(s, rid)
-        chat_id = deps.catalogue.get(rv.service).agents_chat_id if rv else None
+        chat_id = deps.catalogue.card_chat(rv.service) if rv else None
         if rv is not None and chat_id is not None:
             await status.refresh_card(s, deps, rv, chat_id, now, buttons=rv.status.is_open)
     return Erased(len(report_ids), paths)

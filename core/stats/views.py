@@ -37,7 +37,9 @@ def agent_services(catalogue: Catalogue, chat_id: int, user_id: int) -> list[str
     """The services whose agents chat this is and for which this user is an agent: an agent
     sees the detailed figures of their own service only."""
     return [
-        info.code for info in catalogue if info.agents_chat_id == chat_id and user_id in info.agents
+        info.code
+        for info in catalogue
+        if catalogue.card_chat(info.code) == chat_id and user_id in info.agents
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ from bot.demo.simulate import Person, UpdateFactory
 from bot.factory import create_application, create_deps
 from bot.inbox.worker import InboxWorker
 from core.catalogue import sync_catalogue
+from core.reports import submit as reports
+from core.residents import directory as residents
 from storage import inbox
 from storage.migrate import upgrade
-from tests.conftest import PG_URL, Clock, make_config, reset_postgres
-from tests.handlers.conftest import RecordingRequest
+from tests.conftest import PG_URL, WATER_AGENT, WATER_CHAT, Clock, make_config, reset_postgres
+from tests.handlers.conftest import Bot, RecordingRequest, bot  # noqa: F401
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (SENSCOMMUN_TEST_PG_URL; CI sets it)")
@@ -53,3 +56,29 @@ async def test_two_workers_share_the_inbox(tmp_path: Path, clock: Clock) -> None
     for w, svc in zip(workers, services, strict=True):
         await w.app.shutdown()
         await svc.engine.dispose()
+
+
+async def test_a_commit_that_queued_messages_wakes_the_outbox(bot: Bot) -> None:  # noqa: F811
+    woken: list[int] = []
+    worker = InboxWorker(bot.app, bot.svc, on_queued=lambda: woken.append(1))
+    f = UpdateFactory()
+    ana, paul = Person(3001, "Ana"), Person(WATER_AGENT, "Paul")
+    async with bot.svc.sessions() as s:
+        await inbox.store(s, f.text(ana, "/help"), clock_now(bot))
+        await s.commit()
+    await worker.drain_once()
+    assert woken == []  # /help answers directly: nothing queued
+    async with bot.svc.sessions() as s:
+        who = await residents.touch(s, ana.user_id, ana.user_id, "Ana", "fr", clock_now(bot))
+        new = reports.NewReport("Fuite rue Haute", "water", "fr", "water", 0.9)
+        rv = await reports.submit(s, bot.svc, who, new, clock_now(bot))
+        await inbox.store(
+            s, f.press(paul, f.group(WATER_CHAT), 9, f"a:ack:{rv.id}"), clock_now(bot)
+        )
+        await s.commit()
+    await worker.drain_once()
+    assert woken == [1]  # the card's edit and the resident's notice wait no poll
+
+
+def clock_now(rig: Bot) -> datetime:
+    return rig.svc.clock()
