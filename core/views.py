@@ -8,6 +8,9 @@ from datetime import datetime
 from storage.enums import ReportStatus
 from storage.models import Report
 
+#: What stands for a resident's words once she has erased them.
+ERASED = "—"
+
 
 @dataclass(frozen=True)
 class ReportView:

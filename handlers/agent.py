@@ -7,17 +7,17 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden
 
+from core.actors import NotAllowed
 from core.agents import access as dashboard_access
 from core.callbacks import AgentAction, AgentVerb
+from core.ideas import cards as idea_cards
 from core.reports import agent_actions, priority, relay
 from core.reports.agent_actions import Result
-from core.reports.status import NotAllowed
 from core.stats import views as stats_views
 from handlers import ideas
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
-from storage import outbox
 
 
 async def on_action(update: Update, ctx: Ctx) -> None:
@@ -60,7 +60,7 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
     replied_to = msg.reply_to_message.message_id
     report_id = await relay.report_of_message(ctx.session, msg.chat_id, replied_to)
     if report_id is None:
-        idea_id = await outbox.idea_of_message(ctx.session, msg.chat_id, replied_to)
+        idea_id = await idea_cards.idea_of_message(ctx.session, msg.chat_id, replied_to)
         if idea_id is not None:
             await ideas.on_agent_reply(update, ctx, idea_id, msg.text)
         return

@@ -9,8 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
 
+from core.actors import AgentRef
 from core.deps import Deps
-from core.reports.status import AgentRef
 from core.unit import Session, current_unit
 
 ADict = dict[Any, Any]

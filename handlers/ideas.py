@@ -9,13 +9,13 @@ from html import escape
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
+from core.actors import NotAllowed
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb, is_id
 from core.i18n import Translate
 from core.ideas import answers as idea_answers
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
 from core.messages import Buttons
-from core.reports.status import NotAllowed
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline

@@ -33,6 +33,11 @@ def is_postgres(s: AsyncSession | AsyncConnection) -> bool:
     )
 
 
+def dialect(s: AsyncSession) -> str:
+    """The name of the session's dialect: "sqlite" or "postgresql"."""
+    return s.get_bind().dialect.name
+
+
 def insert(dialect: str, table: Any) -> Any:
     """An INSERT with ``ON CONFLICT`` in the dialect's own words."""
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)

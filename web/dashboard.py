@@ -13,6 +13,7 @@ from datetime import datetime
 
 from aiohttp import web
 
+from core.actors import NotAllowed
 from core.agents import access as dashboard_access
 from core.agents import dashboard
 from core.agents.access import Agent
@@ -21,7 +22,7 @@ from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
 from core.reports import agent_actions, relay
 from core.reports.agent_actions import CHANGES
-from core.reports.status import VERB_STATUS, NotAllowed
+from core.reports.status import VERB_STATUS
 from web.context import CONTEXT, WebContext
 from web.pages import HEADERS, TEMPLATES, environment, message, render
 

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import AgentRef, NotAllowed
 from core.catalogue import Catalogue
-from core.reports.status import AgentRef, NotAllowed
 from storage.db import rowcount
 from storage.models import AgentLogin, AgentSession
 

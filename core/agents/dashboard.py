@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import NotAllowed
 from core.agents.access import Agent
 from core.deps import Deps
 from core.reports import priority, status
@@ -42,7 +43,7 @@ def _services(agent: Agent, service: str | None) -> list[str]:
     if service is None:
         return list(agent.services)
     if service not in agent.services:
-        raise status.NotAllowed("agent.not_allowed")
+        raise NotAllowed("agent.not_allowed")
     return [service]
 
 
@@ -109,7 +110,7 @@ class Ticket:
 
 
 async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> Ticket:
-    """One ticket, if the agent may act on it (else :class:`core.reports.status.NotAllowed`)."""
+    """One ticket, if the agent may act on it (else :class:`core.actors.NotAllowed`)."""
     rv = await status.authorise(s, deps, agent.ref, report_id)
     rows = (
         await s.execute(

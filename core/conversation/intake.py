@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import NotAllowed
 from core.callbacks import ConsentChoice, DraftAction, DraftVerb, is_id
 from core.conversation import drafts, faq
 from core.conversation.ahead import CLASSIFY_CHARS
@@ -21,7 +22,7 @@ from core.conversation.prompts import Prompts, Reply
 from core.deps import Deps
 from core.engagement import surveys
 from core.ideas import proposals as ideas
-from core.reports import duplicates, metoo, status
+from core.reports import duplicates, metoo
 from core.reports import submit as reports
 from core.residents import feedback
 from core.residents.directory import ResidentRef
@@ -298,7 +299,7 @@ class Intake:
             done = await ideas.toggle_support(
                 self.s, self.svc, self.resident.id, int(idea_id), self.now, only_add=True
             )
-        except status.NotAllowed as exc:
+        except NotAllowed as exc:
             return [Reply(self.t(exc.key), alert=True)]
         await self._discard()
         key = "idea.supported_instead" if done.changed else "idea.already_supporting"

@@ -161,7 +161,7 @@ async def _write_rows(
                 "campaign_id": c.id,
             }
         )
-    ins = sql.insert(s.get_bind().dialect.name, _OUTBOX)
+    ins = sql.insert(sql.dialect(s), _OUTBOX)
     stmt = ins.on_conflict_do_nothing(index_elements=["campaign_id", "chat_id"]).returning(
         _OUTBOX.c.id
     )

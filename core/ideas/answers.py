@@ -18,10 +18,10 @@ from html import escape
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
-from core.reports.status import AgentRef, NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState
 from storage.models import Idea, IdeaAnswer, IdeaMilestone
 

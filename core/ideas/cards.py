@@ -18,6 +18,7 @@ from core.callbacks import IdeaAction, IdeaVerb
 from core.deps import Deps
 from core.i18n import Translate
 from core.messages import Buttons
+from storage import outbox
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaMilestone
 
@@ -34,6 +35,12 @@ def excerpt(text: str, limit: int) -> str:
 def agents_chat(deps: Deps, service: str) -> int | None:
     """The service's agents chat, else the general desk's."""
     return deps.catalogue.card_chat(service)
+
+
+async def idea_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    """The idea whose card (or prompt) ``message_id`` is in ``chat_id``: a reply to it acts on
+    the idea."""
+    return await outbox.idea_of_message(s, chat_id, message_id)
 
 
 def review_buttons(t: Translate, idea_id: int) -> Buttons:

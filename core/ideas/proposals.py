@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
+from core.actors import AgentRef, NotAllowed
 from core.callbacks import IdeaOrder
 from core.catalogue import DESK
 from core.deps import Deps
 from core.ideas import cards as idea_cards
-from core.reports.status import AgentRef, NotAllowed
 from storage import sql
 from storage.enums import IdeaState, OutboxPurpose
 from storage.models import Idea, IdeaSupport, Resident

@@ -16,12 +16,13 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import AgentRef, NotAllowed
 from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
 from core.messages import Buttons
 from core.reports import status
 from core.reports.cards import card_buttons, duplicate_picker, service_picker
-from core.reports.status import VERB_STATUS, AgentRef, NotAllowed
+from core.reports.status import VERB_STATUS
 from core.reports.submit import open_in_service
 from core.views import ReportView
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue import Catalogue
 from core.deps import Deps
-from core.residents.privacy import ERASED
+from core.views import ERASED
 from nlp.redact import redact
 from storage.enums import OPEN_STATUSES, ReportStatus
 from storage.models import Report, ReportEvent

@@ -10,9 +10,9 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
+from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
 from core.reports.cards import TEXT_LIMIT, visible_length
-from core.reports.status import AgentRef, NotAllowed
 from core.reports.submit import load, reporter
 from nlp.redact import redact
 from storage import outbox

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
+from core.actors import AgentRef, NotAllowed
 from core.callbacks import AgentVerb
 from core.deps import Deps
 from core.engagement import questionnaire
@@ -31,20 +32,6 @@ VERB_STATUS = {
     AgentVerb.RESOLVE: ReportStatus.RESOLVED,
     AgentVerb.REJECT: ReportStatus.REJECTED,
 }
-
-
-@dataclass(frozen=True)
-class AgentRef:
-    telegram_user_id: int
-    name: str
-
-
-class NotAllowed(Exception):
-    """The actor may not do this; ``key`` names the catalogue text that says why."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 @dataclass(frozen=True)

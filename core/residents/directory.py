@@ -88,7 +88,7 @@ async def touch(
     """
     # One round trip: insert, or refresh the contact details of the resident we know.
     params = _params(user_id, chat_id, first_name, language, now)
-    rid, lang = (await s.execute(_touch_statement(s.get_bind().dialect.name), params)).one()
+    rid, lang = (await s.execute(_touch_statement(sql.dialect(s)), params)).one()
     return ResidentRef(rid, user_id, chat_id, first_name[:128], lang)
 
 
@@ -98,7 +98,7 @@ async def touch_with_draft(
     """:func:`touch`, and the resident's draft in this chat (None when there is none), in the
     same round trip: the report conversation reads it on nearly every message."""
     params = _params(user_id, chat_id, first_name, language, now)
-    stmt = _touch_statement(s.get_bind().dialect.name, with_draft=True)
+    stmt = _touch_statement(sql.dialect(s), with_draft=True)
     rid, lang, draft_id, step, data = (await s.execute(stmt, params)).one()
     draft = None if draft_id is None else DraftState(draft_id, Step(step), _data(data))
     return ResidentRef(rid, user_id, chat_id, first_name[:128], lang), draft

@@ -24,6 +24,7 @@ from core.deps import Deps
 from core.ideas import proposals as ideas
 from core.reports import status
 from core.reports import submit as reports
+from core.views import ERASED
 from storage.enums import ActorKind, IdeaState, OutboxState
 from storage.models import (
     CoReporter,
@@ -43,8 +44,6 @@ from storage.models import (
     Survey,
     SurveyAnswer,
 )
-
-ERASED = "—"
 
 
 def _iso(at: datetime | None) -> str | None:

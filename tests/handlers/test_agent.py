@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.demo.simulate import Person, UpdateFactory
+from core.actors import AgentRef
 from core.reports import status
 from core.reports import submit as reports
-from core.reports.status import AgentRef
 from core.residents import directory as residents
 from storage.enums import OutboxKind, OutboxPurpose, ReportStatus
 from storage.models import OutboxMessage, Report

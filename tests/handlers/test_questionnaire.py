@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.demo.simulate import Person, UpdateFactory
+from core.actors import AgentRef
 from core.engagement import questionnaire
 from core.reports import status
 from core.reports import submit as reports
-from core.reports.status import AgentRef
 from core.residents import directory as residents
 from storage.enums import OutboxPurpose, ReportStatus
 from storage.models import OutboxMessage, Questionnaire, Report, Resident

@@ -13,11 +13,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.factory import create_deps
 from bot.inbox.webhook import create_web_app
+from core.actors import AgentRef
 from core.catalogue import sync_catalogue
 from core.deps import Deps
 from core.reports import status
 from core.reports import submit as reports
-from core.reports.status import AgentRef
 from core.residents import directory as residents
 from core.residents.directory import ResidentRef
 from nlp.redact import redact

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.actors import AgentRef
 from core.deps import Deps
 from core.engagement import questionnaire
 from core.reports import duplicates, status
 from core.reports import submit as reports
-from core.reports.status import AgentRef
 from core.residents import directory as residents
 from core.residents.directory import ResidentRef
 from storage.enums import OutboxPurpose, QuestionnaireKind, QuestionnaireState, ReportStatus

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from core.actors import NotAllowed
 from core.deps import Deps
 from core.ideas import answers as idea_answers
 from core.ideas import proposals as ideas
 from core.ideas.answers import ANSWER, DECLINE, EDIT, MILESTONE
-from core.reports.status import NotAllowed
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaAnswer, IdeaMilestone, OutboxMessage
 from tests.conftest import WATER_CHAT, Clock

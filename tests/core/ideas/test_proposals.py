@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from core.actors import AgentRef, NotAllowed
 from core.callbacks import IdeaOrder
 from core.deps import Deps
 from core.ideas import answers as idea_answers
 from core.ideas import proposals as ideas
-from core.reports.status import AgentRef, NotAllowed
 from core.residents import privacy
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, OutboxMessage

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bot.config.settings import default_services
 from bot.factory import create_deps
+from core.actors import AgentRef, NotAllowed
 from core.catalogue import sync_catalogue
 from core.deps import Deps
 from core.reports import status
 from core.reports import submit as reports
-from core.reports.status import AgentRef, NotAllowed
 from core.residents import directory as residents
 from storage.enums import OutboxKind, OutboxPurpose, ReportStatus
 from storage.migrate import upgrade
