@@ -72,3 +72,18 @@ def test_queue_claims_and_locks_are_written_in_storage_only() -> None:
         if w in p.read_text()
     ]
     assert found == []
+
+
+def test_the_architecture_page_names_every_package_and_every_table() -> None:
+    from storage.models import Base
+
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    packages = [
+        f"`{p.name}/`"
+        for top in PACKAGES
+        for p in (ROOT / top).iterdir()
+        if (p / "__init__.py").exists() and p.name != "migrations"
+    ]
+    tables = [f"`{t}`" for t in Base.metadata.tables]
+    missing = [name for name in [*packages, *tables] if name not in page]
+    assert missing == []
