@@ -64,6 +64,8 @@ async def perform(
 
 async def _picker(s: AsyncSession, deps: Deps, by: AgentRef, action: AgentAction) -> Outcome:
     rv = await status.authorise(s, deps, by, action.report_id)
+    if not rv.status.is_open:  # a stale card: its buttons would act on nothing
+        raise NotAllowed("agent.closed")
     if action.verb is AgentVerb.NOT_OURS:
         buttons = service_picker(rv, deps.catalogue, deps.texts, deps.lang)
     elif action.verb is AgentVerb.DUPLICATE:

@@ -42,20 +42,25 @@ class StatusChanged:
 
 
 async def _authorised(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> Report:
-    """The report, if ``by`` may act on it: an agent of its service, while it is open (the
-    policy of ``core.reports.agent_actions``, for every door)."""
+    """The report, locked, if ``by`` is an agent of its service."""
     row = await load(s, report_id, for_update=True)
     if row is None:
         raise NotAllowed("agent.unknown_report")
     if not deps.catalogue.is_agent(by.telegram_user_id, row.service_code):
         raise NotAllowed("agent.not_allowed")
-    if not row.status.is_open:
-        raise NotAllowed("agent.closed")
     return row
 
 
+def _still_open(row: Report) -> None:
+    """The policy of every door (``core.reports.agent_actions``): a closed report accepts no
+    change. Checked after "already so", so that a double tap is told "unchanged"."""
+    if not row.status.is_open:
+        raise NotAllowed("agent.closed")
+
+
 async def authorise(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> ReportView:
-    """Check ``by`` may act on the report (for pickers that change nothing yet)."""
+    """Check ``by`` is an agent of the report's service, to show it or a picker (which change
+    nothing yet)."""
     row = await _authorised(s, deps, by, report_id)
     return view(row, await first_photo(s, report_id))
 
@@ -188,6 +193,7 @@ async def change_status(
     old = row.status
     if old == to:
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
+    _still_open(row)
     row.status = to
     chat = deps.catalogue.card_chat(row.service_code)
     rv = await _record(
@@ -219,6 +225,7 @@ async def move_to_service(
     old_status, old_service = row.status, row.service_code
     if old_service == to_service:
         return StatusChanged(view(row, await first_photo(s, row.id)), old_status, changed=False)
+    _still_open(row)
     old_chat = deps.catalogue.card_chat(old_service)
     row.service_code, row.status = to_service, ReportStatus.NOT_OURS
     rv = await _record(
@@ -268,6 +275,7 @@ async def mark_duplicate(
     old = row.status
     if old is ReportStatus.DUPLICATE and row.duplicate_of == original_id:  # pressed twice
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
+    _still_open(row)
     row.status, row.duplicate_of = ReportStatus.DUPLICATE, original_id
     chat = deps.catalogue.card_chat(row.service_code)
     rv = await _record(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.actors import AgentRef
+from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
 from core.engagement import questionnaire
 from core.reports import duplicates, status
@@ -16,7 +17,7 @@ from core.reports import submit as reports
 from core.residents import directory as residents
 from core.residents.directory import ResidentRef
 from storage.enums import OutboxPurpose, QuestionnaireKind, QuestionnaireState, ReportStatus
-from storage.models import OutboxMessage, Questionnaire, Resident
+from storage.models import OutboxMessage, Questionnaire, Report, Resident
 from tests.conftest import WATER_AGENT, Clock
 
 PAUL = AgentRef(WATER_AGENT, "Paul")
@@ -38,6 +39,16 @@ async def new_report(svc: Deps, uid: int = 71, lang: str = "fr") -> int:
 async def set_status(svc: Deps, report_id: int, to: ReportStatus) -> None:
     async with svc.sessions() as s:
         await status.change_status(s, svc, PAUL, report_id, to, svc.clock())
+        await s.commit()
+
+
+async def leave_resolved(svc: Deps, report_id: int, to: ReportStatus) -> None:
+    """The report stops being resolved by a path other than an agent's button (agents act only
+    on open reports): the questions follow, as ``core.reports.status`` asks them to."""
+    async with svc.sessions() as s:
+        row = await s.get_one(Report, report_id)
+        old, row.status = row.status, to
+        await questionnaire.on_status_change(s, svc, row, old, svc.clock())
         await s.commit()
 
 
@@ -110,11 +121,11 @@ async def test_delay_zero_asks_in_the_same_transaction(svc: Deps, clock: Clock) 
     assert await questionnaires(svc) == [] and await questions(svc) == []
 
 
-async def test_reopened_by_an_agent_before_due_is_cancelled(svc: Deps, clock: Clock) -> None:
+async def test_reopened_before_due_is_cancelled(svc: Deps, clock: Clock) -> None:
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     clock.advance(hours=2)
-    await set_status(svc, rid, ReportStatus.IN_PROGRESS)
+    await leave_resolved(svc, rid, ReportStatus.REOPENED)
     (q,) = await questionnaires(svc)
     assert q.state is QuestionnaireState.CANCELLED
     clock.advance(days=2)
@@ -126,14 +137,17 @@ async def test_reopened_by_an_agent_before_due_is_cancelled(svc: Deps, clock: Cl
     assert await questionnaire.send_due(svc) == 1
 
 
-async def test_moved_after_resolution_is_cancelled_too(svc: Deps, clock: Clock) -> None:
+async def test_a_resolved_report_cannot_be_moved_and_its_question_stays_due(
+    svc: Deps, clock: Clock
+) -> None:
     rid = await new_report(svc)
     await set_status(svc, rid, ReportStatus.RESOLVED)
     async with svc.sessions() as s:
-        await status.move_to_service(s, svc, PAUL, rid, "roads", clock())
-        await s.commit()
+        with pytest.raises(NotAllowed):
+            await status.move_to_service(s, svc, PAUL, rid, "roads", clock())
+        await s.rollback()
     clock.advance(days=1)
-    assert await questionnaire.send_due(svc) == 0
+    assert await questionnaire.send_due(svc) == 1
 
 
 async def test_quiet_hours_hold_the_question_until_the_morning(svc: Deps) -> None:

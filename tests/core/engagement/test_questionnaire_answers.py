@@ -185,11 +185,13 @@ async def test_skip_the_comment(svc: Deps, clock: Clock) -> None:
         assert (await s.get_one(Questionnaire, qid)).comment == ""
 
 
-async def test_an_agent_change_before_the_answer_means_no_reopening(
+async def test_a_report_no_longer_resolved_when_the_answer_comes_is_not_reopened_again(
     svc: Deps, clock: Clock
 ) -> None:
     rid, qid = await asked_fixed(svc, clock)
-    await set_status(svc, rid, ReportStatus.IN_PROGRESS)
+    async with svc.sessions() as s:  # moved on meanwhile by another path than this answer
+        (await s.get_one(Report, rid)).status = ReportStatus.IN_PROGRESS
+        await s.commit()
     reply = await press(svc, 71, ANS, qid, "no")
     assert "a été prévenu" in reply.text
     async with svc.sessions() as s:
