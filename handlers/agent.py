@@ -14,15 +14,14 @@ from core.ideas import cards as idea_cards
 from core.reports import agent_actions, priority, relay
 from core.reports.agent_actions import Result
 from core.stats import views as stats_views
-from handlers import ideas
+from handlers import ideas, inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
 
 
 async def on_action(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     deps = ctx.deps
     t = deps.texts.lang(deps.lang)
     action = decode_or_refuse(ctx, q, AgentAction.decode, t("agent.stale_button"))
@@ -77,8 +76,7 @@ async def on_reply(update: Update, ctx: Ctx) -> None:
 
 async def on_queue(update: Update, ctx: Ctx) -> None:
     """/queue in an agents chat: the open reports of the services this agent serves there."""
-    user, msg = update.effective_user, update.effective_message
-    assert user is not None and msg is not None
+    user, msg = inputs.user_message(update)
     deps = ctx.deps
     codes = stats_views.agent_services(deps.catalogue, msg.chat_id, user.id)
     if not codes:
@@ -93,8 +91,7 @@ async def on_queue(update: Update, ctx: Ctx) -> None:
 
 async def on_dashboard(update: Update, ctx: Ctx) -> None:
     """/dashboard, in private or in an agents chat: a one-time login link, sent in private."""
-    user, msg = update.effective_user, update.effective_message
-    assert user is not None and msg is not None
+    user, msg = inputs.user_message(update)
     texts = ctx.deps.texts
     lang = texts.pick(user.language_code)
     t = texts.lang(lang)

@@ -14,6 +14,7 @@ from core.reports import submit as reports
 from core.residents import directory as residents
 from core.residents import recognition
 from core.views import ReportView
+from handlers import inputs
 from handlers import metoo as metoo_handlers
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
@@ -24,8 +25,7 @@ SHARED_LINKS = 10  # the newest open reports' links in /myreports (a message hol
 
 
 def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     ctx.later(
         lambda: msg.reply_text(
             text, parse_mode=ParseMode.HTML, disable_web_page_preview=True, reply_markup=markup
@@ -69,8 +69,7 @@ async def on_language(update: Update, ctx: Ctx) -> None:
 
 
 async def on_language_choice(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     r = await resident_of(update, ctx)
     texts = ctx.deps.texts
 

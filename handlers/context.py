@@ -12,6 +12,7 @@ from telegram.ext import CallbackContext, ExtBot
 from core.actors import AgentRef
 from core.deps import Deps
 from core.unit import Session, current_unit
+from handlers import inputs
 
 ADict = dict[Any, Any]
 
@@ -38,6 +39,5 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
 
 def agent_of(update: Update) -> AgentRef:
     """Who pressed or wrote in an agents chat (core decides whether they may act)."""
-    user = update.effective_user
-    assert user is not None
+    user = inputs.user(update)
     return AgentRef(user.id, user.full_name or user.first_name or str(user.id))

@@ -13,6 +13,7 @@ from core.engagement import subscriptions, surveys
 from core.i18n import Translate
 from core.messages import Buttons
 from core.residents.directory import ResidentRef
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -30,8 +31,7 @@ async def _topic_buttons(ctx: Ctx, r: ResidentRef) -> Buttons:
 async def on_subscribe(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     if not ctx.deps.topics:
         ctx.later(lambda: msg.reply_text(t("subscribe.none")))
         return
@@ -40,8 +40,7 @@ async def on_subscribe(update: Update, ctx: Ctx) -> None:
 
 
 async def on_topic(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
     choice = decode_or_refuse(ctx, q, TopicToggle.decode, t("report.stale_button"))
@@ -67,16 +66,14 @@ def surveys_buttons(t: Translate, on: bool) -> Buttons:
 async def on_surveys(update: Update, ctx: Ctx) -> None:
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     on = await surveys.consent_of(ctx.session, r.id)
     markup = inline(surveys_buttons(t, on))
     ctx.later(lambda: msg.reply_text(t("surveys.on" if on else "surveys.off"), reply_markup=markup))
 
 
 async def on_answer(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     chat = update.effective_chat
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)

@@ -16,6 +16,7 @@ from core.ideas import answers as idea_answers
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
 from core.messages import Buttons
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
@@ -32,8 +33,7 @@ def _idea_text(msg: Message) -> str:
 
 
 async def on_idea(update: Update, ctx: Ctx) -> None:
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     intake = await intake_of(update, ctx)
     await answer(ctx, intake, await intake.idea(_idea_text(msg)))
 
@@ -105,8 +105,7 @@ def _services(ctx: Ctx, t: Translate, lang: str, order: IdeaOrder) -> tuple[str,
 
 
 async def on_ideas(update: Update, ctx: Ctx) -> None:
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
     text, buttons = await _page(ctx, t, r.language, IdeaAction(IdeaVerb.PAGE))
@@ -120,8 +119,7 @@ async def on_ideas(update: Update, ctx: Ctx) -> None:
 
 async def on_press(update: Update, ctx: Ctx) -> None:
     """Every ``i:`` button: the agents' verbs on cards, support, pages and filters for residents."""
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     deps, chat = ctx.deps, update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
     r = await resident_of(update, ctx) if private else None
@@ -205,8 +203,7 @@ def _int(arg: str) -> int:
 
 async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> None:
     """An agent replied to one of an idea's messages: the text its last button asked for."""
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     deps = ctx.deps
     t = deps.texts.lang(deps.lang)
     try:

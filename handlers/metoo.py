@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 
 from core.callbacks import MeTooAction
 from core.reports import metoo
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import send_replies
@@ -21,8 +22,7 @@ async def show(update: Update, ctx: Ctx, report_id: int) -> None:
 
 
 async def on_press(update: Update, ctx: Ctx) -> None:
-    q, chat = update.callback_query, update.effective_chat
-    assert q is not None
+    q, chat = inputs.press(update), update.effective_chat
     texts = ctx.deps.texts
     if chat is None or chat.type != ChatType.PRIVATE:  # the button is only sent in private
         refusal = texts.get(ctx.deps.lang, "report.stale_button")

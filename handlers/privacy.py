@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from core.callbacks import ConsentChoice, PrivacyAction, PrivacyVerb
 from core.engagement import surveys
 from core.residents import feedback, privacy
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -17,8 +18,7 @@ from handlers.resident import resident_of
 
 
 async def on_privacy(update: Update, ctx: Ctx) -> None:
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     r = await resident_of(update, ctx)
     texts = ctx.deps.texts
     t = texts.lang(r.language)
@@ -41,8 +41,7 @@ async def on_privacy(update: Update, ctx: Ctx) -> None:
 
 
 async def on_privacy_action(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
     action = decode_or_refuse(ctx, q, PrivacyAction.decode, t("report.stale_button"))
@@ -75,8 +74,7 @@ async def _remove(paths: list[str]) -> None:
 
 
 async def on_consent(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     r = await resident_of(update, ctx)
     t = ctx.deps.texts.lang(r.language)
     choice = decode_or_refuse(ctx, q, ConsentChoice.decode, t("report.stale_button"))

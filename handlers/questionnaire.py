@@ -10,6 +10,7 @@ from telegram.constants import ChatType, ParseMode
 
 from core.callbacks import QuestionnaireAction
 from core.engagement import questionnaire_answers
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx
 from handlers.render import inline
@@ -17,8 +18,7 @@ from handlers.resident import resident_of
 
 
 async def on_press(update: Update, ctx: Ctx) -> None:
-    q = update.callback_query
-    assert q is not None
+    q = inputs.press(update)
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:  # pressed anywhere but the private chat
         refusal = ctx.deps.texts.get(None, "questionnaire.not_for_you")

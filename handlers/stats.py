@@ -13,6 +13,7 @@ from core.stats import chart
 from core.stats import views as stats_views
 from core.stats.text import split
 from core.stats.views import StatsMessage
+from handlers import inputs
 from handlers.context import Ctx
 from handlers.resident import resident_of
 
@@ -31,8 +32,7 @@ async def on_stats(update: Update, ctx: Ctx) -> None:
 async def on_agents_stats(update: Update, ctx: Ctx) -> None:
     """Agents of the chat's service get its details; anyone else there is told where the
     public figures are (a group is no place to post them for a non-agent)."""
-    user, msg = update.effective_user, update.effective_message
-    assert user is not None and msg is not None
+    user, msg = inputs.user_message(update)
     svc = ctx.deps
     codes = stats_views.agent_services(svc.catalogue, msg.chat_id, user.id)
     if not codes:
@@ -46,8 +46,7 @@ async def on_agents_stats(update: Update, ctx: Ctx) -> None:
 
 
 async def _send(ctx: Ctx, update: Update, shown: StatsMessage) -> None:
-    msg = update.effective_message
-    assert msg is not None
+    msg = inputs.message(update)
     ctx.later(lambda: _deliver(ctx.bot, msg, shown))
 
 
