@@ -11,10 +11,11 @@ from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.config.engagement import SurveyConfig
+from bot.config.safety import emergency_numbers
 from bot.config.settings import Config
 from core.catalogue import Catalogue, ServiceInfo
 from core.conversation.faq import FaqEntry
-from core.deps import Clock, Deps, Settings, utcnow
+from core.deps import Clock, Deps, EmergencyNumber, Settings, utcnow
 from core.engagement.audience import Audience
 from core.engagement.quiet import quiet_hours
 from core.engagement.subscriptions import Topic
@@ -88,6 +89,10 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),
         topics=tuple(Topic(t.code, dict(t.name)) for t in config.topics),
+        emergency=tuple(
+            EmergencyNumber(e.number, dict(e.label))
+            for e in emergency_numbers(config.emergency, config.bot.country)
+        ),
         write_gate=asyncio.Lock() if is_sqlite(config.database.url) else nullcontext(),
     )
 

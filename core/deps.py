@@ -84,6 +84,12 @@ class Settings:
         return self.quiet_hours.next_allowed(now, self.tz)
 
 
+@dataclass(frozen=True)
+class EmergencyNumber:
+    number: str
+    labels: dict[str, str]  # per language
+
+
 @dataclass
 class Deps:
     """Built once at start and handed down; never a town service (see ``core.catalogue``)."""
@@ -97,6 +103,8 @@ class Deps:
     clock: Clock = utcnow
     faq: tuple[FaqEntry, ...] = ()
     topics: tuple[Topic, ...] = ()
+    #: Shown first when someone may be in danger (``[[emergency]]``, else ``bot.country``'s).
+    emergency: tuple[EmergencyNumber, ...] = ()
     #: Held while writing. On SQLite an asyncio.Lock: writers of this process queue here and
     #: wake at once, instead of sleeping in SQLite's busy handler. A no-op on PostgreSQL.
     write_gate: AbstractAsyncContextManager[Any] = field(default_factory=nullcontext)
@@ -110,6 +118,13 @@ class Deps:
 
     def topic(self, code: str) -> Topic | None:
         return next((t for t in self.topics if t.code == code), None)
+
+    def emergency_numbers(self, lang: str) -> str:
+        """The emergency numbers as a resident reads them: "112 (emergency), 15 (ambulance)"."""
+        return ", ".join(
+            f"{n.number} ({n.labels.get(lang) or next(iter(n.labels.values()))})"
+            for n in self.emergency
+        )
 
     @property
     def lang(self) -> str:

@@ -23,6 +23,7 @@ from bot.config.engagement import (
     TopicConfig,
     default_topics,
 )
+from bot.config.safety import EmergencyConfig
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -83,6 +84,8 @@ class BotConfig(_Strict):
     timezone: str = "Europe/Paris"
     media_dir: Path = Path("media")
     max_text_chars: int = Field(default=4_000, ge=100)
+    #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
+    country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
 
     @field_validator("timezone")
     @classmethod
@@ -279,6 +282,7 @@ class Config(_Strict):
     topics: list[TopicConfig] = Field(default_factory=default_topics)
     ideas: IdeasConfig = IdeasConfig()
     web: WebConfig = WebConfig()
+    emergency: list[EmergencyConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:

@@ -217,7 +217,8 @@ class Intake:
         self._fill(data, text, c)
         replies = []
         if c.urgent:
-            replies.append(Reply(self.t("report.urgent")))
+            numbers = self.svc.emergency_numbers(self.lang)
+            replies.append(Reply(self.t("report.urgent", numbers=numbers)))
         elif c.intent is Intent.IDEA and new and not data.get("photo_file_id"):
             return await self._idea(data, explicit=False)
         elif c.intent is Intent.QUESTION and new:

@@ -1,0 +1,36 @@
+"""When a message may be urgent, the town's emergency numbers come first, in the resident's
+language, before any other question."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from core.conversation.intake import Intake
+from core.deps import Deps, EmergencyNumber
+from core.residents import directory as residents
+from nlp.types import Classification, Intent
+from tests.core.conftest import svc  # noqa: F401  (the fixture: a migrated database)
+
+
+async def _first_reply(deps: Deps, text: str, lang: str) -> str:
+    deps.nlp.answer = Classification(  # type: ignore[attr-defined]
+        "other", 0.9, (), Intent.REPORT, lang, urgent=True, urgency_reasons=("gas",)
+    )
+    async with deps.sessions() as s:
+        who = await residents.touch(s, 4001, 4001, "Ana", lang, deps.clock())
+        replies = await Intake(s, deps, who, 4001, deps.clock()).text(text)
+        await s.commit()
+    return replies[0].text
+
+
+async def test_the_default_numbers_of_the_country_come_first(svc: Deps) -> None:  # noqa: F811
+    first = await _first_reply(svc, "Ça sent le gaz dans la cage d'escalier", "fr")
+    assert all(n in first for n in ("112 (urgences)", "15 (SAMU)", "18 (pompiers)"))
+
+
+async def test_a_towns_own_numbers_in_the_residents_language(svc: Deps) -> None:  # noqa: F811
+    town = dataclasses.replace(
+        svc, emergency=(EmergencyNumber("999", {"fr": "urgences", "en": "emergency"}),)
+    )
+    first = await _first_reply(town, "Smell of gas in the stairwell", "en")
+    assert "999 (emergency)" in first and "112" not in first
