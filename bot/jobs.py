@@ -19,6 +19,7 @@ from core.deps import Deps
 from core.engagement import campaigns, questionnaire, surveys
 from core.ideas import answers as idea_answers
 from storage import inbox
+from storage.leader import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,11 @@ class Jobs:
     def __init__(
         self, services: Deps, jobs: list[Job], after: Callable[[], None] = lambda: None
     ) -> None:
-        """``after`` is called when a job did something (it wakes the outbox worker)."""
+        """``after`` is called when a job did something (it wakes the outbox worker). On
+        PostgreSQL only the elected leader runs them (``storage.leader``): every worker
+        schedules them, and the others take over within a tick when the leader dies."""
         self.svc, self.jobs, self.after = services, jobs, after
+        self.leadership = Leadership(services.engine)
 
     def schedule(self, job_queue: Any) -> None:
         for i, job in enumerate(self.jobs):
@@ -73,6 +77,8 @@ class Jobs:
         return callback
 
     async def run(self, job: Job) -> int:
+        if not await self.leadership.held():
+            return 0
         try:
             done = await job.run(self.svc)
         except SQLAlchemyError as exc:  # locked or down: the next run catches up

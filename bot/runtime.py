@@ -124,6 +124,7 @@ class Runtime:
         await self.writer.stop()
         await self.inbox.stop()
         await self.outbox.stop()
+        await self.jobs.leadership.release()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

@@ -21,6 +21,7 @@ Q = TypeVar("Q", bound=Select[Any])
 CHAT_LOCKS = 7_270  # inbox: a chat's updates, one worker at a time (+1: chat-less updates)
 WORKER_LOCKS = 7_280  # outbox: a worker alive
 MIGRATION_LOCK = 727_001  # start-up migrations, one process at a time
+LEADER_LOCK = 7_290  # the process that runs the scheduled jobs
 
 _INT4 = 2_147_483_647
 
@@ -71,6 +72,13 @@ async def hold_lock(conn: AsyncConnection, space: int, key: int) -> None:
     """A session advisory lock: it outlives transactions, not the connection (PostgreSQL)."""
     await conn.execute(select(func.pg_advisory_lock(space, key)))
     await conn.commit()
+
+
+async def try_lock(conn: AsyncConnection, space: int, key: int) -> bool:
+    """A session advisory lock if nobody holds it, without waiting (PostgreSQL)."""
+    got = bool(await conn.scalar(select(func.pg_try_advisory_lock(space, key))))
+    await conn.commit()
+    return got
 
 
 async def lock_is_free(conn: AsyncConnection, space: int, key: int) -> bool:
