@@ -20,6 +20,7 @@ from core.engagement.audience import Audience
 from core.engagement.quiet import quiet_hours
 from core.engagement.subscriptions import Topic
 from core.engagement.surveys import SurveyDef
+from core.enums import SurveyType
 from core.i18n import Texts
 from core.reports import metoo
 from handlers import register
@@ -133,7 +134,7 @@ def survey_def(sv: SurveyConfig) -> SurveyDef:
     return SurveyDef(
         code=sv.code,
         question=dict(sv.question),
-        type=sv.type,
+        type=SurveyType(sv.type),
         choices=tuple(dict(c) for c in sv.choices),
         audience=Audience(sv.audience.kind, sv.audience.service),
         schedule=sv.schedule,

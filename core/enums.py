@@ -1,5 +1,29 @@
 """The domain's enumerations, for every layer above storage."""
 
-from storage.enums import OPEN_STATUSES, ActorKind, OutboxPurpose, OutboxState, ReportStatus
+from storage.enums import (
+    OPEN_STATUSES,
+    ActorKind,
+    CorrectionSource,
+    DraftKind,
+    DraftStep,
+    OutboxPurpose,
+    OutboxState,
+    QuestionnaireAnswer,
+    ReportIntent,
+    ReportStatus,
+    SurveyType,
+)
 
-__all__ = ["OPEN_STATUSES", "ActorKind", "OutboxPurpose", "OutboxState", "ReportStatus"]
+__all__ = [
+    "OPEN_STATUSES",
+    "ActorKind",
+    "CorrectionSource",
+    "DraftKind",
+    "DraftStep",
+    "OutboxPurpose",
+    "OutboxState",
+    "QuestionnaireAnswer",
+    "ReportIntent",
+    "ReportStatus",
+    "SurveyType",
+]

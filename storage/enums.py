@@ -38,6 +38,16 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class ReportIntent(StrEnum):
+    """``Report.intent``: what the classifier took the resident's words for (the values of
+    ``nlp.types.Intent``, which storage does not import)."""
+
+    REPORT = "report"
+    IDEA = "idea"
+    QUESTION = "question"
+    OTHER = "other"
+
+
 class ActorKind(StrEnum):
     RESIDENT = "resident"
     AGENT = "agent"
@@ -91,6 +101,37 @@ class QuestionnaireAnswer(StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
+
+
+class DraftKind(StrEnum):
+    REPORT = "report"  # every draft: an idea is written in the steps of a report's draft
+
+
+class DraftStep(StrEnum):
+    """Where a resident's draft stands: what the bot waits for."""
+
+    DESCRIBE = "describe"  # waiting for the text (a place or photo came first)
+    FAQ = "faq"  # a question answered from the FAQ: did it help?
+    SERVICE = "service"  # the suggestion is shown, waiting for a confirmation or a pick
+    PLACE = "place"
+    DUPLICATE = "duplicate"  # "is it this one?": similar open reports nearby
+    PHOTO = "photo"
+    CONFIRM = "confirm"
+    IDEA_TEXT = "idea_text"  # /idea alone: waiting for the idea's text
+    IDEA = "idea"  # an idea, with similar published ones offered: propose it or support one?
+
+
+class CorrectionSource(StrEnum):
+    """``LabelledExample.source``: who corrected the classifier."""
+
+    RESIDENT = "resident"  # picked another service than the one suggested
+    AGENT = "agent"  # moved the report to another service ("not ours, it is X")
+
+
+class SurveyType(StrEnum):
+    RATING = "rating"  # 1 to 5 stars
+    YES_NO = "yes_no"
+    CHOICE = "choice"  # one of 2 to 8 choices
 
 
 class CampaignKind(StrEnum):

@@ -19,6 +19,7 @@ from bot.config.settings import Config, ConfigError, load_config
 from bot.factory import sync_surveys
 from core.deps import Deps
 from core.engagement.audience import Audience
+from core.enums import SurveyType
 
 
 @asynccontextmanager
@@ -91,7 +92,7 @@ async def _survey_create(args: argparse.Namespace) -> int:
         d = SurveyDef(
             code=args.code,
             question=question,
-            type=args.type,
+            type=SurveyType(args.type),
             choices=choices,
             audience=audience,
             schedule=args.schedule,

@@ -17,7 +17,7 @@ from core.actors import NotAllowed
 from core.callbacks import ConsentChoice, DraftAction, DraftVerb, is_id
 from core.conversation import drafts, faq
 from core.conversation.ahead import CLASSIFY_CHARS
-from core.conversation.drafts import DraftState, Step
+from core.conversation.drafts import DraftData, DraftState, DuplicateOffer, IdeaOffer
 from core.conversation.prompts import Prompts, Reply
 from core.deps import Deps
 from core.engagement import surveys
@@ -28,6 +28,7 @@ from core.residents import feedback
 from core.residents.directory import ResidentRef
 from nlp.redact import redact
 from nlp.types import Classification, Intent
+from storage.enums import CorrectionSource, DraftStep, ReportIntent
 
 #: How alike a published idea must be (``nlp.similarity``, 0..1) to be offered instead.
 IDEA_SIMILARITY = 0.3
@@ -81,7 +82,7 @@ class Intake:
         self._known, self._looked = None, True
         return await drafts.discard(self.s, self.chat_id, self.resident.telegram_user_id)
 
-    async def _save(self, step: Step, data: dict[str, Any]) -> DraftState:
+    async def _save(self, step: DraftStep, data: DraftData) -> DraftState:
         self._known = await drafts.save(
             self.s,
             self.chat_id,
@@ -103,37 +104,36 @@ class Intake:
             return self.say("report.need_words")
         draft = await self._draft()
         if draft is None:
-            return await self._describe({}, text, new=True)
-        if draft.step in (Step.FAQ, Step.IDEA):  # a new message instead of a button: afresh
+            return await self._describe(DraftData(), text, new=True)
+        if draft.step in (DraftStep.FAQ, DraftStep.IDEA):  # a new message, not a button: afresh
             await self._discard()
-            return await self._describe({}, text, new=True)
-        if draft.step is Step.IDEA_TEXT:
-            return await self._idea(await self._classified({}, text), explicit=True)
-        data = dict(draft.data)
-        if draft.step in (Step.DESCRIBE, Step.SERVICE):
-            joined = f"{data['text']}\n{text}" if draft.step is Step.SERVICE else text
+            return await self._describe(DraftData(), text, new=True)
+        if draft.step is DraftStep.IDEA_TEXT:
+            return await self._idea(await self._classified(DraftData(), text), explicit=True)
+        data = draft.data.copy()
+        if draft.step in (DraftStep.DESCRIBE, DraftStep.SERVICE):
+            joined = f"{data.text}\n{text}" if draft.step is DraftStep.SERVICE else text
             return await self._describe(data, joined, new=False)
-        if draft.step is Step.PLACE:
-            data["address"] = text[:500]
+        if draft.step is DraftStep.PLACE:
+            data.address = text[:500]
             return await self._next(data)
         return await self._prompt(await self._save(draft.step, data))
 
     async def photo(self, photo: Photo, caption: str | None) -> list[Reply]:
         draft = await self._draft()
-        data = dict(draft.data) if draft else {}
-        data.update(
-            photo_file_id=photo.file_id, photo_unique_id=photo.unique_id, photo_path=photo.path
-        )
+        data = draft.data.copy() if draft else DraftData()
+        data.photo_file_id, data.photo_unique_id = photo.file_id, photo.unique_id
+        data.photo_path = photo.path
         words = caption.strip() if caption and any(c.isalnum() for c in caption) else ""
-        if words and (draft is None or not data.get("text")):
+        if words and (draft is None or not data.text):
             return await self._describe(data, words, new=draft is None)
         if words:  # the description is there already: the caption adds to it, not replaces it
-            lang = str(data.get("lang") or self.lang)
-            data["text"] = f"{data['text']}\n{words}"
-            data["redacted"] = f"{data.get('redacted') or ''}\n{redact(words, lang)}".lstrip()
-        if draft is None or draft.step is Step.DESCRIBE:
-            return await self._prompt(await self._save(Step.DESCRIBE, data))
-        if draft.step is Step.PHOTO:
+            lang = data.lang or self.lang
+            data.text = f"{data.text}\n{words}"
+            data.redacted = f"{data.redacted}\n{redact(words, lang)}".lstrip()
+        if draft is None or draft.step is DraftStep.DESCRIBE:
+            return await self._prompt(await self._save(DraftStep.DESCRIBE, data))
+        if draft.step is DraftStep.PHOTO:
             return await self._next(data)
         return await self._prompt(await self._save(draft.step, data))
 
@@ -141,13 +141,13 @@ class Intake:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return self.say("report.bad_location")
         draft = await self._draft()
-        data = dict(draft.data) if draft else {}
-        data.update(lat=lat, lon=lon)
-        if draft is None or draft.step is Step.DESCRIBE:
-            return await self._prompt(await self._save(Step.DESCRIBE, data))
-        if draft.step is Step.PLACE:
-            if data.get("address_hint") and not data.get("address"):
-                data["address"] = data["address_hint"]  # the words name the spot, the pin finds it
+        data = draft.data.copy() if draft else DraftData()
+        data.lat, data.lon = lat, lon
+        if draft is None or draft.step is DraftStep.DESCRIBE:
+            return await self._prompt(await self._save(DraftStep.DESCRIBE, data))
+        if draft.step is DraftStep.PLACE:
+            if data.address_hint and not data.address:
+                data.address = data.address_hint  # the words name the spot, the pin finds it
             return await self._next(data)
         return await self._prompt(await self._save(draft.step, data))
 
@@ -155,35 +155,35 @@ class Intake:
         draft = await self._draft()
         if draft is None or draft.id != action.draft_id:
             return [Reply(self.t("report.stale_button"), alert=True)]
-        data = dict(draft.data)
+        data = draft.data.copy()
         match action.verb:
-            case DraftVerb.CONFIRM_SERVICE if draft.step is Step.SERVICE:
+            case DraftVerb.CONFIRM_SERVICE if draft.step is DraftStep.SERVICE:
                 if action.arg not in self.svc.catalogue:
                     return [Reply(self.t("report.stale_button"), alert=True)]
-                data["service"] = action.arg
-                data["corrected"] = action.arg != data.get("suggested")
+                data.service = action.arg
+                data.corrected = action.arg != data.suggested
                 return await self._next(data)
-            case DraftVerb.MORE_SERVICES if draft.step is Step.SERVICE:
+            case DraftVerb.MORE_SERVICES if draft.step is DraftStep.SERVICE:
                 return Prompts(self.svc, self.lang).all_services(draft)
-            case DraftVerb.FAQ_OK if draft.step is Step.FAQ:
+            case DraftVerb.FAQ_OK if draft.step is DraftStep.FAQ:
                 await self._discard()
                 return self.say("faq.glad")
-            case DraftVerb.FAQ_NO if draft.step is Step.FAQ:
-                return await self._prompt(await self._save(Step.SERVICE, data))
-            case DraftVerb.SAME_PROBLEM if draft.step is Step.DUPLICATE:
+            case DraftVerb.FAQ_NO if draft.step is DraftStep.FAQ:
+                return await self._prompt(await self._save(DraftStep.SERVICE, data))
+            case DraftVerb.SAME_PROBLEM if draft.step is DraftStep.DUPLICATE:
                 return await self._same_problem(data, action.arg)
-            case DraftVerb.NOT_SAME if draft.step is Step.DUPLICATE:
+            case DraftVerb.NOT_SAME if draft.step is DraftStep.DUPLICATE:
                 return await self._next(data)
-            case DraftVerb.SKIP_PHOTO if draft.step is Step.PHOTO:
-                data["photo_skipped"] = True
+            case DraftVerb.SKIP_PHOTO if draft.step is DraftStep.PHOTO:
+                data.photo_skipped = True
                 return await self._next(data)
-            case DraftVerb.SUBMIT if draft.step is Step.CONFIRM:
+            case DraftVerb.SUBMIT if draft.step is DraftStep.CONFIRM:
                 return await self._submit(data)
-            case DraftVerb.IDEA_SUBMIT if draft.step is Step.IDEA:
+            case DraftVerb.IDEA_SUBMIT if draft.step is DraftStep.IDEA:
                 return await self._propose(data)
-            case DraftVerb.IDEA_AS_REPORT if draft.step is Step.IDEA:
-                return await self._prompt(await self._save(Step.SERVICE, data))
-            case DraftVerb.IDEA_SUPPORT if draft.step is Step.IDEA:
+            case DraftVerb.IDEA_AS_REPORT if draft.step is DraftStep.IDEA:
+                return await self._prompt(await self._save(DraftStep.SERVICE, data))
+            case DraftVerb.IDEA_SUPPORT if draft.step is DraftStep.IDEA:
                 return await self._support_instead(data, action.arg)
             case DraftVerb.CANCEL:
                 await self._discard()
@@ -202,98 +202,96 @@ class Intake:
         """/idea: with a text, propose it (similar published ideas offered first); alone, ask
         for the text."""
         d = await self._draft()
-        if d is not None and d.step not in (Step.IDEA_TEXT, Step.IDEA) and d.data:
+        if (
+            d is not None
+            and d.step not in (DraftStep.IDEA_TEXT, DraftStep.IDEA)
+            and not d.data.is_empty()
+        ):
             # A report is being written: /idea does not throw it away behind the resident's
             # back. It stays; its current question is asked again.
             return [Reply(self.t("idea.report_in_progress")), *await self._prompt(d)]
         if not any(c.isalnum() for c in text):
-            return await self._prompt(await self._save(Step.IDEA_TEXT, {}))
-        return await self._idea(await self._classified({}, text.strip()), explicit=True)
+            return await self._prompt(await self._save(DraftStep.IDEA_TEXT, DraftData()))
+        return await self._idea(await self._classified(DraftData(), text.strip()), explicit=True)
 
-    async def _describe(self, data: dict[str, Any], text: str, new: bool) -> list[Reply]:
+    async def _describe(self, data: DraftData, text: str, new: bool) -> list[Reply]:
         c = await self._classify(text)
-        if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and not data:
+        if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and data.is_empty():
             return self.say("report.small_talk")
         self._fill(data, text, c)
         replies = []
         if c.urgent:
             numbers = self.svc.emergency_numbers(self.lang)
             replies.append(Reply(self.t("report.urgent", numbers=numbers)))
-        elif c.intent is Intent.IDEA and new and not data.get("photo_file_id"):
+        elif c.intent is Intent.IDEA and new and not data.photo_file_id:
             return await self._idea(data, explicit=False)
         elif c.intent is Intent.QUESTION and new:
             match = await faq.best_match(self.svc.nlp, self.svc.faq, text, c.lang)
             if match is not None:
-                data["faq"] = match[0]
-                return await self._prompt(await self._save(Step.FAQ, data))
-        return replies + await self._prompt(await self._save(Step.SERVICE, data))
+                data.faq = match[0]
+                return await self._prompt(await self._save(DraftStep.FAQ, data))
+        return replies + await self._prompt(await self._save(DraftStep.SERVICE, data))
 
     async def _classify(self, text: str) -> Classification:
         return await self.svc.ahead.classify(self.svc.nlp, text, self.lang)
 
-    async def _classified(self, data: dict[str, Any], text: str) -> dict[str, Any]:
+    async def _classified(self, data: DraftData, text: str) -> DraftData:
         self._fill(data, text, await self._classify(text))
         return data
 
-    def _fill(self, data: dict[str, Any], text: str, c: Classification) -> None:
+    def _fill(self, data: DraftData, text: str, c: Classification) -> None:
         """What the classification tells, kept in the draft."""
         service = c.service if c.service in self.svc.catalogue else "other"
         redacted = c.redacted or text
         if len(text) > CLASSIFY_CHARS:  # the classifier read (and masked) only the beginning
             redacted = redact(text, c.lang)
-        data.update(
-            text=text,
-            lang=c.lang,
-            suggested=service,
-            confidence=round(c.confidence, 4),
-            top=[s for s in c.top(4) if s in self.svc.catalogue],
-            intent=c.intent.value,
-            urgent=c.urgent,
-            redacted=redacted,
-        )
-        if c.places and not data.get("address"):
-            data["address_hint"] = c.places[0].text  # as written; a shared location keeps it
+        data.text, data.lang, data.suggested = text, c.lang, service
+        data.confidence = round(c.confidence, 4)
+        data.top = [s for s in c.top(4) if s in self.svc.catalogue]
+        data.intent, data.urgent, data.redacted = ReportIntent(c.intent.value), c.urgent, redacted
+        if c.places and not data.address:
+            data.address_hint = c.places[0].text  # as written; a shared location keeps it
 
     # --- ideas --------------------------------------------------------------------------
 
-    async def _idea(self, data: dict[str, Any], explicit: bool) -> list[Reply]:
+    async def _idea(self, data: DraftData, explicit: bool) -> list[Reply]:
         """Offer similar published ideas to support instead; an idea the NLP spotted is also
         confirmed (it may be a problem to report). /idea with nothing similar goes at once."""
         found = await ideas.similar(
             self.s,
-            str(data["redacted"]),
-            str(data["suggested"]),
+            data.redacted,
+            str(data.suggested),
             score=self.svc.nlp.similarity,
             min_score=IDEA_SIMILARITY,
             limit=3,
             exclude_resident=self.resident.id,
         )
-        data["idea_offers"] = [{"id": i.id, "text": i.text[:160], "n": i.supports} for i in found]
-        data["explicit"] = explicit
+        data.idea_offers = [IdeaOffer(i.id, i.text[:160], i.supports) for i in found]
+        data.explicit = explicit
         if explicit and not found:
             return await self._propose(data)
-        return await self._prompt(await self._save(Step.IDEA, data))
+        return await self._prompt(await self._save(DraftStep.IDEA, data))
 
-    async def _propose(self, data: dict[str, Any]) -> list[Reply]:
-        service = str(data["suggested"])
-        lang = str(data.get("lang") or self.lang)
+    async def _propose(self, data: DraftData) -> list[Reply]:
+        service = str(data.suggested)
+        lang = data.lang or self.lang
         idea = await ideas.propose(
             self.s,
             self.svc,
             self.resident.id,
             self.resident.first_name,
-            str(data["text"]),
+            data.text,
             service,
             lang if lang in self.svc.texts.languages else self.lang,
             self.now,
-            redacted=str(data.get("redacted") or data["text"]),
+            redacted=data.redacted or data.text,
         )
         await self._discard()
         name = escape(self.svc.catalogue.name(service, self.lang))
         return self.say("idea.thanks", ref=idea.id, service=name, remove_keyboard=True)
 
-    async def _support_instead(self, data: dict[str, Any], idea_id: str) -> list[Reply]:
-        offered = {int(o["id"]) for o in data.get("idea_offers", [])}
+    async def _support_instead(self, data: DraftData, idea_id: str) -> list[Reply]:
+        offered = {o.id for o in data.idea_offers}
         if not is_id(idea_id) or int(idea_id) not in offered:
             return [Reply(self.t("report.stale_button"), alert=True)]
         try:
@@ -306,40 +304,38 @@ class Intake:
         key = "idea.supported_instead" if done.changed else "idea.already_supporting"
         return self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
 
-    async def _next(self, data: dict[str, Any]) -> list[Reply]:
+    async def _next(self, data: DraftData) -> list[Reply]:
         """The first step still missing something: service, place, duplicates, photo."""
-        if "service" not in data:
-            step = Step.SERVICE
-        elif data.get("lat") is None and not data.get("address"):
-            step = Step.PLACE
-        elif "offers" not in data and await self._offer_duplicates(data):
-            step = Step.DUPLICATE
-        elif not data.get("photo_file_id") and not data.get("photo_skipped"):
-            step = Step.PHOTO
+        if data.service is None:
+            step = DraftStep.SERVICE
+        elif data.lat is None and not data.address:
+            step = DraftStep.PLACE
+        elif data.offers is None and await self._offer_duplicates(data):
+            step = DraftStep.DUPLICATE
+        elif not data.photo_file_id and not data.photo_skipped:
+            step = DraftStep.PHOTO
         else:
-            step = Step.CONFIRM
+            step = DraftStep.CONFIRM
         return await self._prompt(await self._save(step, data))
 
-    async def _offer_duplicates(self, data: dict[str, Any]) -> bool:
+    async def _offer_duplicates(self, data: DraftData) -> bool:
         """Look once for open reports that may be the same problem; keep them in the draft."""
         found = await duplicates.candidates(
             self.s,
             self.svc.nlp,
-            str(data["service"]),
-            str(data["text"]),
-            data.get("lat"),
-            data.get("lon"),
-            data.get("address"),
+            str(data.service),
+            data.text,
+            data.lat,
+            data.lon,
+            data.address,
             self.now,
             exclude_resident=self.resident.id,
         )
-        data["offers"] = [
-            {"id": r.id, "text": r.redacted_text[:120], "status": r.status.value} for r in found
-        ]
+        data.offers = [DuplicateOffer(r.id, r.redacted_text[:120], r.status) for r in found]
         return bool(found)
 
-    async def _same_problem(self, data: dict[str, Any], report_id: str) -> list[Reply]:
-        offered = {int(o["id"]) for o in data.get("offers", [])}
+    async def _same_problem(self, data: DraftData, report_id: str) -> list[Reply]:
+        offered = {o.id for o in data.offers or []}
         if not is_id(report_id) or int(report_id) not in offered:
             return [Reply(self.t("report.stale_button"), alert=True)]
         rid = int(report_id)
@@ -352,7 +348,7 @@ class Intake:
     async def _prompt(self, d: DraftState) -> list[Reply]:
         return Prompts(self.svc, self.lang).for_step(d)
 
-    async def _submit(self, data: dict[str, Any]) -> list[Reply]:
+    async def _submit(self, data: DraftData) -> list[Reply]:
         new = reports.NewReport.from_draft(data)
         rv = await reports.submit(self.s, self.svc, self.resident, new, self.now)
         await self._discard()
@@ -364,8 +360,9 @@ class Intake:
                 link=metoo.link(self.bot_username, rv.id, self.svc.settings.link_secret),
             )
             replies = [Reply(f"{replies[0].text}\n\n{share}")]
-        if data.get("corrected"):
-            recorded = await feedback.record(self.s, rv.id, rv.service, "resident", self.now)
+        if data.corrected:
+            source = CorrectionSource.RESIDENT
+            recorded = await feedback.record(self.s, rv.id, rv.service, source, self.now)
             if recorded.ask_consent:
                 text, buttons = feedback.consent_question(self.svc.texts, self.lang)
                 replies.append(Reply(text, buttons=buttons))

@@ -7,9 +7,10 @@ from html import escape
 from typing import Any
 
 from core.callbacks import DraftAction, DraftVerb
-from core.conversation.drafts import DraftState, Step
+from core.conversation.drafts import DraftState
 from core.deps import Deps
 from core.messages import Buttons
+from storage.enums import DraftStep
 
 
 @dataclass(frozen=True)
@@ -33,58 +34,60 @@ class Prompts:
 
     def for_step(self, d: DraftState) -> list[Reply]:
         match d.step:
-            case Step.DESCRIBE:
+            case DraftStep.DESCRIBE:
                 return self.say("report.describe")
-            case Step.SERVICE:
+            case DraftStep.SERVICE:
                 return [self._suggestion(d)]
-            case Step.PLACE:
-                hint = d.data.get("address_hint")
+            case DraftStep.PLACE:
+                hint = d.data.address_hint
                 key = "report.ask_place_hint" if hint else "report.ask_place"
                 return [Reply(self.t(key, hint=escape(hint or "")), ask_location=True)]
-            case Step.DUPLICATE:
+            case DraftStep.DUPLICATE:
                 return [self._duplicate_offer(d)]
-            case Step.FAQ:
+            case DraftStep.FAQ:
                 return [self._faq_answer(d)]
-            case Step.PHOTO:
+            case DraftStep.PHOTO:
                 skip = DraftAction(DraftVerb.SKIP_PHOTO, d.id).encode()
                 return [
                     Reply(self.t("report.ask_photo"), remove_keyboard=True),
                     Reply(self.t("report.photo_hint"), buttons=[[(self.t("button.skip"), skip)]]),
                 ]
-            case Step.CONFIRM:
+            case DraftStep.CONFIRM:
                 return [self._summary(d)]
-            case Step.IDEA_TEXT:
+            case DraftStep.IDEA_TEXT:
                 return self.say("idea.ask_text")
-            case Step.IDEA:
+            case DraftStep.IDEA:
                 return [self._idea_offer(d)]
 
     def _idea_offer(self, d: DraftState) -> Reply:
         """Similar published ideas to support instead, and (when the NLP took the message for
         an idea) the choice between proposing it and reporting a problem."""
-        offers = d.data.get("idea_offers", [])
-        text = str(d.data["text"])
+        offers = d.data.idea_offers
+        text = d.data.text
         shown = escape(text if len(text) <= 400 else text[:400] + "…")
-        service = escape(self._name(str(d.data["suggested"])))
+        service = escape(self._name(str(d.data.suggested)))
         said = [self.t("idea.confirm", service=service, text=shown)]
         rows: Buttons = []
         if offers:
             said.append(self.t("idea.similar_intro"))
             for o in offers:
                 said.append(
-                    self.t("idea.similar_line", ref=o["id"], count=o["n"], text=escape(o["text"]))
+                    self.t("idea.similar_line", ref=o.id, count=o.supports, text=escape(o.text))
                 )
-                verb = DraftAction(DraftVerb.IDEA_SUPPORT, d.id, str(o["id"]))
-                rows.append([(self.t("button.support_instead", ref=o["id"]), verb.encode())])
+                verb = DraftAction(DraftVerb.IDEA_SUPPORT, d.id, str(o.id))
+                rows.append([(self.t("button.support_instead", ref=o.id), verb.encode())])
         propose = DraftAction(DraftVerb.IDEA_SUBMIT, d.id).encode()
         rows.append([(self.t("button.propose_idea"), propose)])
-        if not d.data.get("explicit"):
+        if not d.data.explicit:
             report = DraftAction(DraftVerb.IDEA_AS_REPORT, d.id).encode()
             rows.append([(self.t("button.idea_is_report"), report)])
         rows.append([(self.t("button.cancel"), DraftAction(DraftVerb.CANCEL, d.id).encode())])
         return Reply("\n\n".join(said), buttons=rows)
 
     def _faq_answer(self, d: DraftState) -> Reply:
-        entry = self.svc.faq[int(d.data["faq"])]
+        if d.data.faq is None:
+            raise LookupError("a draft at the FAQ step without its entry")
+        entry = self.svc.faq[d.data.faq]
         ok = DraftAction(DraftVerb.FAQ_OK, d.id).encode()
         no = DraftAction(DraftVerb.FAQ_NO, d.id).encode()
         return Reply(
@@ -93,21 +96,21 @@ class Prompts:
         )
 
     def _duplicate_offer(self, d: DraftState) -> Reply:
-        offers = d.data.get("offers", [])
+        offers = d.data.offers or []
         lines = [
             self.t(
                 "report.offer_line",
-                ref=o["id"],
-                text=escape(str(o["text"])),
-                status=self.t(f"status.{o['status']}"),
+                ref=o.id,
+                text=escape(o.text),
+                status=self.t(f"status.{o.status.value}"),
             )
             for o in offers
         ]
         rows: Buttons = [
             [
                 (
-                    self.t("button.same", ref=o["id"]),
-                    DraftAction(DraftVerb.SAME_PROBLEM, d.id, str(o["id"])).encode(),
+                    self.t("button.same", ref=o.id),
+                    DraftAction(DraftVerb.SAME_PROBLEM, d.id, str(o.id)).encode(),
                 )
             ]
             for o in offers
@@ -123,9 +126,9 @@ class Prompts:
         return self.svc.catalogue.name(code, self.lang)
 
     def _suggestion(self, d: DraftState) -> Reply:
-        suggested = str(d.data["suggested"])
+        suggested = str(d.data.suggested)
         more = (self.t("button.other_service"), DraftAction(DraftVerb.MORE_SERVICES, d.id).encode())
-        if float(d.data.get("confidence", 0)) >= self.svc.settings.confidence_threshold:
+        if d.data.confidence >= self.svc.settings.confidence_threshold:
             yes = DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, suggested).encode()
             return Reply(
                 self.t("report.suggest", service=escape(self._name(suggested))),
@@ -134,7 +137,7 @@ class Prompts:
                     [more],
                 ],
             )
-        top = [*[c for c in d.data.get("top", []) if c != "other"][:3], "other"]
+        top = [*[c for c in d.data.top if c != "other"][:3], "other"]
         rows: Buttons = [
             [(self._name(c), DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, c).encode())] for c in top
         ]
@@ -154,21 +157,19 @@ class Prompts:
 
     def _summary(self, d: DraftState) -> Reply:
         data = d.data
-        if data.get("address"):
-            place = escape(str(data["address"]))
-        elif data.get("lat") is not None:
-            place = f"{float(data['lat']):.5f}, {float(data['lon']):.5f}"
+        if data.address:
+            place = escape(data.address)
+        elif data.lat is not None:
+            place = f"{data.lat:.5f}, {float(data.lon or 0):.5f}"
         else:
             place = "—"
-        text = str(data["text"])
+        text = data.text
         shown = text if len(text) <= 600 else text[:600] + "…"
-        photo = (
-            self.t("summary.photo_yes") if data.get("photo_file_id") else self.t("summary.photo_no")
-        )
+        photo = self.t("summary.photo_yes") if data.photo_file_id else self.t("summary.photo_no")
         return Reply(
             self.t(
                 "report.summary",
-                service=escape(self._name(str(data["service"]))),
+                service=escape(self._name(str(data.service))),
                 place=place,
                 text=escape(shown),
                 photo=photo,

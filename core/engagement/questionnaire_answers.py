@@ -96,7 +96,7 @@ async def _answer(
     answer: QuestionnaireAnswer,
     now: datetime,
 ) -> Reply:
-    q.answer, q.answered_at, q.state = answer.value, now, QuestionnaireState.ANSWERED
+    q.answer, q.answered_at, q.state = answer, now, QuestionnaireState.ANSWERED
     t = deps.texts.lang(resident.language)
     report = await load(s, q.report_id, for_update=True)
     who = await s.get_one(Resident, resident.id)

@@ -25,17 +25,17 @@ from core.engagement.audience import Audience
 from core.engagement.campaigns import Content
 from core.i18n import Texts
 from storage import sql
-from storage.enums import CampaignKind
+from storage.enums import CampaignKind, SurveyType
 from storage.models import Campaign, OutboxMessage, Resident, Survey, SurveyAnswer
 
-TYPES = ("rating", "yes_no", "choice")
+TYPES = tuple(t.value for t in SurveyType)
 
 
 @dataclass(frozen=True)
 class SurveyDef:
     code: str
     question: dict[str, str]
-    type: str = "rating"
+    type: SurveyType = SurveyType.RATING
     choices: tuple[dict[str, str], ...] = ()
     audience: Audience = field(default_factory=Audience)
     schedule: str | None = None  # cron, in the town's timezone
@@ -45,7 +45,8 @@ class SurveyDef:
     def __post_init__(self) -> None:
         if self.type not in TYPES:
             raise ValueError(f"survey type must be one of {', '.join(TYPES)}")
-        if self.type == "choice" and not 2 <= len(self.choices) <= 8:
+        object.__setattr__(self, "type", SurveyType(self.type))  # a member, even from a string
+        if self.type == SurveyType.CHOICE and not 2 <= len(self.choices) <= 8:
             raise ValueError("a choice survey needs 2 to 8 choices")
         if self.schedule:
             next_run(self.schedule, ZoneInfo("UTC"), datetime.now(ZoneInfo("UTC")))
@@ -147,10 +148,10 @@ def content(sv: Survey, campaign_id: int, texts: Texts) -> dict[str, Content]:
     out = {}
     for lang in texts.languages:
         t = texts.lang(lang)
-        if sv.type == "rating":
+        if sv.type == SurveyType.RATING:
             labels = [(f"{'⭐' * n}", str(n)) for n in range(1, 6)]
             rows = [[(label, SurveyAnswerChoice(campaign_id, v).encode()) for label, v in labels]]
-        elif sv.type == "yes_no":
+        elif sv.type == SurveyType.YES_NO:
             rows = [
                 [
                     (t("button.survey_yes"), SurveyAnswerChoice(campaign_id, "y").encode()),
@@ -264,11 +265,11 @@ async def answer(
     return sv
 
 
-def answer_values(type_: str, choices: int) -> tuple[str, ...]:
+def answer_values(type_: SurveyType, choices: int) -> tuple[str, ...]:
     """The values an answer may take, in display order (results use the same)."""
-    if type_ == "rating":
+    if type_ == SurveyType.RATING:
         return ("1", "2", "3", "4", "5")
-    if type_ == "yes_no":
+    if type_ == SurveyType.YES_NO:
         return ("y", "n")
     return tuple(f"c{i}" for i in range(choices))
 
@@ -321,9 +322,9 @@ async def listing(s: AsyncSession) -> list[dict[str, Any]]:
 
 def label_of(sv: Survey, value: str, lang: str, t: Any) -> str:
     """How an answer reads to the resident who gave it."""
-    if sv.type == "rating":
+    if sv.type == SurveyType.RATING:
         return "⭐" * int(value)
-    if sv.type == "yes_no":
+    if sv.type == SurveyType.YES_NO:
         return str(t("button.survey_yes" if value == "y" else "button.survey_no"))
     items = sv.choices.get("items", [])
     item = items[int(value[1:])]

@@ -22,7 +22,7 @@ from core.reports.duplicates import co_reporter_ids
 from core.reports.submit import enqueue_card, first_photo, load, reporter
 from core.residents import feedback
 from core.views import ReportView, view
-from storage.enums import ActorKind, OutboxKind, OutboxPurpose, ReportStatus
+from storage.enums import ActorKind, CorrectionSource, OutboxKind, OutboxPurpose, ReportStatus
 from storage.models import Report, ReportEvent, Resident
 
 #: The status each agent's verb sets (the card's buttons, the dashboard's forms).
@@ -241,7 +241,7 @@ async def move_to_service(
     )
     who = await reporter(s, row.id)
     enqueue_card(s, deps, rv, who.first_name, now)
-    recorded = await feedback.record(s, row.id, to_service, "agent", now)
+    recorded = await feedback.record(s, row.id, to_service, CorrectionSource.AGENT, now)
     if recorded.ask_consent and who.chat_id:
         text, buttons = feedback.consent_question(deps.texts, who.language)
         messages.enqueue(

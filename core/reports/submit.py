@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
 from core.catalogue import DESK
+from core.conversation.drafts import DraftData
 from core.deps import Deps
 from core.reports import priority
 from core.reports.cards import card_buttons, card_text
 from core.residents.directory import ResidentRef
 from core.views import ReportView, view
 from storage import sql
-from storage.enums import ActorKind, OutboxPurpose, ReportStatus
+from storage.enums import ActorKind, OutboxPurpose, ReportIntent, ReportStatus
 from storage.models import CoReporter, Photo, Report, ReportEvent, Resident
 
 
@@ -30,7 +30,7 @@ class NewReport:
     lang: str
     suggested_service: str
     confidence: float
-    intent: str = "report"
+    intent: ReportIntent = ReportIntent.REPORT
     urgent: bool = False
     redacted_text: str = ""
     address: str | None = None
@@ -41,22 +41,23 @@ class NewReport:
     photo_path: str | None = None
 
     @classmethod
-    def from_draft(cls, data: dict[str, Any]) -> NewReport:
+    def from_draft(cls, data: DraftData) -> NewReport:
+        service = str(data.service)
         return cls(
-            text=str(data["text"]),
-            service=str(data["service"]),
-            lang=str(data.get("lang", "fr")),
-            suggested_service=str(data.get("suggested", data["service"])),
-            confidence=float(data.get("confidence", 0.0)),
-            intent=str(data.get("intent", "report")),
-            urgent=bool(data.get("urgent", False)),
-            redacted_text=str(data.get("redacted") or data["text"]),
-            address=data.get("address"),
-            lat=data.get("lat"),
-            lon=data.get("lon"),
-            photo_file_id=data.get("photo_file_id"),
-            photo_unique_id=data.get("photo_unique_id"),
-            photo_path=data.get("photo_path"),
+            text=data.text,
+            service=service,
+            lang=data.lang or "fr",
+            suggested_service=data.suggested or service,
+            confidence=data.confidence,
+            intent=data.intent,
+            urgent=data.urgent,
+            redacted_text=data.redacted or data.text,
+            address=data.address,
+            lat=data.lat,
+            lon=data.lon,
+            photo_file_id=data.photo_file_id,
+            photo_unique_id=data.photo_unique_id,
+            photo_path=data.photo_path,
         )
 
 

@@ -10,8 +10,9 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.conversation.drafts import DraftState, Step
+from core.conversation.drafts import DraftData, DraftState
 from storage import sql
+from storage.enums import DraftStep
 from storage.models import Draft, Resident
 
 
@@ -100,15 +101,15 @@ async def touch_with_draft(
     params = _params(user_id, chat_id, first_name, language, now)
     stmt = _touch_statement(sql.dialect(s), with_draft=True)
     rid, lang, draft_id, step, data = (await s.execute(stmt, params)).one()
-    draft = None if draft_id is None else DraftState(draft_id, Step(step), _data(data))
+    draft = None if draft_id is None else DraftState(draft_id, DraftStep(step), _data(data))
     return ResidentRef(rid, user_id, chat_id, first_name[:128], lang), draft
 
 
-def _data(raw: Any) -> dict[str, Any]:
+def _data(raw: Any) -> DraftData:
     """A draft's data from a subquery: decoded already, or its JSON text (SQLite)."""
     if isinstance(raw, str):
-        return dict(json.loads(raw))
-    return dict(raw or {})
+        raw = json.loads(raw)
+    return DraftData.from_json(raw)
 
 
 def _params(

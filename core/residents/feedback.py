@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.callbacks import ConsentChoice
 from core.i18n import Texts
 from core.messages import Buttons
+from storage.enums import CorrectionSource
 from storage.models import LabelledExample, Report, Resident
 
 
@@ -38,7 +39,7 @@ async def record(
     s: AsyncSession,
     report_id: int,
     service: str,
-    source: str,
+    source: CorrectionSource,
     now: datetime,
 ) -> Recorded:
     """Keep the report's text labelled with ``service`` (the corrected one)."""

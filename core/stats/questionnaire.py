@@ -88,7 +88,7 @@ async def questionnaire_counts(
     rows = await s.execute(
         q.group_by(Questionnaire.service_code, Questionnaire.answer, Questionnaire.rating)
     )
-    answers: dict[str, Counter[str | None]] = {}
+    answers: dict[str, Counter[QuestionnaireAnswer | None]] = {}
     ratings: dict[str, Counter[int]] = {}
     for service, answer, rating, n in rows:
         answers.setdefault(service, Counter())[answer] += int(n)
@@ -100,9 +100,9 @@ async def questionnaire_counts(
         a, r = answers.get(service, Counter()), ratings.get(service, Counter())
         out[service] = QuestionnaireCounts(
             asked=sum(a.values()),
-            fixed=a[QuestionnaireAnswer.YES.value],
-            not_fixed=a[QuestionnaireAnswer.NO.value],
-            unknown=a[QuestionnaireAnswer.UNKNOWN.value],
+            fixed=a[QuestionnaireAnswer.YES],
+            not_fixed=a[QuestionnaireAnswer.NO],
+            unknown=a[QuestionnaireAnswer.UNKNOWN],
             reopened=reopened.get(service, 0),
             ratings={k: r[k] for k in RATINGS},
         )

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.engagement.surveys import answer_values
 from core.stats.results import Period
-from storage.enums import CampaignKind
+from storage.enums import CampaignKind, SurveyType
 from storage.models import Campaign, OutboxMessage, Survey, SurveyAnswer
 
 
@@ -42,7 +42,7 @@ class RoundStats:
 class SurveyStats:
     survey_id: int
     code: str
-    type: str
+    type: SurveyType
     question: dict[str, str]
     choices: tuple[dict[str, str], ...]
     service: str | None  # the audience's service; None for the whole town
@@ -59,7 +59,7 @@ def concerns(audience: dict[str, Any], service: str) -> bool:
 
 
 def figures(
-    type_: str, choices: int, recipients: int, values: Counter[str], min_answers: int
+    type_: SurveyType, choices: int, recipients: int, values: Counter[str], min_answers: int
 ) -> AnswerFigures:
     n = sum(values.values())
     if n < min_answers:
@@ -68,7 +68,7 @@ def figures(
     dist = {v: values.get(v, 0) for v in order}
     dist.update({v: c for v, c in sorted(values.items()) if v not in dist})
     mean = None
-    if type_ == "rating":
+    if type_ == SurveyType.RATING:
         numbers = [(int(v), c) for v, c in values.items() if v.isdigit()]
         if counted := sum(c for _, c in numbers):
             mean = round(sum(v * c for v, c in numbers) / counted, 2)

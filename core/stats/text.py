@@ -18,6 +18,7 @@ from core.i18n import Translate
 from core.stats.results import Period, ServiceStats
 from core.stats.surveys import AnswerFigures, SurveyStats
 from core.stats.trust import Trust
+from storage.enums import SurveyType
 
 DASH = "—"
 #: Rounds shown per survey in a chat (the CLI shows them all).
@@ -142,9 +143,9 @@ def service_detail(st: ServiceStats, f: Fmt, min_answers: int) -> list[str]:
 
 
 def value_label(sv: SurveyStats, value: str, f: Fmt) -> str:
-    if sv.type == "rating":
+    if sv.type == SurveyType.RATING:
         return f"{value}★"
-    if sv.type == "yes_no" and value in ("y", "n"):
+    if sv.type == SurveyType.YES_NO and value in ("y", "n"):
         return f.t("stats.yes" if value == "y" else "stats.no")
     if value.startswith("c") and value[1:].isdigit() and int(value[1:]) < len(sv.choices):
         item = sv.choices[int(value[1:])]
@@ -163,7 +164,7 @@ def answers_text(sv: SurveyStats, fig: AnswerFigures, f: Fmt) -> str:
         recipients=fig.recipients,
         answers=fig.answers,
         rate=f.pct(fig.response_rate),
-        mean=f.satisfaction(fig.mean) if sv.type == "rating" else DASH,
+        mean=f.satisfaction(fig.mean) if sv.type == SurveyType.RATING else DASH,
         distribution=dist,
     )
 

@@ -23,14 +23,16 @@ NAMING = {
 }
 
 
-def enum_column(cls: type) -> Enum:
-    # Store the values (``in_progress``), not the member names, and no native PG type so that
-    # adding a member is a plain migration.
+def enum_column(cls: type, length: int = 32) -> Enum:
+    """A VARCHAR(``length``) holding the members' values (``in_progress``), not their names;
+    no native PG type and no CHECK constraint, so adding a member is a plain migration. A value
+    outside the enum is refused in Python, when written and when read. ``length``: the width of
+    a column that was a plain string before (16), so that its type did not change."""
     return Enum(
         cls,
         values_callable=lambda e: [m.value for m in e],
         native_enum=False,
-        length=32,
+        length=length,
         validate_strings=True,
     )
 

@@ -12,7 +12,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.enums import CorrectionSource
+from storage.models.base import Base, enum_column
 
 
 class LabelledExample(Base):
@@ -29,5 +30,5 @@ class LabelledExample(Base):
     lang: Mapped[str] = mapped_column(String(8))
     service: Mapped[str] = mapped_column(String(32))
     suggested: Mapped[str] = mapped_column(String(32))
-    source: Mapped[str] = mapped_column(String(16))  # "resident" or "agent"
+    source: Mapped[CorrectionSource] = mapped_column(enum_column(CorrectionSource, length=16))
     created_at: Mapped[datetime]

@@ -9,12 +9,12 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Integer,
-    String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.enums import DraftKind, DraftStep
+from storage.models.base import Base, enum_column
 
 
 class Draft(Base):
@@ -25,8 +25,9 @@ class Draft(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(32))
-    step: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[DraftKind] = mapped_column(enum_column(DraftKind))
+    step: Mapped[DraftStep] = mapped_column(enum_column(DraftStep))
+    #: ``core.conversation.drafts.DraftData`` as JSON.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import (
+    QuestionnaireAnswer,
     QuestionnaireKind,
     QuestionnaireState,
 )
@@ -36,7 +37,9 @@ class Questionnaire(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
-    #: "yes", "no" or "unknown" (for ``still_open``: is it still a problem?).
-    answer: Mapped[str | None] = mapped_column(String(16))
+    #: For ``still_open``: is it still a problem?
+    answer: Mapped[QuestionnaireAnswer | None] = mapped_column(
+        enum_column(QuestionnaireAnswer, length=16)
+    )
     rating: Mapped[int | None] = mapped_column(Integer)  # 1 to 5
     comment: Mapped[str | None] = mapped_column(Text)

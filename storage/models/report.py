@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.enums import (
     ActorKind,
+    ReportIntent,
     ReportStatus,
 )
 from storage.models.base import Base, enum_column
@@ -34,7 +35,9 @@ class Report(Base):
     text: Mapped[str] = mapped_column(Text)
     redacted_text: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8))
-    intent: Mapped[str] = mapped_column(String(16), default="report")
+    intent: Mapped[ReportIntent] = mapped_column(
+        enum_column(ReportIntent, length=16), default=ReportIntent.REPORT
+    )
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     suggested_service: Mapped[str] = mapped_column(String(32))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.enums import (
     CampaignKind,
     CampaignState,
+    SurveyType,
 )
 from storage.models.base import Base, enum_column
 
@@ -28,7 +29,7 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     question: Mapped[dict[str, Any]]  # {"fr": ..., "en": ...}
-    type: Mapped[str] = mapped_column(String(16))  # rating, yes_no, choice
+    type: Mapped[SurveyType] = mapped_column(enum_column(SurveyType, length=16))
     choices: Mapped[dict[str, Any]]  # {"items": [{"fr": ..., "en": ...}, ...]}
     audience: Mapped[dict[str, Any]]  # a typed filter, see core.engagement.audience
     schedule: Mapped[str | None] = mapped_column(String(64))  # cron, in the town's timezone

@@ -129,9 +129,9 @@ async def test_personal_data_is_masked_beyond_what_the_classifier_reads(svc: Dep
         await it.text(text)
         await s.commit()
         draft = await it._draft()
-    assert draft is not None and draft.data["text"] == text  # the resident keeps her words
-    assert "06 12 34 56 78" not in draft.data["redacted"]
-    assert draft.data["redacted"].endswith("Appelez le [téléphone]")
+    assert draft is not None and draft.data.text == text  # the resident keeps her words
+    assert "06 12 34 56 78" not in draft.data.redacted
+    assert draft.data.redacted.endswith("Appelez le [téléphone]")
 
 
 async def test_a_photo_caption_adds_to_the_description(svc: Deps) -> None:
@@ -145,5 +145,5 @@ async def test_a_photo_caption_adds_to_the_description(svc: Deps) -> None:
         )
         assert "eau\nça mouille tout" in summary.text  # the caption is not lost
         draft = await it._draft()
-    assert draft is not None and "[téléphone]" in draft.data["redacted"]
-    assert "0612345678" not in draft.data["redacted"]
+    assert draft is not None and "[téléphone]" in draft.data.redacted
+    assert "0612345678" not in draft.data.redacted
