@@ -4,13 +4,14 @@ the change that causes them, delivered by ``bot.outbox`` after the commit."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.models import OutboxMessage
-from storage.outbox import IDEA_CARD
+from storage.outbox_payload import OutboxPayload, button_rows
+
+__all__ = ["Buttons", "OutboxPayload", "enqueue"]
 
 #: Set in a session's ``info`` when it queued a message: once it commits, whoever runs the
 #: unit wakes the outbox worker instead of leaving the message to its next poll.
@@ -44,24 +45,21 @@ def enqueue(
 ) -> OutboxMessage:
     """Add one message to the outbox (the caller's transaction commits it); ``not_before``
     holds it (quiet hours), else it is due at once."""
-    payload: dict[str, Any] = {"text": text, "html": True}
-    if buttons is not None:
-        payload["buttons"] = [[list(b) for b in row] for row in buttons]
-    if photo:
-        payload["photo"] = photo
-    if reply_to_card:
-        payload["reply_to_card"] = True
-    if force_reply:  # a prompt whose answer is the reply to it
-        payload["force_reply"] = True
-    if kind is OutboxKind.EDIT_CARD and idea_id is not None:
-        payload[IDEA_CARD] = idea_id
-    if pin is not None:  # pin (True) or unpin (False) the message once delivered
-        payload["pin"] = pin
+    payload = OutboxPayload(
+        text,
+        buttons=None if buttons is None else button_rows(buttons),
+        photo=photo or None,
+        reply_to_card=reply_to_card,
+        force_reply=force_reply,  # a prompt whose answer is the reply to it
+        # an edit of an idea's review card (a report's card is found by ``report_id``)
+        idea_card=idea_id if kind is OutboxKind.EDIT_CARD else None,
+        pin=pin,
+    )
     row = OutboxMessage(
         chat_id=chat_id,
         kind=kind,
         purpose=purpose,
-        payload=payload,
+        payload=payload.to_json(),
         report_id=report_id,
         idea_id=idea_id,
         state=OutboxState.PENDING,

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
@@ -13,6 +11,7 @@ from core.reports import metoo
 from core.reports import submit as reports
 from core.residents import directory as residents
 from core.residents import recognition
+from core.telegram_format import escape
 from core.views import ReportView
 from handlers import inputs
 from handlers import metoo as metoo_handlers
@@ -21,7 +20,7 @@ from handlers.context import Ctx
 from handlers.resident import answer, bot_username, intake_of, resident_of
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-SHARED_LINKS = 10  # the newest open reports' links in /myreports (a message holds 4096 chars)
+SHARED_LINKS = 10  # the newest open reports' links in /myreports (one message must hold them)
 
 
 def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

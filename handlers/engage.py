@@ -3,8 +3,6 @@ their answers to a survey's question."""
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.constants import ParseMode
 
@@ -13,6 +11,7 @@ from core.engagement import subscriptions, surveys
 from core.i18n import Translate
 from core.messages import Buttons
 from core.residents.directory import ResidentRef
+from core.telegram_format import escape
 from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx

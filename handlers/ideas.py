@@ -4,8 +4,6 @@ supported) where residents support them, and the agents review and answer them o
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
 
@@ -16,6 +14,7 @@ from core.ideas import answers as idea_answers
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
 from core.messages import Buttons
+from core.telegram_format import escape
 from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of

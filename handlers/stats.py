@@ -11,8 +11,8 @@ from telegram.ext import ExtBot
 
 from core.stats import chart
 from core.stats import views as stats_views
-from core.stats.text import split
 from core.stats.views import StatsMessage
+from core.telegram_format import split
 from handlers import inputs
 from handlers.context import Ctx
 from handlers.resident import resident_of

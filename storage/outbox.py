@@ -17,9 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.db import rowcount
 from storage.enums import CampaignState, OutboxKind, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage
-
-#: The payload key naming the idea whose card an edit refreshes.
-IDEA_CARD = "idea_card"
+from storage.outbox_payload import OutboxPayload
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class Claimed:
     chat_id: int
     kind: OutboxKind
     purpose: OutboxPurpose
-    payload: dict[str, Any]
+    payload: OutboxPayload
     report_id: int | None
     attempts: int
 
@@ -90,7 +88,15 @@ async def claim_due(
             .execution_options(synchronize_session=False)
         )
     return [
-        Claimed(r.id, r.chat_id, r.kind, r.purpose, dict(r.payload), r.report_id, r.attempts + 1)
+        Claimed(
+            r.id,
+            r.chat_id,
+            r.kind,
+            r.purpose,
+            OutboxPayload.from_json(r.payload),
+            r.report_id,
+            r.attempts + 1,
+        )
         for r in rows
     ]
 
@@ -272,10 +278,6 @@ async def claim_owners(s: AsyncSession) -> list[int]:
         .distinct()
     )
     return [int(r) for r in rows.all() if r is not None]
-
-
-#: In an EDIT_CARD row's payload: the id of the idea whose review card it edits (a report's
-#: card is found by the row's ``report_id``).
 
 
 def _card_of(report_id: int | None, idea_id: int | None) -> Any:

@@ -9,8 +9,6 @@ reaches them both. The conversation is printed as a transcript.
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import secrets
 import tempfile
 from collections.abc import Awaitable
@@ -23,6 +21,7 @@ from bot.config.settings import Config, ServiceConfig, default_services
 from bot.demo.fake_telegram import Call, FakeBotApi
 from bot.demo.simulate import Person, Story
 from bot.runtime import Runtime
+from core.telegram_format import plain_text
 
 AGENTS_CHAT = -100200300
 RESIDENT = Person(1001, "Marie", "fr")
@@ -73,7 +72,7 @@ def transcript_line(call: Call) -> str | None:
     chat = str(call.params.get("chat_id", ""))
     who = "agents group" if chat.startswith("-") else NAMES.get(int(chat or 0), chat)
     text = str(call.params.get("text") or call.params.get("caption") or "")
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = plain_text(text)
     match call.method:
         case "sendMessage" | "sendPhoto":
             return f"  🤖 → {who}: {text}{_buttons(call)}"

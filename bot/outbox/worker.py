@@ -195,8 +195,8 @@ class OutboxWorker(Worker):
             if row.chat_id in fl.busy:
                 held.append(row)
                 continue
-            expires = row.payload.get("expires_at")
-            if expires and datetime.fromisoformat(expires) <= now:
+            expires = row.payload.expires_at
+            if expires is not None and expires <= now:
                 self._outcomes.append(Outcome(row.id, OutboxState.FAILED, error="expired"))
                 continue
             if not self.limits.chat_ready(row.chat_id):
@@ -368,8 +368,8 @@ class OutboxWorker(Worker):
         else:
             message_id = None
         self._outcomes.append(Outcome(row.id, OutboxState.SENT, message_id))
-        if "pin" in row.payload and message_id is not None:
-            await self._pin(row.chat_id, message_id, bool(row.payload["pin"]))
+        if row.payload.pin is not None and message_id is not None:
+            await self._pin(row.chat_id, message_id, row.payload.pin)
 
     async def _pin(self, chat_id: int, message_id: int, pin: bool) -> None:
         """Best effort: the bot may lack the right to pin in that group."""

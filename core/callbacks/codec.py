@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-MAX_BYTES = 64
+from core.telegram_format import CALLBACK_DATA_BYTES
+
+MAX_BYTES = CALLBACK_DATA_BYTES
 
 
 class CallbackError(ValueError):
@@ -11,7 +13,7 @@ class CallbackError(ValueError):
 
 def fit(data: str) -> str:
     if len(data.encode()) > MAX_BYTES:
-        raise CallbackError("callback data over 64 bytes")
+        raise CallbackError(f"callback data over {MAX_BYTES} bytes")
     return data
 
 

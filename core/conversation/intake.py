@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from core.reports import duplicates, metoo
 from core.reports import submit as reports
 from core.residents import feedback
 from core.residents.directory import ResidentRef
+from core.telegram_format import escape
 from nlp.redact import redact
 from nlp.types import Classification, Intent
 from storage.enums import CorrectionSource, DraftStep, ReportIntent

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from core.callbacks import DraftAction, DraftVerb
 from core.conversation.drafts import DraftState
 from core.deps import Deps
 from core.messages import Buttons
+from core.telegram_format import escape
 from storage.enums import DraftStep
 
 

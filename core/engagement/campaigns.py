@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
@@ -20,9 +19,11 @@ from core.deps import Deps
 from core.engagement.audience import Audience, Recipient, recipients_query
 from core.engagement.subscriptions import Topic
 from core.i18n import Texts
+from core.telegram_format import escape
 from storage import sql
 from storage.enums import CampaignKind, CampaignState, OutboxKind, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage, Resident
+from storage.outbox_payload import OutboxPayload, button_rows
 
 EXPAND_BATCH = 1_000
 _OUTBOX = cast(Table, OutboxMessage.__table__)
@@ -40,6 +41,18 @@ class Content:
         if self.buttons:
             raw["buttons"] = [[list(b) for b in row] for row in self.buttons]
         return raw
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Content:
+        buttons = raw.get("buttons")
+        return cls(
+            str(raw["text"]), [list(row) for row in button_rows(buttons)] if buttons else None
+        )
+
+    def payload(self, expires_at: datetime | None) -> OutboxPayload:
+        """The outbox payload of one recipient's message."""
+        buttons = button_rows(self.buttons) if self.buttons else None
+        return OutboxPayload(self.text, buttons=buttons, expires_at=expires_at)
 
 
 async def start(
@@ -139,21 +152,19 @@ async def _write_rows(
         return 0
     purpose = OutboxPurpose.SURVEY if c.kind is CampaignKind.SURVEY else OutboxPurpose.BROADCAST
     fallback = next(iter(c.message.values()))
-    expires = c.expires_at.isoformat() if c.expires_at else None
+    payloads: dict[str, OutboxPayload] = {}  # one per language
     rows = []
     for r in found:
-        content = dict(c.message.get(r.language) or fallback)
-        payload: dict[str, Any] = {"text": content["text"], "html": True}
-        if content.get("buttons"):
-            payload["buttons"] = content["buttons"]
-        if expires:
-            payload["expires_at"] = expires
+        payload = payloads.get(r.language)
+        if payload is None:
+            content = Content.from_json(c.message.get(r.language) or fallback)
+            payload = payloads[r.language] = content.payload(c.expires_at)
         rows.append(
             {
                 "chat_id": r.chat_id,
                 "kind": OutboxKind.MESSAGE,
                 "purpose": purpose,
-                "payload": payload,
+                "payload": payload.to_json(),
                 "state": OutboxState.PENDING,
                 "attempts": 0,
                 "not_before": not_before,

@@ -9,8 +9,8 @@ cancels those not sent yet when it stops being resolved. Two jobs ask what is du
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
-from html import escape
 
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from core import messages
 from core.callbacks import QuestionnaireAction, QuestionnaireVerb
 from core.deps import Deps
 from core.messages import Buttons
+from core.telegram_format import escape
 from storage import sql
 from storage.db import rowcount
 from storage.enums import (
@@ -30,6 +31,7 @@ from storage.enums import (
     ReportStatus,
 )
 from storage.models import CoReporter, OutboxMessage, Questionnaire, Report, Resident
+from storage.outbox_payload import OutboxPayload
 
 #: Questions written per transaction, and transactions per job run: a long backlog is
 #: worked through over several runs rather than in one long transaction.
@@ -60,10 +62,11 @@ async def recipients(s: AsyncSession, report: Report) -> list[Resident]:
 def tag(row: OutboxMessage, questionnaire_id: int, force_reply: bool = False) -> None:
     """Mark an outbox row as belonging to a questionnaire, so that a reply to the message it
     becomes can be traced back to it (``force_reply``: the comment prompt)."""
-    extra: dict[str, object] = {"questionnaire_id": questionnaire_id}
-    if force_reply:
-        extra["force_reply"] = True
-    row.payload = {**row.payload, **extra}
+    was = OutboxPayload.from_json(row.payload)
+    tagged = replace(
+        was, questionnaire_id=questionnaire_id, force_reply=was.force_reply or force_reply
+    )
+    row.payload = tagged.to_json()
 
 
 # --- scheduling ----------------------------------------------------------------------------

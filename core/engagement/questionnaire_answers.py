@@ -8,7 +8,6 @@ a forged or stale id, a second press) changes nothing and gets a polite pop-up. 
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +23,7 @@ from core.reports import status
 from core.reports.relay import in_pieces
 from core.reports.submit import first_photo, load
 from core.residents.directory import ResidentRef
+from core.telegram_format import escape
 from core.views import view
 from nlp.redact import redact
 from storage import sql
@@ -36,6 +36,7 @@ from storage.enums import (
     ReportStatus,
 )
 from storage.models import OutboxMessage, Questionnaire, Report, ReportEvent, Resident
+from storage.outbox_payload import OutboxPayload
 
 YES, NO, UNKNOWN = QuestionnaireAnswer.YES, QuestionnaireAnswer.NO, QuestionnaireAnswer.UNKNOWN
 
@@ -274,10 +275,10 @@ async def prompt_of_message(s: AsyncSession, chat_id: int, message_id: int) -> i
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
-    if not payload or not payload.get("force_reply"):
+    if not payload:
         return None
-    qid = payload.get("questionnaire_id")
-    return qid if isinstance(qid, int) else None
+    prompt = OutboxPayload.from_json(payload)
+    return prompt.questionnaire_id if prompt.force_reply else None
 
 
 async def comment(

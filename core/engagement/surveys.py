@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from core.engagement import campaigns
 from core.engagement.audience import Audience
 from core.engagement.campaigns import Content
 from core.i18n import Texts
+from core.telegram_format import escape
 from storage import sql
 from storage.enums import CampaignKind, SurveyType
 from storage.models import Campaign, OutboxMessage, Resident, Survey, SurveyAnswer

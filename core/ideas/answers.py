@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +21,7 @@ from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
+from core.telegram_format import escape
 from storage.enums import IdeaAnswerKind, IdeaState
 from storage.models import Idea, IdeaAnswer, IdeaMilestone
 

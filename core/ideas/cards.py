@@ -8,7 +8,6 @@ of them is read as the text the last button asked for (``core.ideas.answers.on_r
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from core.callbacks import IdeaAction, IdeaVerb
 from core.deps import Deps
 from core.i18n import Translate
 from core.messages import Buttons
+from core.telegram_format import escape
 from storage import outbox
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaMilestone

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from core.callbacks import IdeaOrder
 from core.catalogue import DESK
 from core.deps import Deps
 from core.ideas import cards as idea_cards
+from core.telegram_format import escape
 from storage import sql
 from storage.enums import IdeaState, OutboxPurpose
 from storage.models import Idea, IdeaSupport, Resident

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from html import escape, unescape
-
 from core.callbacks import AgentAction, AgentVerb
 from core.catalogue import Catalogue
 from core.deps import Deps
 from core.i18n import Texts
 from core.messages import Buttons
+from core.telegram_format import CAPTION_LIMIT, TEXT_LIMIT, escape, visible_length
 from core.views import ReportView
-
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
-TEXT_LIMIT = 4096
 
 
 def card_text(
@@ -59,11 +54,6 @@ def card_text(
     if len(body) > room:
         body = body[: room - 1] + "…"
     return skeleton.replace("{body}", f"<i>{escape(body)}</i>", 1)
-
-
-def visible_length(html_text: str) -> int:
-    """Length as Telegram counts it: after entity parsing (tags out, entities decoded)."""
-    return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 
 def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:

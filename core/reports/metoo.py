@@ -15,7 +15,6 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,10 +25,11 @@ from core.i18n import Translate
 from core.reports import duplicates, status
 from core.reports import submit as reports
 from core.residents.directory import ResidentRef
+from core.telegram_format import escape
 from core.views import ReportView
 
 START_PREFIX = "r"
-#: Longest masked text shown; the rest is cut (a Telegram message holds 4096 characters).
+#: Longest masked text shown; the rest is cut (well within ``telegram_format.TEXT_LIMIT``).
 TEXT_SHOWN = 1_000
 
 

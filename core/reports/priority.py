@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.deps import Deps
+from core.telegram_format import escape
 from core.views import ReportView, view
 from storage.enums import OPEN_STATUSES
 from storage.models import CoReporter, Report

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
 from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
-from core.reports.cards import TEXT_LIMIT, visible_length
 from core.reports.submit import load, reporter
+from core.telegram_format import TEXT_LIMIT, escape, split, visible_length
 from nlp.redact import redact
 from storage import outbox
 from storage.enums import ActorKind, OutboxPurpose
@@ -109,18 +108,7 @@ async def resident_to_agents(
 
 def in_pieces(render: Callable[[str], str], text: str) -> list[str]:
     """``render`` (a message around someone's escaped words) in as many messages as Telegram's
-    limit needs, each with its header, cut between words where it can: a long message is
-    neither refused by Telegram (and lost) nor shortened."""
+    limit needs, each with its header, cut between lines or words where it can: a long
+    message is neither refused by Telegram (and lost) nor shortened."""
     room = max(TEXT_LIMIT - visible_length(render("")), 200)
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > room:
-        cut = max(rest.rfind(" ", room // 2, room + 1), rest.rfind("\n", room // 2, room + 1))
-        if cut < 0:  # one long word: cut it
-            pieces.append(rest[:room])
-            rest = rest[room:]
-        else:  # the space or line break at the cut is not needed any more
-            pieces.append(rest[:cut])
-            rest = rest[cut + 1 :]
-    pieces.append(rest)
-    return [render(escape(p)) for p in pieces]
+    return [render(piece) for piece in split(escape(text), room)]

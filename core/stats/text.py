@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -18,6 +17,7 @@ from core.i18n import Translate
 from core.stats.results import Period, ServiceStats
 from core.stats.surveys import AnswerFigures, SurveyStats
 from core.stats.trust import Trust
+from core.telegram_format import escape
 from storage.enums import SurveyType
 
 DASH = "—"
@@ -224,18 +224,3 @@ def agent_text(
     lines += survey_lines(surveys, f)
     lines += ["", t("stats.hidden_note", min=min_answers)]
     return "\n".join(lines)
-
-
-def split(text: str, limit: int = 4000) -> list[str]:
-    """Cut a long text into messages at line ends (Telegram takes 4096 characters)."""
-    out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            out.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        out.append(current)
-    return out

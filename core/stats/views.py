@@ -16,9 +16,7 @@ from core.stats.chart import ChartLabels, ChartRow
 from core.stats.results import DEFAULT_DAYS, Period, ServiceStats, by_month, service_stats
 from core.stats.surveys import survey_stats
 from core.stats.text import Fmt, agent_text, public_text
-
-#: A photo caption holds at most 1024 characters; a longer text goes as its own message.
-CAPTION_LIMIT = 1024
+from core.telegram_format import CAPTION_LIMIT
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,7 @@ class StatsMessage:
 
     @property
     def text_fits_caption(self) -> bool:
+        """Whether the figures can be the chart's caption (else they go as their own message)."""
         return len(self.text) <= CAPTION_LIMIT
 
 

@@ -8,7 +8,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bot.inbox.webhook import SECRET_HEADER
-from core.reports.cards import visible_length
+from core.telegram_format import visible_length
 from storage import inbox
 from storage.enums import ReportStatus
 from storage.models import Draft, InboxUpdate, Report

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.demo.simulate import Person
-from core.reports.cards import TEXT_LIMIT, visible_length
+from core.telegram_format import TEXT_LIMIT, visible_length
 from storage.enums import ReportStatus
 from storage.models import (
     Draft,

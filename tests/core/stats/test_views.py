@@ -7,7 +7,6 @@ import pytest
 from core.deps import Deps
 from core.stats import chart
 from core.stats import views as stats_views
-from core.stats.text import split
 from tests.conftest import WATER_AGENT, WATER_CHAT, Clock
 from tests.core.stats.data import survey, survey_round
 from tests.core.stats.test_results import crafted
@@ -91,10 +90,3 @@ async def test_agents_detail_of_their_service(svc: Deps, clock: Clock) -> None:
     assert "destinataires 6 · réponses 5 (taux 83\xa0%) · moyenne 4,2/5" in text
     assert "bus" not in text  # another service's survey
     assert [r.label for r in shown.rows] == ["Eau"]
-
-
-def test_long_texts_are_cut_at_line_ends() -> None:
-    text = "\n".join(f"line {i} " + "x" * 90 for i in range(100))
-    parts = split(text, 1000)
-    assert all(len(p) <= 1000 for p in parts)
-    assert "\n".join(parts) == text
