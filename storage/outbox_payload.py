@@ -68,12 +68,15 @@ class OutboxPayload:
     def from_json(cls, raw: Mapping[str, Any]) -> OutboxPayload:
         """Read a stored payload, including those written before this codec existed."""
         buttons = raw.get("buttons")
+        rows = None if buttons is None else button_rows(buttons)
+        if raw.keys() <= _PLAIN:  # most rows (a campaign's thousands): read on the worker's path
+            return cls(str(raw.get("text") or ""), bool(raw.get("html")), rows)
         pin = raw.get("pin")
         expires = raw.get("expires_at")
         return cls(
             text=str(raw.get("text") or ""),
             html=bool(raw.get("html")),
-            buttons=None if buttons is None else button_rows(buttons),
+            buttons=rows,
             photo=str(raw["photo"]) if raw.get("photo") else None,
             reply_to_card=bool(raw.get("reply_to_card")),
             force_reply=bool(raw.get("force_reply")),
@@ -82,6 +85,9 @@ class OutboxPayload:
             expires_at=datetime.fromisoformat(expires) if expires else None,
             questionnaire_id=_int(raw.get("questionnaire_id")),
         )
+
+
+_PLAIN = frozenset({"text", "html", "buttons"})
 
 
 def _int(value: object) -> int | None:
