@@ -90,14 +90,14 @@ async def login(request: web.Request) -> web.StreamResponse:
         return message(request, 400, "dashboard.login_unknown")
     try:
         async with svc.writing() as s:
-            session, _ = await dashboard_access.redeem(s, svc.catalogue, token, svc.clock())
+            cookie, _ = await dashboard_access.redeem(s, svc.catalogue, token, svc.clock())
             await s.commit()
     except NotAllowed as exc:
         return message(request, 403, exc.key)
     resp = web.Response(status=303, headers={**HEADERS, "Location": PATH})
     resp.set_cookie(
         COOKIE,
-        session,
+        cookie,
         max_age=int(dashboard_access.SESSION_TTL.total_seconds()),
         path=PATH,
         httponly=True,
@@ -238,11 +238,11 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     ctx = _ctx(request)
     svc = ctx.deps
     deps, now = svc, svc.clock()
-    session = _cookie(request)
-    csrf = dashboard_access.csrf_token(session)
+    cookie = _cookie(request)
+    csrf = dashboard_access.csrf_token(cookie)
     form = await request.post()
     given = form.get("csrf")
-    if not isinstance(given, str) or not dashboard_access.csrf_ok(session, given):
+    if not isinstance(given, str) or not dashboard_access.csrf_ok(cookie, given):
         return message(request, 403, "dashboard.bad_form", agent, csrf)
     rid = int(request.match_info["rid"])
     action = _field(form, "action")
@@ -339,13 +339,13 @@ def _cell(text: str) -> str:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     svc = _ctx(request).deps
-    session = _cookie(request)
+    cookie = _cookie(request)
     form = await request.post()
     given = form.get("csrf")
-    if not isinstance(given, str) or not dashboard_access.csrf_ok(session, given):
+    if not isinstance(given, str) or not dashboard_access.csrf_ok(cookie, given):
         return message(request, 403, "dashboard.bad_form")
     async with svc.writing() as s:
-        await dashboard_access.logout(s, session)
+        await dashboard_access.logout(s, cookie)
         await s.commit()
     resp = message(request, 200, "dashboard.logged_out", refusal=False)
     resp.del_cookie(COOKIE, path=PATH)

@@ -90,10 +90,10 @@ async def redeem(
     services = tuple(catalogue.services_of(login.telegram_user_id))
     if not services:
         raise NotAllowed("dashboard.agents_only")
-    session = secrets.token_urlsafe(32)
+    cookie = secrets.token_urlsafe(32)
     s.add(
         AgentSession(
-            token_hash=_hash(session),
+            token_hash=_hash(cookie),
             telegram_user_id=login.telegram_user_id,
             agent_name=login.agent_name,
             lang=login.lang,
@@ -101,16 +101,16 @@ async def redeem(
             expires_at=now + SESSION_TTL,
         )
     )
-    return session, Agent(login.telegram_user_id, login.agent_name, login.lang, services)
+    return cookie, Agent(login.telegram_user_id, login.agent_name, login.lang, services)
 
 
 async def agent_of(
-    s: AsyncSession, catalogue: Catalogue, session: str, now: datetime
+    s: AsyncSession, catalogue: Catalogue, cookie: str, now: datetime
 ) -> Agent | None:
     """The agent of a session cookie, or None (unknown, expired, or no longer an agent)."""
-    if not session:
+    if not cookie:
         return None
-    row = await s.scalar(select(AgentSession).where(AgentSession.token_hash == _hash(session)))
+    row = await s.scalar(select(AgentSession).where(AgentSession.token_hash == _hash(cookie)))
     if row is None or row.expires_at <= now:
         return None
     services = tuple(catalogue.services_of(row.telegram_user_id))
@@ -119,15 +119,15 @@ async def agent_of(
     return Agent(row.telegram_user_id, row.agent_name, row.lang, services)
 
 
-async def logout(s: AsyncSession, session: str) -> None:
-    await s.execute(delete(AgentSession).where(AgentSession.token_hash == _hash(session)))
+async def logout(s: AsyncSession, cookie: str) -> None:
+    await s.execute(delete(AgentSession).where(AgentSession.token_hash == _hash(cookie)))
 
 
-def csrf_token(session: str) -> str:
+def csrf_token(cookie: str) -> str:
     """The token the session's forms carry: derived from the cookie, which other sites can
     neither read nor guess."""
-    return hmac.new(session.encode(), b"senscommun dashboard form", hashlib.sha256).hexdigest()
+    return hmac.new(cookie.encode(), b"senscommun dashboard form", hashlib.sha256).hexdigest()
 
 
-def csrf_ok(session: str, given: str) -> bool:
-    return bool(session) and hmac.compare_digest(csrf_token(session).encode(), given.encode())
+def csrf_ok(cookie: str, given: str) -> bool:
+    return bool(cookie) and hmac.compare_digest(csrf_token(cookie).encode(), given.encode())
