@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -71,6 +72,13 @@ def respond(fmt: str, root: str, data: Any, status: int = 200) -> web.Response:
     )
 
 
+#: Characters XML 1.0 forbids (C0 controls but tab and line breaks, lone surrogates, U+FFFE/F):
+#: a resident's words may hold them, and one would make the whole page ill-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Dates a search may name: any other is a mistake or a probe, refused before any arithmetic.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _element(tag: str, value: Any) -> ET.Element:
     el = ET.Element(tag)
     if isinstance(value, dict):
@@ -83,7 +91,7 @@ def _element(tag: str, value: Any) -> ET.Element:
     elif isinstance(value, bool):
         el.text = "true" if value else "false"
     else:
-        el.text = str(value)
+        el.text = _NOT_XML.sub("", str(value))
     return el
 
 
@@ -205,6 +213,8 @@ def _date(request: web.Request, name: str, tz: ZoneInfo) -> datetime | None:
             at = datetime.fromisoformat(value)
     except ValueError:
         raise Refused(400, f"{name} must be a W3C datetime such as 2026-11-26T10:00:00Z") from None
+    if not EARLIEST.year <= at.year <= LATEST.year:
+        raise Refused(400, f"{name} must be between {EARLIEST.year} and {LATEST.year}")
     if at.tzinfo is None:
         at = at.replace(tzinfo=tz)
     return at.astimezone(UTC)

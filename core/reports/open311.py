@@ -6,7 +6,8 @@ place (the point on the map, and the address as typed with personal data masked)
 published only when the town chooses to (``web.open311.publish_descriptions``), and then as
 agents see it, masked. Never the resident: no name, Telegram identity, chat, language, photo,
 nor the words exchanged with the agents. Ideas are not service requests and are left out.
-A resident who erased their data left a report without text or address: so is it published.
+A resident who erased their data left a report without text or address, and its point (kept
+for the agents who fix the problem) is not published: so is it shown.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ MAX_LISTED = 200
 OPEN311_STATUSES = ("open", "closed")
 #: No report number is larger (the database's integer): a larger one is nobody's.
 MAX_ID = 2**31 - 1
+#: Published points are rounded to this grid (degrees; about 55 m of latitude): a point a
+#: resident shares is often her home, and the open data needs the street, not the door.
+GRID = 0.0005
+
+
+def coarse(degrees: float | None) -> float | None:
+    """``degrees`` on the published grid (None stays None)."""
+    return None if degrees is None else round(round(degrees / GRID) * GRID, 4)
 
 
 class QueryError(ValueError):
@@ -179,6 +188,7 @@ async def one(
 def _public(deps: Deps, r: Report, changed: datetime | None, descriptions: bool) -> PublicRequest:
     lang = deps.lang  # the town's language: never the resident's
     name = deps.catalogue.name(r.service_code, lang)
+    erased = r.text == ERASED
     text = r.redacted_text if descriptions and r.redacted_text not in ("", ERASED) else None
     return PublicRequest(
         id=r.id,
@@ -191,8 +201,9 @@ def _public(deps: Deps, r: Report, changed: datetime | None, descriptions: bool)
         requested_at=r.created_at,
         updated_at=max(changed or r.created_at, r.created_at),
         address=redact(r.address, lang) if r.address else None,
-        lat=r.lat,
-        lon=r.lon,
+        # An erased resident's point stays for the agents who fix the problem, never in public.
+        lat=None if erased else coarse(r.lat),
+        lon=None if erased else coarse(r.lon),
     )
 
 

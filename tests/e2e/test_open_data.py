@@ -32,7 +32,7 @@ async def test_a_telegram_report_as_open_data(env: Env) -> None:
 
     await env.story.say(MARIE, "/privacy")
     body = env.api.texts(MARIE.user_id)[-1]
-    assert "données ouvertes (API Open311) : service, état, lieu et dates" in body
+    assert "données ouvertes (API Open311) : service, état, dates et lieu (le point arrondi" in body
 
 
 async def test_served_in_polling_mode_and_privacy_tells_of_published_text(
@@ -56,4 +56,4 @@ async def test_served_in_polling_mode_and_privacy_tells_of_published_text(
             assert hook.status == 404  # no webhook route in polling mode
         await api.wait_for(lambda a: bool(a.of("sendMessage", MARIE.user_id)))
     body = api.texts(MARIE.user_id)[-1]
-    assert "lieu, dates et texte, les numéros de téléphone et e-mails masqués" in body
+    assert "lieu (arrondi à environ 50 m), dates et texte, les numéros de téléphone" in body
