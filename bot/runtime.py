@@ -56,13 +56,15 @@ class Runtime:
         deps: Deps | None = None,
         role: Role = "all",
         health_port: int | None = None,
+        lock: ProcessLock | None = None,
     ) -> None:
         """``health_port``: where a worker process serves /health and /ready (the other roles
-        serve them beside the webhook)."""
+        serve them beside the webhook); ``lock``: the SQLite process lock, when the caller took
+        it already (the command line does, before loading anything)."""
         self.config = config
         self.role = role
         self.health_port = health_port
-        self.lock = ProcessLock(config.database.url)
+        self.lock = lock or ProcessLock(config.database.url)
         self.deps = deps or create_deps(config, clock)
         self.app: App = create_application(config, self.deps)
         self.outbox = OutboxWorker(

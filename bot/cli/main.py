@@ -24,11 +24,19 @@ def _logging(verbose: bool) -> None:
 
 
 async def _run(config_path: Path | None, role: str, health_port: int | None = None) -> int:
-    from bot.runtime import AlreadyRunning, NotMigrated, Runtime
+    from storage.filelock import AlreadyRunning, ProcessLock
 
     cfg = load_config(config_path)
     if not cfg.telegram.token:
         raise ConfigError("telegram.token: required to run (set it or SENSCOMMUN_TELEGRAM_TOKEN)")
+    lock = ProcessLock(cfg.database.url)
+    try:
+        lock.acquire()  # SQLite: refused at once, before anything slow is loaded
+    except AlreadyRunning as exc:
+        print(f"senscommun: {exc}", file=sys.stderr)
+        return 2
+    from bot.runtime import NotMigrated, Runtime
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     import signal
@@ -36,13 +44,14 @@ async def _run(config_path: Path | None, role: str, health_port: int | None = No
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with Runtime(cfg, role=role, health_port=health_port):  # type: ignore[arg-type]
+        runtime = Runtime(cfg, role=role, health_port=health_port, lock=lock)  # type: ignore[arg-type]
+        async with runtime:
             # What start-up loaded (the classifier's tables, the application) lives as long
             # as the process: kept out of the collector's full passes, which otherwise walked
             # it all and paused the event loop for 70 to 110 ms several times a minute.
             gc.freeze()
             await stop.wait()
-    except (NotMigrated, AlreadyRunning) as exc:
+    except NotMigrated as exc:
         print(f"senscommun: {exc}", file=sys.stderr)
         return 2
     return 0
