@@ -124,10 +124,13 @@ class Runtime:
     async def start(self) -> None:
         self.lock.acquire()  # SQLite: refused at once if another process serves the file
         try:
-            await self.prepare_database()
+            await self._start()
         except BaseException:
             self.lock.release()
             raise
+
+    async def _start(self) -> None:
+        await self.prepare_database()
         await self.app.initialize()
         await self.app.start()
         await self._set_commands()
@@ -154,6 +157,12 @@ class Runtime:
         await poll(self.app.bot, self.writer.store, self.kick, beat=task.went_round)
 
     async def stop(self) -> None:
+        try:
+            await self._stop()
+        finally:
+            self.lock.release()
+
+    async def _stop(self) -> None:
         await self.supervisor.stop()
         await self.polling.stop()
         for runner in (self._runner, self._health):
@@ -166,7 +175,6 @@ class Runtime:
             await self.app.stop()
         await self.app.shutdown()
         await self.deps.engine.dispose()
-        self.lock.release()
 
     async def settle(self, within: float = 10.0) -> None:
         """Wait until every stored update is processed and every due message is sent, including

@@ -130,12 +130,21 @@ class Pending:
     attempts: int
 
 
-async def pending(s: AsyncSession, limit: int = 200) -> list[Pending]:
-    """Unprocessed updates, oldest first (the worker keeps per-chat order)."""
+async def pending(s: AsyncSession, limit: int = 200, per_chat: int = 20) -> list[Pending]:
+    """Unprocessed updates, oldest first (the worker keeps per-chat order), at most
+    ``per_chat`` of each chat: a chat with a long queue (or whose first update keeps failing)
+    leaves room in the batch for the others."""
+    rank = (
+        func.row_number()
+        .over(partition_by=InboxUpdate.chat_id, order_by=InboxUpdate.id)
+        .label("rank")
+    )
+    waiting = select(InboxUpdate.id, rank).where(InboxUpdate.processed_at.is_(None)).subquery()
     rows = (
         await s.scalars(
             select(InboxUpdate)
-            .where(InboxUpdate.processed_at.is_(None))
+            .join(waiting, waiting.c.id == InboxUpdate.id)
+            .where(waiting.c.rank <= per_chat)
             .order_by(InboxUpdate.id)
             .limit(limit)
         )
