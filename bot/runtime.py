@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import Any, Literal
@@ -14,17 +13,20 @@ from telegram.error import TelegramError
 
 from bot.config.settings import Config
 from bot.factory import App, create_application, create_deps, sync_surveys, web_options
+from bot.health import Readiness, add_health_routes, mark_started, serve
 from bot.inbox.polling import poll
-from bot.inbox.webhook import READY, create_web_app
+from bot.inbox.webhook import create_web_app
 from bot.inbox.worker import InboxWorker
 from bot.inbox.writer import InboxWriter
-from bot.jobs import Jobs, default_jobs
+from bot.jobs import Job, Jobs, default_jobs
+from bot.loops import Loop, Supervisor, Task, guarded
 from bot.outbox.worker import OutboxWorker
 from core.catalogue import sync_catalogue
 from core.deps import Clock, Deps, utcnow
 from handlers import AGENT_COMMANDS, COMMANDS
 from storage import inbox, outbox
 from storage.db import is_sqlite
+from storage.filelock import AlreadyRunning, ProcessLock
 from storage.migrate import current_revision, upgrade
 from web.app import add_routes
 from web.context import WebContext
@@ -41,6 +43,9 @@ class NotMigrated(RuntimeError):
     pass
 
 
+__all__ = ["AlreadyRunning", "NotMigrated", "Role", "Runtime"]
+
+
 class Runtime:
     """Everything one process runs. ``async with Runtime(config):`` serves until left."""
 
@@ -50,9 +55,16 @@ class Runtime:
         clock: Clock = utcnow,
         deps: Deps | None = None,
         role: Role = "all",
+        health_port: int | None = None,
+        lock: ProcessLock | None = None,
     ) -> None:
+        """``health_port``: where a worker process serves /health and /ready (the other roles
+        serve them beside the webhook); ``lock``: the SQLite process lock, when the caller took
+        it already (the command line does, before loading anything)."""
         self.config = config
         self.role = role
+        self.health_port = health_port
+        self.lock = lock or ProcessLock(config.database.url)
         self.deps = deps or create_deps(config, clock)
         self.app: App = create_application(config, self.deps)
         self.outbox = OutboxWorker(
@@ -62,11 +74,27 @@ class Runtime:
             self.app, self.deps, config.inbox.concurrency, on_queued=self.outbox.kick
         )
         self.writer = InboxWriter(self.deps)
-        self.jobs = Jobs(self.deps, default_jobs(), after=self.outbox.kick)
+        self.jobs = Jobs(self.deps, [_guarded(j) for j in default_jobs()], after=self.outbox.kick)
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
-        self._polling: asyncio.Task[None] | None = None
+        self._health: web.AppRunner | None = None
+        self.polling = Task("polling", self._poll)
+        self.supervisor = Supervisor(self.loops())
+        lag = None if role == "web" else config.outbox.ready_max_lag_s
+        self.readiness = Readiness(self.deps, self.loops, lag)
         self.port: int = 0
+        self.health_port_bound: int = 0
+
+    def loops(self) -> list[Loop]:
+        """The loops this process runs (those of its role and mode)."""
+        mine: list[Loop] = []
+        if self.role != "worker":
+            mine.append(self.writer)
+            if self.config.telegram.mode == "polling":
+                mine.append(self.polling)
+        if self.role != "web":
+            mine += [self.inbox, self.outbox]
+        return mine
 
     async def prepare_database(self) -> None:
         engine = self.deps.engine
@@ -94,6 +122,14 @@ class Runtime:
         await self.stop()
 
     async def start(self) -> None:
+        self.lock.acquire()  # SQLite: refused at once if another process serves the file
+        try:
+            await self._start()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    async def _start(self) -> None:
         await self.prepare_database()
         await self.app.initialize()
         await self.app.start()
@@ -109,18 +145,29 @@ class Runtime:
         if self.role != "worker":
             await self._serve_http()
             if self.config.telegram.mode == "polling":
-                self._polling = asyncio.create_task(
-                    poll(self.app.bot, self.writer.store, self.kick), name="polling"
-                )
+                self.polling.start()
+        elif self.health_port is not None:
+            self._health, self.health_port_bound = await serve(
+                self.readiness, self.config.webhook.listen, self.health_port
+            )
+        self.supervisor.start()
         self.inbox.kick()  # what was stored but not processed before a restart
 
+    async def _poll(self, task: Task) -> None:
+        await poll(self.app.bot, self.writer.store, self.kick, beat=task.went_round)
+
     async def stop(self) -> None:
-        if self._polling:
-            self._polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
-        if self._runner:
-            await self._runner.cleanup()
+        try:
+            await self._stop()
+        finally:
+            self.lock.release()
+
+    async def _stop(self) -> None:
+        await self.supervisor.stop()
+        await self.polling.stop()
+        for runner in (self._runner, self._health):
+            if runner:
+                await runner.cleanup()
         await self.writer.stop()
         await self.inbox.stop()
         await self.outbox.stop()
@@ -158,8 +205,15 @@ class Runtime:
         hooked = self.config.telegram.mode == "webhook"
         self.writer.start()  # the webhook's and polling's one way into the inbox
         self.web = create_web_app(
-            wh.path, wh.secret_token, wh.max_body_bytes, self.kick, self.writer.store, hooked
+            wh.path,
+            wh.secret_token,
+            wh.max_body_bytes,
+            self.kick,
+            self.writer.store,
+            hooked,
+            store_timeout_s=wh.store_timeout_ms / 1000,
         )
+        add_health_routes(self.web, self.readiness)
         add_routes(self.web, WebContext(self.deps, web_options(self.config), self.kick))
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()
@@ -172,7 +226,7 @@ class Runtime:
                 secret_token=wh.secret_token,
                 allowed_updates=Update.ALL_TYPES,
             )
-        self.web[READY]["ready"] = True
+        mark_started(self.web)
         log.info("web server listening on %s:%s", wh.listen, self.port)
 
     async def _set_commands(self) -> None:
@@ -192,3 +246,8 @@ class Runtime:
                 await self.app.bot.set_my_commands(agents, scope=BotCommandScopeChat(chat))
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", type(exc).__name__)
+
+
+def _guarded(job: Job) -> Job:
+    """The job, never raising: a failed run is logged by its type and the next catches up."""
+    return Job(job.name, job.every, guarded(job.name, job.run))

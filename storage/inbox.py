@@ -18,6 +18,7 @@ from storage import sql
 from storage.db import rowcount
 from storage.models import InboxUpdate
 from storage.sql import CHAT_LOCKS
+from storage.types import fits_big
 
 MAX_ATTEMPTS = 3
 
@@ -27,17 +28,36 @@ def chat_of(raw: dict[str, Any]) -> int | None:
     for key in ("message", "edited_message", "channel_post", "my_chat_member", "chat_member"):
         obj = raw.get(key)
         if isinstance(obj, dict) and isinstance(obj.get("chat"), dict):
-            cid = obj["chat"].get("id")
-            return cid if isinstance(cid, int) else None
+            return _id(obj["chat"].get("id"))
     cq = raw.get("callback_query")
     if isinstance(cq, dict):
         msg = cq.get("message")
         if isinstance(msg, dict) and isinstance(msg.get("chat"), dict):
-            cid = msg["chat"].get("id")
-            return cid if isinstance(cid, int) else None
+            return _id(msg["chat"].get("id"))
         frm = cq.get("from")
-        if isinstance(frm, dict) and isinstance(frm.get("id"), int):
-            return int(frm["id"])
+        if isinstance(frm, dict):
+            return _id(frm.get("id"))
+    return None
+
+
+def _id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class OutOfRange(ValueError):
+    """An update whose ``update_id`` no column can hold: it cannot be stored at all."""
+
+
+def out_of_range(raw: dict[str, Any]) -> str | None:
+    """Why an update cannot be stored as it is (an id no column can hold), or None. Such an
+    update is stored set aside (see :func:`store_many`): it is no Telegram update, and
+    processing it would fail at its first query."""
+    uid = raw.get("update_id")
+    if not isinstance(uid, int) or not fits_big(uid):
+        return "update_id out of range"
+    chat = chat_of(raw)
+    if chat is not None and not fits_big(chat):
+        return "chat id out of range"
     return None
 
 
@@ -49,20 +69,56 @@ async def store(s: AsyncSession, raw: dict[str, Any], now: datetime) -> bool:
 async def store_many(s: AsyncSession, raws: list[dict[str, Any]], now: datetime) -> int:
     """Store updates in one statement, each once (redeliveries are no-ops); returns how many
     were new."""
-    rows = [
-        {
-            "update_id": raw["update_id"],
-            "chat_id": chat_of(raw),
-            "payload": raw,
-            "received_at": now,
-            "attempts": 0,
-        }
-        for raw in raws
-    ]
+    rows = [_row(raw, now) for raw in raws]
     ins = sql.insert(s.get_bind().dialect.name, InboxUpdate)
     stmt = ins.values(rows).on_conflict_do_nothing(index_elements=["update_id"])
     res = await s.execute(stmt)
     return rowcount(res)
+
+
+def _row(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    why = out_of_range(raw)
+    if why is None:
+        return {
+            "update_id": raw["update_id"],
+            "chat_id": chat_of(raw),
+            "payload": raw,
+            "received_at": now,
+            "processed_at": None,
+            "attempts": 0,
+            "last_error": None,
+        }
+    if not isinstance(raw.get("update_id"), int) or not fits_big(raw["update_id"]):
+        raise OutOfRange(why)  # not even its id can be kept
+    # Set aside on arrival: recorded (Telegram is told 200 and stops sending it), never run.
+    return {
+        "update_id": raw["update_id"],
+        "chat_id": None,
+        "payload": raw,
+        "received_at": now,
+        "processed_at": now,
+        "attempts": 1,
+        "last_error": why,
+    }
+
+
+async def set_aside(s: AsyncSession, raw: dict[str, Any], now: datetime, why: str) -> bool:
+    """Record an update that could not be stored as it came (a value the database refuses) as
+    set aside: its id and a note, not its content. False when it was already stored."""
+    if not isinstance(raw.get("update_id"), int) or not fits_big(raw["update_id"]):
+        raise OutOfRange("update_id out of range")
+    row = {
+        "update_id": raw["update_id"],
+        "chat_id": None,
+        "payload": {"update_id": raw["update_id"]},
+        "received_at": now,
+        "processed_at": now,
+        "attempts": 1,
+        "last_error": why[:500],
+    }
+    ins = sql.insert(s.get_bind().dialect.name, InboxUpdate)
+    res = await s.execute(ins.values([row]).on_conflict_do_nothing(index_elements=["update_id"]))
+    return rowcount(res) == 1
 
 
 @dataclass(frozen=True)
@@ -74,12 +130,21 @@ class Pending:
     attempts: int
 
 
-async def pending(s: AsyncSession, limit: int = 200) -> list[Pending]:
-    """Unprocessed updates, oldest first (the worker keeps per-chat order)."""
+async def pending(s: AsyncSession, limit: int = 200, per_chat: int = 20) -> list[Pending]:
+    """Unprocessed updates, oldest first (the worker keeps per-chat order), at most
+    ``per_chat`` of each chat: a chat with a long queue (or whose first update keeps failing)
+    leaves room in the batch for the others."""
+    rank = (
+        func.row_number()
+        .over(partition_by=InboxUpdate.chat_id, order_by=InboxUpdate.id)
+        .label("rank")
+    )
+    waiting = select(InboxUpdate.id, rank).where(InboxUpdate.processed_at.is_(None)).subquery()
     rows = (
         await s.scalars(
             select(InboxUpdate)
-            .where(InboxUpdate.processed_at.is_(None))
+            .join(waiting, waiting.c.id == InboxUpdate.id)
+            .where(waiting.c.rank <= per_chat)
             .order_by(InboxUpdate.id)
             .limit(limit)
         )

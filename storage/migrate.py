@@ -9,6 +9,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.filelock import migrating
 from storage.sql import MIGRATION_LOCK
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,10 +29,10 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
-    async with engine.begin() as conn:
+    async with migrating(engine.url.render_as_string(hide_password=False)), engine.begin() as conn:
         if conn.dialect.name == "sqlite":
-            # Take the write lock first: two processes starting together migrate one after
-            # the other instead of both creating the tables.
+            # Processes starting together wait for each other's file lock (``migrating``);
+            # the write lock, taken first, also keeps out a command running meanwhile.
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             # One migrator at a time on PostgreSQL too (released at commit).

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from core.callbacks import ROW_ID_MAX, is_id
 from core.reports import open311
 from core.reports.open311 import PublicRequest, QueryError, RequestQuery, ServiceEntry
 from web.context import CONTEXT, WebContext
@@ -194,8 +195,10 @@ def _values(request: web.Request, name: str) -> list[str]:
 
 
 def _number(raw: str, name: str) -> int:
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise Refused(400, f"{name} must be a whole number, not {raw[:40]!r}")
+    """A whole number that fits the id columns (checked before any query: PostgreSQL refuses
+    a query whose id does not fit its column)."""
+    if not is_id(raw):
+        raise Refused(400, f"{name} must be a whole number up to {ROW_ID_MAX}, not {raw[:40]!r}")
     return int(raw)
 
 

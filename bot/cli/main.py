@@ -23,12 +23,20 @@ def _logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def _run(config_path: Path | None, role: str) -> int:
-    from bot.runtime import NotMigrated, Runtime
+async def _run(config_path: Path | None, role: str, health_port: int | None = None) -> int:
+    from storage.filelock import AlreadyRunning, ProcessLock
 
     cfg = load_config(config_path)
     if not cfg.telegram.token:
         raise ConfigError("telegram.token: required to run (set it or SENSCOMMUN_TELEGRAM_TOKEN)")
+    lock = ProcessLock(cfg.database.url)
+    try:
+        lock.acquire()  # SQLite: refused at once, before anything slow is loaded
+    except AlreadyRunning as exc:
+        print(f"senscommun: {exc}", file=sys.stderr)
+        return 2
+    from bot.runtime import NotMigrated, Runtime
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     import signal
@@ -36,7 +44,8 @@ async def _run(config_path: Path | None, role: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with Runtime(cfg, role=role):  # type: ignore[arg-type]
+        runtime = Runtime(cfg, role=role, health_port=health_port, lock=lock)  # type: ignore[arg-type]
+        async with runtime:
             # What start-up loaded (the classifier's tables, the application) lives as long
             # as the process: kept out of the collector's full passes, which otherwise walked
             # it all and paused the event loop for 70 to 110 ms several times a minute.
@@ -99,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="all",
         help="web: only receive and store updates; worker: only process and deliver",
     )
+    run.add_argument(
+        "--health-port",
+        type=int,
+        help="worker role: serve /health and /ready on this port (0: any free port)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     sub.add_parser("demo", help="play a scripted story against a fake Telegram, no token needed")
@@ -130,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "run":
-                return asyncio.run(_run(config_path, args.role))
+                return asyncio.run(_run(config_path, args.role, args.health_port))
             case "db":
                 return asyncio.run(_db_upgrade(config_path))
             case "demo":

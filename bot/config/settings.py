@@ -48,6 +48,9 @@ class WebhookConfig(_Strict):
     public_url: str = ""
     secret_token: str = ""
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    #: How long a webhook request waits for its update to be committed before answering 503
+    #: (Telegram then delivers it again): the database is away or slow.
+    store_timeout_ms: int = Field(default=2_000, ge=1)
 
     @field_validator("path")
     @classmethod
@@ -125,6 +128,8 @@ class OutboxConfig(_Strict):
     per_group_per_minute: int = Field(default=20, ge=1)
     max_attempts: int = Field(default=8, ge=1)
     poll_interval_s: float = Field(default=1.0, gt=0)
+    #: ``/ready`` answers 503 when the oldest message due has waited longer than this.
+    ready_max_lag_s: float = Field(default=60.0, gt=0)
     #: What a crash does to a message that may or may not have reached Telegram (the Bot API
     #: cannot say): these purposes are sent again (at-least-once: perhaps twice, never lost),
     #: the others are left ``unknown`` (at-most-once: never twice, perhaps lost). Card edits

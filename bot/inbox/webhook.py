@@ -1,8 +1,13 @@
-"""The aiohttp server: Telegram's webhook (stored in the inbox before 200) and /health; ``web/``
-adds its routes (Open311, the agents' dashboard) beside them."""
+"""The aiohttp server: Telegram's webhook, stored in the inbox before 200; ``bot.health`` adds
+/health and /ready, ``web/`` its routes (Open311, the agents' dashboard) beside them.
+
+200 means committed, and nothing else does: when the update cannot be stored within
+``webhook.store_timeout_ms`` (the database is away or slow), the answer is 503 and Telegram
+delivers the update again later (a redelivery of an update stored meanwhile is a no-op)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -10,12 +15,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
+
+from storage.failures import is_transient
+from storage.types import fits_big
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-READY = web.AppKey("ready", dict[str, bool])
 
 
 def create_web_app(
@@ -25,11 +31,11 @@ def create_web_app(
     kick: Callable[[], None],
     store: Callable[[dict[str, Any]], Awaitable[None]],
     webhook: bool = True,
+    store_timeout_s: float = 2.0,
 ) -> web.Application:
     """``store`` commits one update (the group-committing :class:`InboxWriter` in production);
     without ``webhook`` (polling mode) the server has no webhook route."""
     app = web.Application(client_max_size=max_body)
-    app[READY] = {"ready": False}
     expected = secret.encode()
 
     async def telegram_update(request: web.Request) -> web.Response:
@@ -46,23 +52,21 @@ def create_web_app(
             raw: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return web.json_response({"ok": False, "error": "not JSON"}, status=400)
-        if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+        uid = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(uid, int) or isinstance(uid, bool) or not fits_big(uid):
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         try:
-            await store(raw)
-        except SQLAlchemyError as exc:
-            # Telegram delivers again later: nothing is lost.
-            log.warning("webhook: update not stored (%s)", type(exc).__name__)
-            return web.json_response({"ok": False, "error": "try again"}, status=503)
+            await asyncio.wait_for(store(raw), store_timeout_s)
+        except Exception as exc:
+            if isinstance(exc, TimeoutError) or is_transient(exc):
+                # Telegram delivers again later: nothing is lost.
+                log.warning("webhook: update not stored (%s)", type(exc).__name__)
+                return web.json_response({"ok": False, "error": "try again"}, status=503)
+            log.error("webhook: update %s cannot be stored (%s)", uid, type(exc).__name__)
+            return web.json_response({"ok": False, "error": "cannot be stored"}, status=400)
         kick()
         return web.json_response({"ok": True})
 
-    async def health(request: web.Request) -> web.Response:
-        if not request.app[READY]["ready"]:
-            return web.json_response({"status": "starting"}, status=503)
-        return web.json_response({"status": "ok"})
-
     if webhook:
         app.router.add_post(path, telegram_update)
-    app.router.add_get("/health", health)
     return app

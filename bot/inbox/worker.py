@@ -1,8 +1,10 @@
 """Processes stored updates: in order for each chat, each in one unit of work.
 
 An update's effects and its processed mark are committed together; Telegram calls the
-handlers asked for run after that commit. A failing update is retried (its chat waits, to keep
-the order) and, after a few attempts, set aside with its error and an apology to the resident.
+handlers asked for run after that commit. What a failure does depends on its class
+(``storage.failures``): a transient one (the database is away) leaves the update pending, tried
+again without counting; any other counts as an attempt, and after a few the update is set aside
+with its error and an apology to the resident, so that its chat is served again.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.factory import App
 from bot.loops import Worker
@@ -24,6 +24,7 @@ from core import messages
 from core.deps import Deps
 from core.unit import unit_of_work
 from storage import inbox
+from storage.failures import is_transient
 from storage.inbox import Claim, Pending
 
 log = logging.getLogger(__name__)
@@ -92,14 +93,12 @@ class InboxWorker(Worker):
                         self.on_queued()
                 else:
                     await s.rollback()
-        except (SQLAlchemyError, OSError) as exc:
-            error = exc
-        except (ValueError, KeyError, TypeError) as exc:  # an update PTB cannot parse
+        except Exception as exc:  # the database, or an update PTB cannot parse, or a bug
             error = exc
         if error is None:
             await self._say(after)
             return True
-        if isinstance(error, SQLAlchemyError | OSError):
+        if is_transient(error):
             # The database is locked or down: nothing was applied, the update stays pending
             # and is tried again without counting against it.
             log.warning("update %s postponed: %s", p.update_id, type(error).__name__)
@@ -130,7 +129,7 @@ class InboxWorker(Worker):
         for call in calls:
             try:
                 await call()
-            except TelegramError as exc:
+            except Exception as exc:  # the update is done: one reply lost is not its failure
                 log.warning("reply not delivered: %s", type(exc).__name__)
 
     async def _failed(self, p: Pending, error: BaseException) -> bool:
@@ -143,8 +142,10 @@ class InboxWorker(Worker):
                     return False
                 await inbox.mark_processed(s, p.id, self.svc.clock(), detail)
                 await s.commit()
-        except SQLAlchemyError:
-            log.warning("inbox: could not record the failure of update %s", p.update_id)
+        except Exception as exc:  # tried again at the next pass, and counted then
+            log.warning(
+                "inbox: failure of update %s not recorded (%s)", p.update_id, type(exc).__name__
+            )
             return False
         # The detail may quote the resident's words: it stays in the database, not in the logs.
         log.error(
@@ -152,7 +153,7 @@ class InboxWorker(Worker):
         )
         if p.chat_id is not None and p.chat_id > 0:
             text = self.svc.texts.get(self._lang(p), "error.generic")
-            with contextlib.suppress(TelegramError):
+            with contextlib.suppress(Exception):
                 await self.app.bot.send_message(p.chat_id, text)
         return True
 

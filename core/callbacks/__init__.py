@@ -6,7 +6,7 @@ change once released: buttons already in chats carry them.
 """
 
 from core.callbacks.agent import AgentAction, AgentVerb
-from core.callbacks.codec import MAX_BYTES, CallbackError, is_id
+from core.callbacks.codec import MAX_BYTES, ROW_ID_MAX, CallbackError, is_id
 from core.callbacks.engagement import (
     RATINGS,
     QuestionnaireAction,
@@ -29,6 +29,7 @@ __all__ = [
     "AGENT_IDEA_VERBS",
     "MAX_BYTES",
     "RATINGS",
+    "ROW_ID_MAX",
     "AgentAction",
     "AgentVerb",
     "CallbackError",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from core.telegram_format import CALLBACK_DATA_BYTES
+from storage.types import ROW_ID_MAX
+
+__all__ = ["MAX_BYTES", "ROW_ID_MAX", "CallbackError", "fit", "is_id", "parse_id"]
 
 MAX_BYTES = CALLBACK_DATA_BYTES
 
@@ -18,8 +21,10 @@ def fit(data: str) -> str:
 
 
 def is_id(s: str) -> bool:
-    """Only ASCII digits: ``str.isdigit`` also takes "²" or "١", which ``int`` refuses or reads."""
-    return s.isascii() and s.isdigit() and len(s) <= 18
+    """Only ASCII digits (``str.isdigit`` also takes "²" or "١", which ``int`` refuses or reads),
+    and a number that fits the id columns (int4 on PostgreSQL: a larger one would make the query
+    fail, and be taken for the update's fault only after retries)."""
+    return s.isascii() and s.isdigit() and len(s) <= 10 and int(s) <= ROW_ID_MAX
 
 
 def parse_id(s: str) -> int:

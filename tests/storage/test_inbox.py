@@ -34,6 +34,9 @@ def test_chat_of_each_kind_of_update() -> None:
     assert inbox.chat_of({"update_id": 1, "callback_query": {"from": {"id": 7}}}) == 7
     assert inbox.chat_of({"update_id": 1, "poll": {}}) is None
     assert inbox.chat_of({"update_id": 1, "message": {"chat": "bad"}}) is None
+    assert inbox.out_of_range({"update_id": 1, "message": {"chat": {"id": 10**30}}})
+    assert inbox.out_of_range({"update_id": 2**70}) == "update_id out of range"
+    assert inbox.out_of_range({"update_id": 1, "message": {"chat": {"id": -(2**63)}}}) is None
 
 
 async def test_an_update_is_stored_once(session: AsyncSession, clock: Clock) -> None:
@@ -54,6 +57,19 @@ async def test_pending_is_in_arrival_order(session: AsyncSession, clock: Clock) 
         await inbox.store(session, {"update_id": uid, "message": {"chat": {"id": 1}}}, clock())
     await session.commit()
     assert [p.update_id for p in await inbox.pending(session)] == [3, 1, 2]
+
+
+async def test_a_long_queue_in_one_chat_leaves_room_for_the_others(
+    session: AsyncSession, clock: Clock
+) -> None:
+    """250 updates waiting in one chat (its first failing, say) used to fill the whole batch:
+    nobody else was served until they were all done."""
+    busy = [{"update_id": i, "message": {"chat": {"id": 1}}} for i in range(250)]
+    await inbox.store_many(session, busy, clock())
+    await inbox.store(session, {"update_id": 999, "message": {"chat": {"id": 2}}}, clock())
+    await session.commit()
+    batch = await inbox.pending(session, limit=200, per_chat=20)
+    assert [p.update_id for p in batch] == [*range(20), 999]  # each chat still in order
 
 
 async def test_processed_updates_are_forgotten_after_keep_days(

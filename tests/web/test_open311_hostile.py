@@ -45,7 +45,7 @@ async def test_a_bad_parameter_gets_a_400_with_an_open311_error(
 
 async def test_control_characters_never_make_the_xml_ill_formed(svc: Deps) -> None:
     marie = await resident(svc, 1001)
-    await report(svc, marie, "Fuite\x00 d'eau\x07\x1b[31m rue\ufffe Haute", address="3\x0c rue")
+    await report(svc, marie, "Fuite\x01 d'eau\x07\x1b[31m rue\ufffe Haute", address="3\x0c rue")
     async with serve(svc, descriptions=True) as client:
         resp = await client.get("/open311/v2/requests.xml")
         body = await resp.text()

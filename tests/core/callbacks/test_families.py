@@ -18,7 +18,7 @@ from core.callbacks import (
 )
 from nlp.types import DEFAULT_SERVICES
 
-BIG = 10**15
+BIG = 2**31 - 1  # the largest id the columns hold (int4 on PostgreSQL)
 
 
 @pytest.mark.parametrize("verb", list(AgentVerb))

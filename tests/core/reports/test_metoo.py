@@ -14,7 +14,7 @@ from storage.models import OutboxMessage
 from tests.conftest import WATER_CHAT
 from tests.core.engagement.test_questionnaire import new_report, resident, set_status
 
-BIG = 10**15
+BIG = 2**31 - 1  # the largest id the columns hold (int4 on PostgreSQL)
 
 
 def test_the_button_round_trips_within_64_bytes() -> None:
