@@ -34,12 +34,13 @@ _RULES: dict[str, tuple[str, ...]] = {
     "fire": (
         r"(incendie|en feu|flammes|fumee noire|prend feu|feu de (poubelle|voiture|benne|broussaille)"
         r"|(poubelle|voiture|benne|container|conteneur)s? (qui )?brule)",
-        r"(fire\b(?! (hydrant|station|brigade|exit|door|alarm|escape|service))|on fire|ablaze|flames"
+        r"(fire\b(?! (hydrant|station|brigade|exit|door|alarm|escape|service|risk|hazard|safety|pit"
+        r"|place|drill|fighters?|engine|department|dept|truck)s?)|on fire|ablaze|flames"
         r"|black smoke|smell of burning|(bin|car|van|skip|container)s? (is |are )?burning)",
     ),
     "flooding": (
-        r"(inond|crue|submerg|l'eau monte|de l'eau jusqu|torrent|geyser|jaillit|canalisation (a )?eclate)",
-        r"(flood|flooded|flooding|submerged|burst (water )?main|water gushing|gushing water|geyser)",
+        r"(inond|crues?\b|submerg|l'eau monte|de l'eau jusqu|torrent\b|geyser|jaillit|canalisation (a )?eclate)",
+        r"(flood(s|ed|ing)?\b|submerged|burst (water )?main|water gushing|gushing water|geyser)",
     ),
     "road_hazard": (
         r"(trou|nid de poule|tranchee|plaque d'egout|regard).{0,40}(la nuit|non signale|pas signale"
@@ -62,9 +63,10 @@ _RULES: dict[str, tuple[str, ...]] = {
     ),
     "injury": (
         r"(blesse|saigne|inconscient|malaise|accident|renverse par|(je suis|elle est|il est) tombee?"
-        r"|s'est (fait mal|blesse|cogne|ouvert)|a chute|ambulance|pompiers|samu)",
+        r"|s'est (fait mal|blesse|cogne|ouvert)|a chute|ambulance|pompiers|samu|(en train de|va) se noyer"
+        r"|noyade|tombee? (dans|a) l'eau)",
         r"(injured|injury|bleeding|unconscious|collapsed on|accident|knocked (down|over)|"
-        r"fell (over|down|into)|ambulance|paramedic|hurt\b|broke (his|her|my) )",
+        r"fell (over|down|into)|ambulance|paramedic|hurt\b|broke (his|her|my) |drowning\b)",
     ),
     "danger": (
         r"(danger de mort|tres dangereux|extremement dangereux|risque d.accident|dangereux pour"
@@ -78,6 +80,22 @@ _RULES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Other senses of danger words, blanked out before the rules run: "floodlights", a hydrant,
+#: the fire station, a gas bill, "inondé de pubs", "drowning in paperwork" (see the guide's
+#: "Danger" section). Only the phrase is blanked: "the fire hydrant is on fire" still flags.
+_OTHER_SENSES = re.compile(
+    r"(?<![a-z])(flood ?lights?|flood ?lit|flood(s|ed)? (of|with) (complaints?|calls|e-?mails|messages"
+    r"|requests|tourists|visitors|people|letters|leaflets|junk|ads|spam|applications)"
+    r"|fire ?(hydrants?|plugs?|stations?|brigades?|works|fighters?|engines?|alarms?|exits?|doors?)"
+    r"|(ceasefire|spitfire|bonfire night|campfire song)"
+    r"|gas (station|stations|bills?|prices?|suppliers?|company|meter reading)"
+    r"|spark ?plugs?|accidental\w*|accidentel\w*"
+    r"|drown(ing|ed)? in (paperwork|work|debt|bills|e-?mails|leaves|litter|rubbish|requests|noise)"
+    r"|(bornes?|bouches?|poteaux?|poteau) (d')?incendie|(caserne|bal|calendriers?) (des|de) (sapeurs.)?pompiers"
+    r"|feux? d'artifices?|submerge(e|s|es)? (de|par) (travail|demandes|appels|messages|dossiers|mails)"
+    r"|inonde(e|s|es)? (de|par) (pubs?|prospectus|publicites?|messages|mails|demandes|plaintes|appels"
+    r"|touristes|moustiques|spam))(?![a-z])"
+)
 _NEGATION = re.compile(
     r"(\bpas (de |d')?|\bplus (de |d')?|\bni |\bsans |\bno |\bnot |\bnever |n't |\bwithout |\bno more "
     r"|\bno longer |\bplus aucune? |\baucune? |\brisques? d[' ]|\brisk of (an )?|\bbefore (there is )?(an )?"
@@ -102,7 +120,7 @@ def assess(text: str, lang: str = "fr") -> tuple[str, ...]:
     reason or an explicit word of danger: a resident's "urgent !!" is not an emergency.
     """
     del lang
-    folded = fold(text)
+    folded = _OTHER_SENSES.sub(lambda m: "~" * len(m.group()), fold(text))
     reasons: list[str] = []
     for clause in re.split(r"[.;!?\n]+|\bmais\b|\bbut\b", folded):
         if not clause.strip():
