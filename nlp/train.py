@@ -33,6 +33,7 @@ from .augment import augment
 from .calibration import Distribution, fit_calibration
 from .charngram import CHAR_FILE, CharNgramModel
 from .corpus import Sample, fold_of, load_adapted, load_corpus, read_jsonl
+from .danger_train import DANGER_DIR, train_danger
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Intent
@@ -265,6 +266,9 @@ def train(
         (s.text, s.lang) for s in samples + extra if s.split != "test"
     )
     langid.save(tmp / "langid.json")
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    if corpus is None and any(DANGER_DIR.glob("*.jsonl")):
+        meta["danger"] = train_danger(tmp, cfg.log)  # the learnt urgency score (nlp.danger)
     meta["seconds"] = round(time.perf_counter() - started, 1)
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)

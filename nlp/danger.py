@@ -1,0 +1,161 @@
+"""A learnt urgency score beside the rules of :mod:`nlp.urgency`: is someone in danger, and what
+kind of danger (the categories of the "Danger" section of ``nlp/data/GUIDE.md``)?
+
+The rules explain themselves but only know the phrasings they list; residents describe a knife,
+a child through the ice or a scaffold leaning over the pavement in words no list foresees. This
+model reads the whole message: hashed character 3-5-grams (across word boundaries, as
+:mod:`nlp.charngram`) plus word unigrams and bigrams, TF-IDF weighted, one multinomial logistic
+regression over ``none`` and the nine danger categories, fitted by full-batch Adam from zeros
+(numpy only, no random draw: deterministic). Both languages share one model (their n-grams
+hardly overlap, and a danger word borrowed from the other language still counts).
+
+The urgency score is ``1 - P(none)``; a message is urgent when a rule fires **or** the score
+reaches the threshold of its language, calibrated out of fold on the training data for recall
+(:mod:`nlp.danger_train`). The model's hit carries the reason ``danger:<category>`` (the most
+likely category), so an agent reads why it was flagged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .charngram import _row_sums, _softmax, _weighted, ngram_matrix
+from .text import fold
+
+DANGER_FILE = "danger.npz"
+NONE = "none"
+CATEGORIES: tuple[str, ...] = (
+    "violence", "person", "fire", "gas_chemicals", "electricity", "water", "structure", "road",
+    "animal",
+)  # fmt: skip
+LABELS: tuple[str, ...] = (NONE, *CATEGORIES)
+REASON_PREFIX = "danger:"
+CHAR_BITS = 18
+WORD_BITS = 17
+#: Inverse L2 strength (as scikit-learn's ``C``) and Adam steps.
+DANGER_C = 30.0
+DANGER_STEPS = 200
+MAX_CHARS = 2000
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _word_keys(text: str) -> list[int]:
+    """Hashed buckets of the folded words and word bigrams (CRC-32: stable across runs)."""
+    tokens = _WORD.findall(fold(text[:MAX_CHARS]))
+    grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    mask = (1 << WORD_BITS) - 1
+    return [(1 << CHAR_BITS) + (zlib.crc32(g.encode()) & mask) for g in grams]
+
+
+def feature_matrix(texts: Sequence[str]) -> tuple[Any, Any, Any]:
+    """CSR rows (``indptr``, sorted bucket ``indices``, ``1 + log`` counts): character
+    n-grams in ``[0, 2^18)``, words and bigrams in ``[2^18, 2^18 + 2^17)``."""
+    c_ptr, c_idx, c_val = ngram_matrix(texts, CHAR_BITS)
+    n = len(texts)
+    c_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(c_ptr))
+    w_keys = [_word_keys(t) for t in texts]
+    w_row = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in w_keys])
+    w_idx = np.fromiter((k for ks in w_keys for k in ks), dtype=np.int64, count=len(w_row))
+    width = (1 << CHAR_BITS) + (1 << WORD_BITS)
+    uniq, counts = np.unique(w_row * width + w_idx, return_counts=True)
+    rows = np.concatenate([c_row, uniq // width])
+    idx = np.concatenate([c_idx.astype(np.int64), uniq % width])
+    vals = np.concatenate([c_val, (1.0 + np.log(counts)).astype(np.float32)])
+    order = np.lexsort((idx, rows))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, idx[order], vals[order]
+
+
+class DangerModel:
+    """TF-IDF character and word n-grams + multinomial logistic regression, with a threshold
+    on the urgency score per language."""
+
+    def __init__(
+        self, weights: Any, bias: Any, idf: Any, thresholds: dict[str, float] | None = None
+    ) -> None:
+        self.weights, self.bias, self.idf = weights, bias, idf
+        self.thresholds = dict(thresholds or {})
+
+    @classmethod
+    def fit(
+        cls, texts: Sequence[str], gold: Sequence[str], c: float = DANGER_C,
+        steps: int = DANGER_STEPS,
+    ) -> DangerModel:  # fmt: skip
+        """Minimise mean cross-entropy + ||W||^2 / (2 c n) by full-batch Adam from zeros."""
+        n = len(texts)
+        indptr, idx, vals = feature_matrix(texts)
+        width = (1 << CHAR_BITS) + (1 << WORD_BITS)
+        df = np.bincount(idx, minlength=width).astype(np.float64)
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        indptr, idx, vals = _weighted((indptr, idx, vals), idf)
+        row = np.repeat(np.arange(n), np.diff(indptr))
+        active, local = np.unique(idx, return_inverse=True)
+        order = np.argsort(local, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(local[order]) != 0])
+        rows_sorted, vals_sorted = row[order], vals[order][:, None]
+        y = np.zeros((n, len(LABELS)), dtype=np.float32)
+        y[np.arange(n), [LABELS.index(g) for g in gold]] = 1.0
+        w = np.zeros((len(active), len(LABELS)), dtype=np.float32)
+        b = np.zeros(len(LABELS), dtype=np.float32)
+        mw, vw, mb, vb = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+        lr, beta1, beta2, eps, l2 = 0.05, 0.9, 0.999, 1e-8, 1.0 / (c * n)
+        v2 = vals[:, None]
+        for t in range(1, steps + 1):
+            p = _softmax(_row_sums(indptr, v2 * w[local]) + b)
+            g = ((p - y) / n).astype(np.float32)
+            gw = np.add.reduceat(vals_sorted * g[rows_sorted], starts, axis=0) + l2 * w
+            gb = g.sum(axis=0)
+            mw, vw = beta1 * mw + (1 - beta1) * gw, beta2 * vw + (1 - beta2) * gw**2
+            mb, vb = beta1 * mb + (1 - beta1) * gb, beta2 * vb + (1 - beta2) * gb**2
+            corr1, corr2 = 1 - beta1**t, 1 - beta2**t
+            w -= lr * (mw / corr1) / (np.sqrt(vw / corr2) + eps)
+            b -= lr * (mb / corr1) / (np.sqrt(vb / corr2) + eps)
+        weights = np.zeros((width, len(LABELS)), dtype=np.float32)
+        weights[active] = w
+        return cls(weights, b.astype(np.float32), idf)
+
+    def probabilities(self, texts: Sequence[str]) -> Any:
+        """``len(texts) x len(LABELS)`` probabilities."""
+        if not texts:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        indptr, idx, vals = _weighted(feature_matrix(texts), self.idf)
+        return _softmax(_row_sums(indptr, vals[:, None] * self.weights[idx]) + self.bias)
+
+    def scores(self, texts: Sequence[str]) -> list[tuple[float, str]]:
+        """Per text: the urgency score ``1 - P(none)`` and the most likely danger category."""
+        probs = self.probabilities(texts)
+        return [(float(1.0 - p[0]), CATEGORIES[int(np.argmax(p[1:]))]) for p in probs]
+
+    def reasons(self, texts: Sequence[str], langs: Sequence[str]) -> list[tuple[str, ...]]:
+        """Per text: ``("danger:<category>",)`` when its score reaches its language's
+        threshold, else ``()``. A language without a threshold gets none (rules only)."""
+        out: list[tuple[str, ...]] = []
+        for (score, category), lang in zip(self.scores(texts), langs, strict=True):
+            limit = self.thresholds.get(lang)
+            out.append((REASON_PREFIX + category,) if limit is not None and score >= limit else ())
+        return out
+
+    def save(self, path: Path) -> None:
+        """Weights in float16 (the unused buckets compress to nothing)."""
+        langs = sorted(self.thresholds)
+        np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=self.bias,
+                            idf=self.idf.astype(np.float16), langs=np.array(langs),
+                            thresholds=np.array([self.thresholds[k] for k in langs],
+                                                dtype=np.float64))  # fmt: skip
+
+    @classmethod
+    def load(cls, path: Path) -> DangerModel:
+        with np.load(path) as z:
+            thresholds = {str(k): float(v) for k, v in zip(z["langs"], z["thresholds"],
+                                                           strict=True)}  # fmt: skip
+            return cls(z["weights"].astype(np.float32), z["bias"], z["idf"].astype(np.float32),
+                       thresholds)  # fmt: skip
