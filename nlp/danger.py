@@ -43,14 +43,16 @@ CHAR_BITS = 18
 WORD_BITS = 17
 #: Inverse L2 strength (as scikit-learn's ``C``) and Adam steps.
 DANGER_C = 30.0
-DANGER_STEPS = 200
+DANGER_STEPS = 300
 MAX_CHARS = 2000
 
 _WORD = re.compile(r"[a-z0-9]+")
 _FAMILIES = list(CUES)
 #: Cue families and every pair of them found together ("child" and "water"), one column each.
 _CUE_PAIRS = list(itertools.combinations(range(len(_FAMILIES)), 2))
-N_CUE_FEATURES = len(_FAMILIES) + len(_CUE_PAIRS)
+#: ... plus one column for "no danger cue at all" (families other than now / calm).
+N_CUE_FEATURES = len(_FAMILIES) + len(_CUE_PAIRS) + 1
+_CALM_FAMILIES = frozenset({"now", "calm"})
 WIDTH = (1 << CHAR_BITS) + (1 << WORD_BITS) + N_CUE_FEATURES
 #: A cue's count is multiplied by this before weighting: one cue weighs as much as several
 #: n-grams in a row of hundreds (chosen in out-of-fold runs on the danger set).
@@ -66,6 +68,8 @@ def _word_keys(text: str) -> list[int]:
     found = [_FAMILIES.index(c) for c in cues(text[:MAX_CHARS])]
     start = (1 << CHAR_BITS) + (1 << WORD_BITS)
     pairs = [len(_FAMILIES) + _CUE_PAIRS.index((a, b)) for a, b in itertools.combinations(found, 2)]
+    if all(_FAMILIES[i] in _CALM_FAMILIES for i in found):
+        pairs.append(N_CUE_FEATURES - 1)
     return keys + [start + i for i in found + pairs]
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from .corpus import fold_of, load_corpus
 from .danger import CATEGORIES, DANGER_FILE, NONE, DangerModel
+from .danger_cues import cues
 from .text import fold
 from .types import LANGUAGES
 from .urgency import assess
@@ -89,7 +90,10 @@ def ordinary_reports() -> list[DangerSample]:
     return [
         DangerSample(s.text, s.lang, NONE, "corpus")
         for s in load_corpus()
-        if s.split != "test" and not assess(s.text) and not DANGER_WORDS.search(fold(s.text))
+        if s.split != "test"
+        and not assess(s.text)
+        and not DANGER_WORDS.search(fold(s.text))
+        and not set(cues(s.text)) - {"now", "calm"}
     ]
 
 

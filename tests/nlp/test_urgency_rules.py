@@ -34,6 +34,18 @@ from nlp.urgency import assess
         "ma boîte aux lettres est inondée de pubs",
         "the office is drowning in paperwork, no one answers",
         "new spark plugs dumped in the alley",
+        # Past, over or hypothetical.
+        "the fire last month left soot on the school wall",
+        "since the 2018 flood the footbridge has been closed",
+        "what should we do if we smell gas in the car park?",
+        "does the town have a flood prevention plan?",
+        "l'incendie de l'an dernier a laissé des traces sur la façade",
+        "que faut-il faire en cas d'odeur de gaz dans l'immeuble ?",
+        "collecte de jouets pour les victimes de l'incendie de la rue Haute",
+        "are the fire extinguishers in the sports hall checked?",
+        "ambulance sirens all night on the ring road",
+        "a cat with a hurt paw in the school yard",
+        "that new mural is fire",
     ],
 )
 def test_other_senses_are_not_urgent(text: str) -> None:
