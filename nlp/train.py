@@ -13,7 +13,10 @@ model and the lexicon, and a bias per service: :mod:`nlp.calibration`) is fitted
 out-of-fold scores. The shipped model is then trained on all of ``train`` + ``dev``. ``test`` is
 never read here.
 With ``augment_copies``, every model also learns from noisy, phone-typed copies of its training
-lines (:mod:`nlp.augment`); lines it scores are never augmented.
+lines (:mod:`nlp.augment`); lines it scores are never augmented. Adapted lines and the real
+reports of the training towns (:func:`nlp.corpus.load_real`) are learnt in every fold and never
+scored; the real ones teach the service, not the intent. Last, the danger model and its
+thresholds (:mod:`nlp.danger_train`).
 """
 
 from __future__ import annotations
