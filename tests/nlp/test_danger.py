@@ -12,7 +12,9 @@ import pytest
 from nlp.analysis import Analyser, should_ask
 from nlp.danger import DangerModel, feature_matrix
 from nlp.danger_train import pick_threshold, rates
+from nlp.pipeline import SpacyClassifier
 from nlp.types import Intent
+from tests.nlp.shipped import shipped
 
 TINY = [
     ("a man is waving a knife at people outside the station", "violence"),
@@ -132,3 +134,38 @@ def test_classification_carries_the_ask_flag() -> None:
         "pothole", "en", {"roads": 0.9, "lighting": 0.05, "other": 0.05}, Intent.REPORT
     )
     assert c.service == "roads" and not c.ask_service
+
+
+@shipped
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("un homme menace les gens avec un couteau devant la boulangerie", "fr"),
+        ("a man is threatening people with a knife outside the bakery", "en"),
+        ("une dame âgée est tombée dans la rue et n'arrive pas à se relever", "fr"),
+        ("a dog just bit a little girl in the playground and it's still loose", "en"),
+    ],
+)
+def test_shipped_model_flags_dangers_the_rules_miss(
+    model: SpacyClassifier, text: str, lang: str
+) -> None:
+    assert model.analyser.danger is not None
+    c = model.classify(text, lang)
+    assert c.urgent
+    assert any(r.startswith("danger:") for r in c.urgency_reasons)
+
+
+@shipped
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("la poubelle jaune n'a pas été ramassée mardi", "fr"),
+        ("lampadaire éteint rue de la Paix depuis lundi", "fr"),
+        ("bins not collected on Elm Street again", "en"),
+        ("graffiti on the wall of the library car park", "en"),
+    ],
+)
+def test_shipped_model_leaves_ordinary_reports_alone(
+    model: SpacyClassifier, text: str, lang: str
+) -> None:
+    assert not model.classify(text, lang).urgent
