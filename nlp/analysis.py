@@ -6,7 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .catalogue import check_services, ranked, restrict
+from .catalogue import OTHER, check_services, ranked, restrict
+from .danger import DangerModel
 from .intent import settle
 from .langid import LanguageIdentifier
 from .lexicon import Lexicon
@@ -24,6 +25,16 @@ N_ALTERNATIVES = 3
 #: emergency services'): the report goes to the general desk, flagged urgent, and the resident
 #: is shown the emergency numbers. Half the probability mass moves to ``other``.
 DESK_REASONS = frozenset({"gas"})
+#: Under this calibrated probability the best service is more likely wrong than right: the bot
+#: should ask the resident (offering :meth:`Classification.top`) rather than guess.
+ASK_BELOW = 0.5
+
+
+def should_ask(service: str, confidence: float, intent: Intent) -> bool:
+    """Whether no service fits well enough to route without asking: the best guess is the
+    general desk (``other``: none of the town's services) or is more likely wrong than right.
+    Small talk (intent ``other``) has nothing to route, so it is never asked about."""
+    return intent is not Intent.OTHER and (service == OTHER or confidence < ASK_BELOW)
 
 
 class Analyser:
@@ -34,8 +45,10 @@ class Analyser:
         services: Sequence[str],
         langid: LanguageIdentifier | None = None,
         streets_csv: Path | None = None,
+        danger: DangerModel | None = None,
     ) -> None:
         self.services = check_services(services)
+        self.danger = danger
         self.langid = langid or LanguageIdentifier()
         self.lexicon = Lexicon()
         self.places = PlaceFinder(streets_csv)
@@ -43,25 +56,38 @@ class Analyser:
     def language(self, text: str, hint: str | None) -> str:
         return self.langid.identify(text[:MAX_CHARS], hint)
 
+    def danger_reasons(self, texts: Sequence[str], langs: Sequence[str]) -> list[tuple[str, ...]]:
+        """The danger model's reasons (``danger:<category>``) for a batch; none without one."""
+        if self.danger is None:
+            return [() for _ in texts]
+        return self.danger.reasons([t[:MAX_CHARS] for t in texts], langs)
+
     def finish(
-        self, text: str, lang: str, probs: Mapping[str, float], intent: Intent
-    ) -> Classification:
-        """A :class:`Classification` from service probabilities over the default catalogue."""
-        reasons = assess(text[:MAX_CHARS], lang)
+        self, text: str, lang: str, probs: Mapping[str, float], intent: Intent,
+        learnt: tuple[str, ...] | None = None,
+    ) -> Classification:  # fmt: skip
+        """A :class:`Classification` from service probabilities over the default catalogue.
+        ``learnt``: the danger model's reasons when already scored in a batch."""
+        if learnt is None:
+            learnt = self.danger_reasons([text], [lang])[0]
+        # Urgent when a rule fires or the learnt score passes its threshold: rules first.
+        reasons = assess(text[:MAX_CHARS], lang) + learnt
         if DESK_REASONS.intersection(reasons):
             probs = {s: 0.5 * p + (0.5 if s == "other" else 0.0) for s, p in probs.items()}
         best = ranked(restrict(probs, self.services))
         service, confidence = best[0]
+        settled = settle(text[:MAX_CHARS], intent, probs, bool(reasons))
         return Classification(
             service=service,
             confidence=round(confidence, 4),
             alternatives=tuple((s, round(p, 4)) for s, p in best[1 : 1 + N_ALTERNATIVES]),
-            intent=settle(text[:MAX_CHARS], intent, probs, bool(reasons)),
+            intent=settled,
             lang=lang,
             urgent=bool(reasons),
             urgency_reasons=reasons,
             places=self.places.find(text[:MAX_CHARS], lang),
             redacted=redact(text, lang),
+            ask_service=should_ask(service, confidence, settled),
         )
 
     def similarity(self, a: str, b: str) -> float:

@@ -1,4 +1,4 @@
-"""The ``senscommun nlp train|evaluate`` and ``senscommun classify`` subcommands.
+"""The ``senscommun nlp train|train-danger|evaluate`` and ``senscommun classify`` subcommands.
 
 ``bot/cli.py`` calls :func:`register` with its subparsers; each handler receives the parsed
 namespace (``args.func(args)`` style, returning an exit code).
@@ -38,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     train_p.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
     train_p.add_argument("--seed", type=int, default=0)
     train_p.set_defaults(func=cmd_train)
+
+    danger_p = nlp_sub.add_parser(
+        "train-danger",
+        help="(re)train only the danger model of an existing model directory (deterministic)",
+    )
+    danger_p.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
+    danger_p.set_defaults(func=cmd_train_danger)
 
     eval_p = nlp_sub.add_parser("evaluate", help="scores on the held-out split, with baseline")
     eval_p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
@@ -88,6 +95,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         compare = before if before.is_dir() else None
         print(evaluate_text(out, compare=compare, feedback=feedback))
         print(f"(the previous model is kept in {before} for comparison)" if compare else "")
+    return 0
+
+
+def cmd_train_danger(args: argparse.Namespace) -> int:
+    from .danger_train import train_danger
+
+    train_danger(args.out)
+    print(f"danger model written to {args.out}")
     return 0
 
 
@@ -176,7 +191,7 @@ def as_json(c: Classification) -> dict[str, Any]:
         "alternatives": [[s, p] for s, p in c.alternatives], "intent": c.intent.value,
         "lang": c.lang, "urgent": c.urgent, "urgency_reasons": list(c.urgency_reasons),
         "places": [{f.name: getattr(p, f.name) for f in fields(p)} for p in c.places],
-        "redacted": c.redacted,
+        "redacted": c.redacted, "ask_service": c.ask_service,
     }  # fmt: skip
 
 

@@ -23,6 +23,10 @@ CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
 #: Lines derived from corpus lines of the other language (adaptations, not translations word
 #: for word): training only, never scored, never split (see ``nlp/data/SOURCES.md``).
 ADAPTED_DIR = Path(__file__).resolve().parent / "data" / "adapted"
+#: Real residents' reports (see ``nlp/data/SOURCES.md``), held out by town: training learns
+#: the towns below, every other town's lines are only scored (``benchmarks/real_data.py``).
+REAL_DIR = Path(__file__).resolve().parent / "data" / "real"
+REAL_TRAIN_SOURCES = frozenset({"gainesville_mygnv311", "boston_visionzero_concerns"})
 TEST_PERCENT = 20
 DEV_PERCENT = 15
 
@@ -94,4 +98,13 @@ def load_adapted(directory: Path = ADAPTED_DIR) -> list[Sample]:
     out: list[Sample] = []
     for path in sorted(directory.glob("*.jsonl")):
         out += [s for s in read_jsonl(path) if s.split != "test"]
+    return out
+
+
+def load_real(directory: Path = REAL_DIR) -> list[Sample]:
+    """Real reports of the training towns (:data:`REAL_TRAIN_SOURCES`), learnt only: never
+    scored or calibrated on. Lines whose category maps to no service are skipped."""
+    out: list[Sample] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        out += [s for s in read_jsonl(path) if s.source in REAL_TRAIN_SOURCES]
     return out

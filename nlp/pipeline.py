@@ -12,6 +12,7 @@ from typing import Any
 from .analysis import MAX_CHARS, Analyser
 from .calibration import Calibration
 from .charngram import CHAR_FILE, CharNgramModel
+from .danger import DANGER_FILE, DangerModel
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .intent import rule_scores
 from .langid import LanguageIdentifier
@@ -52,12 +53,13 @@ class SpacyClassifier:
         langid: LanguageIdentifier | None = None,
         heads: dict[str, tuple[VectorTable, VectorHead]] | None = None,
         chars: dict[str, CharNgramModel] | None = None,
+        danger: DangerModel | None = None,
     ) -> None:
         self.pipelines = pipelines
         self.calibrations = calibrations
         self.heads = heads or {}
         self.chars = chars or {}
-        self.analyser = Analyser(services, langid, streets_csv)
+        self.analyser = Analyser(services, langid, streets_csv, danger)
 
     @classmethod
     def load(
@@ -83,7 +85,9 @@ class SpacyClassifier:
         }  # fmt: skip
         chars = {lang: CharNgramModel.load(path) for lang in LANGUAGES
                  if (path := model_dir / f"{lang}.{CHAR_FILE}").is_file()}  # fmt: skip
-        return cls(pipelines, calibrations, services, streets_csv, langid, heads, chars)
+        danger_path = model_dir / DANGER_FILE
+        danger = DangerModel.load(danger_path) if danger_path.is_file() else None
+        return cls(pipelines, calibrations, services, streets_csv, langid, heads, chars, danger)
 
     def classify(self, text: str, lang: str | None = None) -> Classification:
         return self.classify_many([text], [lang])[0]
@@ -111,8 +115,9 @@ class SpacyClassifier:
                 assert first is not None
                 scored[i] = Scored({s: (p + sc.probs[s]) / 2 for s, p in first.probs.items()},
                                    first.intent)  # fmt: skip
-        done = zip(texts, detected, scored, strict=True)
-        return [self.analyser.finish(t, d, sc.probs, sc.intent) for t, d, sc in done if sc]
+        learnt = self.analyser.danger_reasons(texts, detected)
+        done = zip(texts, detected, scored, learnt, strict=True)
+        return [self.analyser.finish(t, d, sc.probs, sc.intent, lr) for t, d, sc, lr in done if sc]
 
     def _score_lang(self, texts: Sequence[str], lang: str) -> list[Scored]:
         """The textcats' models read only a message's text and its cached features, so they

@@ -13,7 +13,10 @@ model and the lexicon, and a bias per service: :mod:`nlp.calibration`) is fitted
 out-of-fold scores. The shipped model is then trained on all of ``train`` + ``dev``. ``test`` is
 never read here.
 With ``augment_copies``, every model also learns from noisy, phone-typed copies of its training
-lines (:mod:`nlp.augment`); lines it scores are never augmented.
+lines (:mod:`nlp.augment`); lines it scores are never augmented. Adapted lines and the real
+reports of the training towns (:func:`nlp.corpus.load_real`) are learnt in every fold and never
+scored; the real ones teach the service, not the intent. Last, the danger model and its
+thresholds (:mod:`nlp.danger_train`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,16 @@ from typing import Any
 from .augment import augment
 from .calibration import Distribution, fit_calibration
 from .charngram import CHAR_FILE, CharNgramModel
-from .corpus import Sample, fold_of, load_adapted, load_corpus, read_jsonl
+from .corpus import (
+    REAL_TRAIN_SOURCES,
+    Sample,
+    fold_of,
+    load_adapted,
+    load_corpus,
+    load_real,
+    read_jsonl,
+)
+from .danger_train import DANGER_DIR, train_danger
 from .features import LEX_KEY, build_architecture, shared_lexicon
 from .langid import LanguageIdentifier
 from .types import DEFAULT_SERVICES, LANGUAGES, Intent
@@ -111,12 +123,16 @@ def train_language(samples: Sequence[Sample], lang: str, cfg: TrainConfig) -> An
     optimizer = Adam(cfg.learn_rate, L2=1e-6, use_averages=True)
     rng = random.Random(cfg.seed)
     order = list(range(len(samples)))
+    no_intent = {i for i, s in enumerate(samples) if s.source.split("+")[0] in REAL_TRAIN_SOURCES}
     for _ in range(cfg.epochs):
         rng.shuffle(order)
         for i in range(0, len(order), cfg.batch_size):
             batch = order[i : i + cfg.batch_size]
             nlp.get_pipe("service").update([service_egs[j] for j in batch], sgd=optimizer)
-            nlp.get_pipe("intent").update([intent_egs[j] for j in batch], sgd=optimizer)
+            # Real reports carry a service but no intent (their towns' forms only take reports).
+            told = [intent_egs[j] for j in batch if j not in no_intent]
+            if told:
+                nlp.get_pipe("intent").update(told, sgd=optimizer)
     # The averaged weights generalise better than the last step's.
     for name in ("service", "intent"):
         model = nlp.get_pipe(name).model
@@ -210,7 +226,8 @@ def train(
     """Train, calibrate and write the model to ``out``; returns its ``meta.json``."""
     started = time.perf_counter()
     samples = list(corpus if corpus is not None else load_corpus())
-    adapted = load_adapted() if corpus is None else []
+    # Learnt only, never scored: adaptations and real reports of the training towns.
+    adapted = load_adapted() + load_real() if corpus is None else []
     extra = [s for s in read_jsonl(feedback)] if feedback else []
     # Feedback lines on the held-out side of the hash stay out, to measure the gain honestly.
     extra = [Sample(s.text, s.service, s.intent, s.lang, "feedback") for s in extra
@@ -254,7 +271,8 @@ def train(
         meta["langs"][lang] = {
             "train": sum(s.split == "train" for s in pool),
             "dev": sum(s.split == "dev" for s in pool), "feedback": len(fit_extra),
-            "adapted": len(learnt_only),
+            "adapted": sum(s.source not in REAL_TRAIN_SOURCES for s in learnt_only),
+            "real": sum(s.source in REAL_TRAIN_SOURCES for s in learnt_only),
             "vector_head": head is not None, "char_model": final.char is not None,
             **calibration.to_dict(),
         }  # fmt: skip
@@ -265,6 +283,9 @@ def train(
         (s.text, s.lang) for s in samples + extra if s.split != "test"
     )
     langid.save(tmp / "langid.json")
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    if corpus is None and any(DANGER_DIR.glob("*.jsonl")):
+        meta["danger"] = train_danger(tmp, cfg.log)  # the learnt urgency score (nlp.danger)
     meta["seconds"] = round(time.perf_counter() - started, 1)
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)

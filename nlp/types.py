@@ -64,6 +64,10 @@ class Classification:
     urgency_reasons: tuple[str, ...] = ()
     places: tuple[PlaceSpan, ...] = field(default=())
     redacted: str = ""  # the text with personal data masked, for agents and statistics
+    #: No service fits well enough to route without asking: the best guess is ``other`` (none of
+    #: the town's services) or under 0.5. The bot should ask the resident which service (offering
+    #: :meth:`top`, plus "none of these") rather than guess. Never set for small talk.
+    ask_service: bool = False
 
     def top(self, n: int = 3) -> tuple[str, ...]:
         """The ``n`` most likely services, best first."""
