@@ -13,6 +13,7 @@ from bot.aiohttp_request import AiohttpRequest
 from bot.config.engagement import SurveyConfig
 from bot.config.safety import emergency_numbers
 from bot.config.settings import Config
+from bot.config.town import town_rows
 from core.catalogue import Catalogue, ServiceInfo
 from core.conversation.faq import FaqEntry
 from core.deps import Clock, Deps, EmergencyNumber, Settings, utcnow
@@ -26,11 +27,31 @@ from core.reports import metoo
 from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
-from nlp.types import LANGUAGES
+from nlp.town import TownClassifier, TownServices
+from nlp.types import DEFAULT_SERVICES, LANGUAGES, Classifier
 from storage.db import create_engine, create_sessionmaker, is_sqlite
 from web.context import WebOptions
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
+
+
+def create_classifier(config: Config, codes: tuple[str, ...]) -> Classifier:
+    """The trained classifier on the built-in catalogue; for a town with services of its own
+    (``[services.match]``), renamed or merged ones (``nlp.mapping``), or without some built-in
+    ones, wrapped to speak the town's catalogue without retraining (``nlp.town``)."""
+    declared = town_rows(config.services)
+    if not declared and not config.nlp.mapping and set(codes) == set(DEFAULT_SERVICES):
+        return load_classifier(
+            services=codes,
+            model_dir=config.nlp.model_dir,
+            streets_csv=config.nlp.streets_csv,
+            kind=config.nlp.kind,
+        )
+    base = load_classifier(
+        model_dir=config.nlp.model_dir, streets_csv=config.nlp.streets_csv, kind=config.nlp.kind
+    )
+    town = TownServices.from_config(declared, config.nlp.mapping, codes)
+    return TownClassifier(base, town)
 
 
 def create_catalogue(config: Config) -> Catalogue:
@@ -51,12 +72,7 @@ def create_catalogue(config: Config) -> Catalogue:
 def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
     engine = create_engine(config.database.url, config.database.busy_timeout_ms)
     catalogue = create_catalogue(config)
-    nlp = load_classifier(
-        services=catalogue.codes,
-        model_dir=config.nlp.model_dir,
-        streets_csv=config.nlp.streets_csv,
-        kind=config.nlp.kind,
-    )
+    nlp = create_classifier(config, catalogue.codes)
     return Deps(
         engine=engine,
         sessions=create_sessionmaker(engine),

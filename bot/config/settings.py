@@ -24,6 +24,7 @@ from bot.config.engagement import (
     default_topics,
 )
 from bot.config.safety import EmergencyConfig
+from bot.config.town import ServiceMatch, check_mapping
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -107,6 +108,8 @@ class NlpConfig(_Strict):
     model_dir: Path | None = None
     kind: Literal["auto", "keywords", "spacy"] = "auto"
     streets_csv: Path | None = None
+    #: Built-in services renamed or merged into the town's codes (``water = "eau_potable"``).
+    mapping: dict[str, str] = Field(default_factory=dict)
 
 
 class InboxConfig(_Strict):
@@ -153,6 +156,8 @@ class ServiceConfig(_Strict):
     #: Open311 keywords and group (default: the words of the description, no group).
     keywords: list[str] = Field(default_factory=list)
     group: str = ""
+    #: How the classifier recognises a service it never learnt (``[services.match]``).
+    match: ServiceMatch | None = None
 
     @field_validator("code")
     @classmethod
@@ -297,6 +302,7 @@ class Config(_Strict):
             raise ValueError(f"services: code {dupes[0]!r} appears twice")
         if "other" not in codes:
             raise ValueError("services: the catalogue needs an 'other' service (the general desk)")
+        check_mapping(self.nlp.mapping, codes)
         for i, f in enumerate(self.faq):
             if f.service not in codes:
                 raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")

@@ -42,6 +42,7 @@ class DraftData:
     redacted: str = ""  # the text with personal data masked
     suggested: str | None = None  # the service the classifier suggests
     confidence: float = 0.0  # of ``suggested``, 0..1
+    ask: bool = False  # no service fits well enough: the resident is asked, not told a guess
     top: list[str] = field(default_factory=list)  # the likeliest services, best first
     intent: ReportIntent = ReportIntent.REPORT
     urgent: bool = False
@@ -102,6 +103,7 @@ class DraftData:
             redacted=str(d.get("redacted") or ""),
             suggested=text("suggested"),
             confidence=float(d.get("confidence") or 0.0),
+            ask=bool(d.get("ask", False)),
             top=[str(c) for c in d.get("top") or []],
             intent=ReportIntent(d.get("intent") or ReportIntent.REPORT),
             urgent=bool(d.get("urgent", False)),

@@ -246,7 +246,7 @@ class Intake:
         if len(text) > CLASSIFY_CHARS:  # the classifier read (and masked) only the beginning
             redacted = redact(text, c.lang)
         data.text, data.lang, data.suggested = text, c.lang, service
-        data.confidence = round(c.confidence, 4)
+        data.confidence, data.ask = round(c.confidence, 4), c.ask_service
         data.top = [s for s in c.top(4) if s in self.svc.catalogue]
         data.intent, data.urgent, data.redacted = ReportIntent(c.intent.value), c.urgent, redacted
         if c.places and not data.address:

@@ -128,7 +128,7 @@ class Prompts:
     def _suggestion(self, d: DraftState) -> Reply:
         suggested = str(d.data.suggested)
         more = (self.t("button.other_service"), DraftAction(DraftVerb.MORE_SERVICES, d.id).encode())
-        if d.data.confidence >= self.svc.settings.confidence_threshold:
+        if not d.data.ask and d.data.confidence >= self.svc.settings.confidence_threshold:
             yes = DraftAction(DraftVerb.CONFIRM_SERVICE, d.id, suggested).encode()
             return Reply(
                 self.t("report.suggest", service=escape(self._name(suggested))),
