@@ -153,6 +153,9 @@ class DangerModel:
     ) -> None:
         self.weights, self.bias, self.idf = weights, bias, idf
         self.thresholds = dict(thresholds or {})
+        # The two heads apart, contiguous: most messages need only the first.
+        self._urgent = np.ascontiguousarray(weights[:, :2])
+        self._category = np.ascontiguousarray(weights[:, 2:])
 
     @classmethod
     def fit(
@@ -191,10 +194,20 @@ class DangerModel:
     def reasons(self, texts: Sequence[str], langs: Sequence[str]) -> list[tuple[str, ...]]:
         """Per text: ``("danger:<category>",)`` when its score reaches its language's
         threshold, else ``()``. A language without a threshold gets none (rules only)."""
-        out: list[tuple[str, ...]] = []
-        for (score, category), lang in zip(self.scores(texts), langs, strict=True):
-            limit = self.thresholds.get(lang)
-            out.append((REASON_PREFIX + category,) if limit is not None and score >= limit else ())
+        if not texts:
+            return []
+        matrix = _weighted(feature_matrix(texts), self.idf)
+        indptr, idx, vals = matrix
+        z = _row_sums(indptr, vals[:, None] * self._urgent[idx]) + self.bias[:2]
+        score = _softmax(z)[:, 1]
+        limits = np.array([self.thresholds.get(lang, np.inf) for lang in langs])
+        flagged = np.flatnonzero(score >= limits)
+        out: list[tuple[str, ...]] = [() for _ in texts]
+        if len(flagged):
+            ptr, sub_idx, sub_vals = _rows(matrix, flagged)
+            zc = _row_sums(ptr, sub_vals[:, None] * self._category[sub_idx]) + self.bias[2:]
+            for i, row in zip(flagged, zc, strict=True):
+                out[int(i)] = (REASON_PREFIX + CATEGORIES[int(np.argmax(row))],)
         return out
 
     def save(self, path: Path) -> None:

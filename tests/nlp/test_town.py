@@ -120,3 +120,11 @@ def test_keywords_match_inflections_not_other_words() -> None:
 def test_within_must_be_built_in() -> None:
     with pytest.raises(ValueError, match="within"):
         TownServices.from_config([{"code": "a", "within": "b", "keywords": {"en": ["a"]}}])
+
+
+def test_real_reports_are_held_out_by_town() -> None:
+    from nlp.corpus import REAL_TRAIN_SOURCES, load_real
+
+    learnt = load_real()
+    assert learnt and {s.source for s in learnt} <= REAL_TRAIN_SOURCES
+    assert "dc_visionzero_safety" not in REAL_TRAIN_SOURCES
