@@ -69,6 +69,14 @@ class Classification:
     #: :meth:`top`, plus "none of these") rather than guess. Never set for small talk.
     ask_service: bool = False
 
+    @property
+    def strongly_urgent(self) -> bool:
+        """Urgent on a rule's reason (a gas smell, live wires, someone hurt...), not on the
+        learnt danger score alone. The score is tuned for recall and flags many ordinary
+        reports: on its own it shows the resident the emergency numbers, and nothing more;
+        the agents' card is marked urgent (and pinned) only on a rule."""
+        return self.urgent and any(not r.startswith("danger:") for r in self.urgency_reasons)
+
     def top(self, n: int = 3) -> tuple[str, ...]:
         """The ``n`` most likely services, best first."""
         return (self.service, *(s for s, _ in self.alternatives))[:n]

@@ -248,7 +248,8 @@ class Intake:
         data.text, data.lang, data.suggested = text, c.lang, service
         data.confidence, data.ask = round(c.confidence, 4), c.ask_service
         data.top = [s for s in c.top(4) if s in self.svc.catalogue]
-        data.intent, data.urgent, data.redacted = ReportIntent(c.intent.value), c.urgent, redacted
+        data.intent, data.redacted = ReportIntent(c.intent.value), redacted
+        data.urgent = c.strongly_urgent  # the numbers are shown on any danger; see nlp.types
         if c.places and not data.address:
             data.address_hint = c.places[0].text  # as written; a shared location keeps it
 

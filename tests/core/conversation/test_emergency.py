@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
+from core.conversation import drafts
 from core.conversation.intake import Intake
 from core.deps import Deps, EmergencyNumber
 from core.residents import directory as residents
@@ -34,3 +37,23 @@ async def test_a_towns_own_numbers_in_the_residents_language(svc: Deps) -> None:
     )
     first = await _first_reply(town, "Smell of gas in the stairwell", "en")
     assert "999 (emergency)" in first and "112" not in first
+
+
+@pytest.mark.parametrize(
+    ("reasons", "card_urgent"), [(("gas",), True), (("danger:gas_chemicals",), False)]
+)
+async def test_the_learnt_score_alone_shows_the_numbers_but_does_not_mark_the_card(
+    svc: Deps,  # noqa: F811
+    reasons: tuple[str, ...],
+    card_urgent: bool,
+) -> None:
+    svc.nlp.answer = Classification(  # type: ignore[attr-defined]
+        "other", 0.9, (), Intent.REPORT, "fr", urgent=True, urgency_reasons=reasons
+    )
+    async with svc.sessions() as s:
+        who = await residents.touch(s, 4003, 4003, "Léo", "fr", svc.clock())
+        replies = await Intake(s, svc, who, 4003, svc.clock()).text("Ça sent bizarre ici")
+        draft = await drafts.load(s, 4003, 4003)
+        await s.commit()
+    assert "112" in replies[0].text
+    assert draft is not None and draft.data.urgent is card_urgent
