@@ -87,3 +87,16 @@ def test_the_architecture_page_names_every_package_and_every_table() -> None:
     tables = [f"`{t}`" for t in Base.metadata.tables]
     missing = [name for name in [*packages, *tables] if name not in page]
     assert missing == []
+
+
+def test_one_rule_in_one_place() -> None:
+    """When a push may go out is decided once (``Settings.not_before``); which chat holds a
+    card, once (``Catalogue.card_chat``): no use case reads a service's own chat."""
+    sources = {p: p.read_text() for package in ("core", "web") for p in _modules(package)}
+    not_before = [p.name for p, s in sources.items() if "def not_before" in s]
+    own_chat = [
+        str(p.relative_to(ROOT))
+        for p, s in sources.items()
+        if ".agents_chat_id" in s and p.name != "catalogue.py"
+    ]
+    assert not_before == ["deps.py"] and own_chat == []
