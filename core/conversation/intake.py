@@ -246,7 +246,8 @@ class Intake:
         if len(text) > CLASSIFY_CHARS:  # the classifier read (and masked) only the beginning
             redacted = redact(text, c.lang)
         data.text, data.lang, data.suggested = text, c.lang, service
-        data.confidence, data.ask = round(c.confidence, 4), c.ask_service
+        # Someone in danger confirms the best guess in one press rather than picking from a list.
+        data.confidence, data.ask = round(c.confidence, 4), c.ask_service and not c.urgent
         data.top = [s for s in c.top(4) if s in self.svc.catalogue]
         data.intent, data.redacted = ReportIntent(c.intent.value), redacted
         data.urgent = c.strongly_urgent  # the numbers are shown on any danger; see nlp.types
