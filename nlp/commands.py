@@ -46,6 +46,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     danger_p.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
     danger_p.set_defaults(func=cmd_train_danger)
 
+    retrain_p = nlp_sub.add_parser(
+        "retrain",
+        help="train again (with corrections) and keep the new model only if it is not worse",
+    )
+    retrain_p.add_argument("--with-feedback", type=Path, default=None, metavar="FILE.jsonl")
+    retrain_p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
+    retrain_p.set_defaults(func=cmd_retrain)
+
+    status_p = nlp_sub.add_parser("status", help="the model in use, its date and its figures")
+    status_p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
+    status_p.set_defaults(func=cmd_status)
+
     eval_p = nlp_sub.add_parser("evaluate", help="scores on the held-out split, with baseline")
     eval_p.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, metavar="DIR")
     eval_p.add_argument(
@@ -95,6 +107,32 @@ def cmd_train(args: argparse.Namespace) -> int:
         compare = before if before.is_dir() else None
         print(evaluate_text(out, compare=compare, feedback=feedback))
         print(f"(the previous model is kept in {before} for comparison)" if compare else "")
+    return 0
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from .gate import retrain
+    from .train import TrainConfig, train
+
+    def fit(out: Path, feedback: Path | None) -> None:
+        train(out, TrainConfig(), feedback=feedback)
+
+    verdict = retrain(args.model, args.with_feedback, fit)
+    for name in sorted(verdict.after):
+        old = verdict.before.get(name)
+        shown = f"{old:.3f}" if old is not None else "-"
+        print(f"{name}: {shown} -> {verdict.after[name]:.3f}")
+    if verdict.kept:
+        print(f"kept: the new model is in {args.model} (the previous one beside it, .previous)")
+        return 0
+    print(f"not kept, worse on: {', '.join(verdict.worse)} (the candidate is left aside)")
+    return 1
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .gate import status
+
+    print(status(args.model))
     return 0
 
 
