@@ -380,8 +380,3 @@ async def count_due(s: AsyncSession, now: datetime) -> int:
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** min(attempts, 8)))
-
-
-async def count_in(s: AsyncSession, state: OutboxState) -> int:
-    """How many messages are in ``state``."""
-    return int(await s.scalar(select(func.count()).where(OutboxMessage.state == state)) or 0)

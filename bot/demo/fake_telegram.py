@@ -76,6 +76,7 @@ class FakeBotApi:
         self.gone: set[int] = set()  # chats that no longer exist (400 "chat not found")
         self.files: list[bytes] = []  # uploaded files (sendDocument, sendPhoto), in order
         self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
+        self.throttle_next: dict[str, int] = defaultdict(int)  # method -> number of 429s
         self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -207,6 +208,18 @@ class FakeBotApi:
             self.fail_next[method] -= 1
             return web.json_response(
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
+        if self.throttle_next[method] > 0:
+            self.throttle_next[method] -= 1
+            self.throttled += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
             )
         chat = str(params["chat_id"]) if "chat_id" in params else None
         if chat is not None and method.startswith("send") and int(chat) in self.blocked:

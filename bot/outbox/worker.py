@@ -26,7 +26,7 @@ from bot.outbox.limits import Limits
 from core.deps import Deps
 from core.residents import directory as residents
 from handlers.failures import Failure
-from storage import outbox
+from storage import outbox, outbox_admin
 from storage.enums import OutboxPurpose, OutboxState
 from storage.liveness import Liveness
 from storage.outbox import Claimed, Outcome
@@ -393,6 +393,6 @@ class OutboxWorker(Worker):
             return
         self._failed_reported_at = now
         async with self.svc.sessions() as s:
-            failed = await outbox.count_in(s, OutboxState.FAILED)
+            failed = await outbox_admin.count_in(s, OutboxState.FAILED)
         if failed:
             log.warning("outbox: %s message(s) failed (senscommun outbox retry)", failed)
