@@ -18,6 +18,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from enum import Enum
 from typing import Any, TypeVar
@@ -111,12 +112,31 @@ async def with_retries(
     raise AssertionError("unreachable")
 
 
+#: Set while a direct reply is made (``retrying``): the transport tries each Bot API call
+#: again with this pause (``bot.aiohttp_request``). Each call, not the whole reply: a reply of
+#: several messages whose second one is refused does not send the first one twice.
+_REPLYING: ContextVar[Callable[[float], Awaitable[None]] | None] = ContextVar(
+    "senscommun_replying", default=None
+)
+
+
+def reply_pause() -> Callable[[float], Awaitable[None]] | None:
+    """The pause between two tries of a call made for a direct reply, or ``None`` outside
+    one (the outbox keeps its own policy)."""
+    return _REPLYING.get()
+
+
 def retrying(
     call: Callable[[], Awaitable[Any]], pause: Callable[[float], Awaitable[None]] = asyncio.sleep
 ) -> Callable[[], Awaitable[Any]]:
-    """``call``, made with :func:`with_retries`."""
+    """``call`` (a direct reply: one or more Bot API calls), each of its calls made with
+    :func:`with_retries`."""
 
-    async def again() -> Any:
-        return await with_retries(call, pause)
+    async def replying() -> Any:
+        token = _REPLYING.set(pause)
+        try:
+            return await call()
+        finally:
+            _REPLYING.reset(token)
 
-    return again
+    return replying

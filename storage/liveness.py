@@ -6,10 +6,22 @@ The lock lives as long as that connection: when the connection drops (the server
 a proxy cut it, an operator ended the backend), the worker is taken for dead by the others,
 who take its claims back. So a worker checks the connection now and then while it sends
 (:meth:`Liveness.still_held`); once it finds it gone it sends nothing more of what it had
-claimed, and takes the lock again, under a new id, before it claims anything else."""
+claimed, and takes the lock again, under a new id, before it claims anything else.
+
+**One sender per bot token.** Telegram's limits are per token; workers that each kept their
+own budget sent twice the limit between two of them and collected 429s. Of the two ways to
+share one budget, a bucket in the database costs a round trip (and a hot row) for every
+handful of messages, across the processes; an elected sender costs nothing per message:
+the same connection holds a second advisory lock, on the token, and only its holder claims
+and sends. The others go on processing updates (the inbox is where the CPU goes) and take
+over within a poll when the sender dies, since its lock goes with its connection. One
+sender also keeps each chat's order across workers without any other lock. What it gives
+up: a campaign goes at the rate one process can send (about 900 to 950 a second measured,
+``docs/benchmarks.md``), not more, whatever the number of workers."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -18,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import sql
-from storage.sql import WORKER_LOCKS
+from storage.sql import SENDER_LOCKS, WORKER_LOCKS
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +45,16 @@ class Liveness:
         worker_id: int | None,
         new_id: Callable[[], int] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        token: str = "",
     ) -> None:
-        """``new_id`` gives the worker a new id once the lock was lost."""
+        """``new_id`` gives the worker a new id once the lock was lost; ``token``: the bot
+        token it sends for (only a digest of it is used, as the sender lock's key)."""
         self.engine, self.worker_id = engine, worker_id
         self.new_id, self.monotonic = new_id, monotonic
+        digest = hashlib.sha256(token.encode()).digest()
+        self.sender_key = int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF
         self._conn: AsyncConnection | None = None
+        self._sending = False  # this connection holds the sender lock
         self._checked_at = monotonic()
 
     async def hold(self) -> None:
@@ -52,6 +69,17 @@ class Liveness:
             raise
         self._conn = conn
         self._checked_at = self.monotonic()
+
+    async def sender(self) -> bool:
+        """Whether this worker is the one that sends for its token (always on SQLite): the
+        sender lock is taken, without waiting, on the liveness connection."""
+        if self.worker_id is None:
+            return True
+        if self._conn is None:
+            return False
+        if not self._sending:
+            self._sending = await sql.try_lock(self._conn, SENDER_LOCKS, self.sender_key)
+        return self._sending
 
     def held_now(self) -> bool:
         """Whether the lock was held at the last check (always on SQLite)."""
@@ -74,7 +102,7 @@ class Liveness:
                 return True
             except Exception as exc:  # the connection is gone, and the lock with it
                 log.warning("outbox: liveness lock lost (%s)", type(exc).__name__)
-                conn, self._conn = self._conn, None
+                conn, self._conn, self._sending = self._conn, None, False
                 await self._drop(conn)
                 if not force:
                     return False
@@ -102,7 +130,7 @@ class Liveness:
 
     async def release(self) -> None:
         if self._conn is not None:
-            conn, self._conn = self._conn, None
+            conn, self._conn, self._sending = self._conn, None, False
             await self._drop(conn)
 
     @staticmethod

@@ -333,14 +333,32 @@ async def card_message(
 async def card_pending(
     s: AsyncSession, report_id: int | None, chat_id: int, idea_id: int | None = None
 ) -> bool:
-    """Whether a card for ``report_id`` (or the idea ``idea_id``) is on its way to ``chat_id``."""
+    """Whether a card for ``report_id`` (or the idea ``idea_id``) is on its way to ``chat_id``
+    (the card itself: not an edit of it, which would find itself)."""
     found = await s.scalar(
         select(OutboxMessage.id).where(
             _card_of(report_id, idea_id),
             OutboxMessage.chat_id == chat_id,
+            OutboxMessage.kind == OutboxKind.MESSAGE,
             OutboxMessage.state.in_(
                 [OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING]
             ),
+        )
+    )
+    return found is not None
+
+
+async def card_lost(
+    s: AsyncSession, report_id: int | None, chat_id: int, idea_id: int | None = None
+) -> bool:
+    """Whether the card of ``report_id`` (or the idea ``idea_id``) for ``chat_id`` was given
+    up (failed, or left in doubt) without ever being sent: an edit then sends it anew."""
+    found = await s.scalar(
+        select(OutboxMessage.id).where(
+            _card_of(report_id, idea_id),
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.kind == OutboxKind.MESSAGE,
+            OutboxMessage.state.in_([OutboxState.FAILED, OutboxState.UNKNOWN]),
         )
     )
     return found is not None

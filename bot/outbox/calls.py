@@ -42,9 +42,16 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
             pending = target is None and await outbox.card_pending(
                 s, row.report_id, row.chat_id, idea
             )
+            lost = (
+                target is None
+                and not pending
+                and await outbox.card_lost(s, row.report_id, row.chat_id, idea)
+            )
+        if target is None and pending:
+            raise NotYet("the card is not sent yet")
+        if target is None and lost:  # the card was given up: this edit sends it, as it is now
+            return await _send(bot, row, markup, parse, None)
         if target is None:
-            if pending:
-                raise NotYet("the card is not sent yet")
             return None  # no card to edit (never had one): nothing to do
         if p.photo:
             return await bot.edit_message_caption(
@@ -64,6 +71,11 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
             card = await outbox.card_message(s, row.report_id, row.chat_id)
         if card is not None:
             reply_to = ReplyParameters(card, allow_sending_without_reply=True)
+    return await _send(bot, row, markup, parse, reply_to)
+
+
+async def _send(bot: Any, row: Claimed, markup: Any, parse: ParseMode | None, reply_to: Any) -> Any:
+    p = row.payload
     if p.photo:
         return await bot.send_photo(
             row.chat_id,

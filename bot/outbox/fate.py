@@ -70,6 +70,18 @@ class Fates:
         at = now + timedelta(seconds=seconds)
         self.outcomes.append(Outcome(row.id, OutboxState.PENDING, at=at, error=error, refund=True))
 
+    def back_in_line(self, later: list[tuple[Claimed, float]]) -> None:
+        """Claimed rows that did not go out (their chat's turn, an outage, a stop): pending
+        again after their wait, not claimed again and again meanwhile; no attempt used."""
+        now = self.clock()
+        for row, wait in later:
+            at = now + timedelta(seconds=wait)
+            self.outcomes.append(
+                Outcome(
+                    row.id, OutboxState.PENDING, at=at, error="waiting for its turn", refund=True
+                )
+            )
+
     def final(self, row: Claimed, state: OutboxState, error: str) -> None:
         self.outcomes.append(Outcome(row.id, state, error=error))
 

@@ -13,7 +13,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,7 +28,7 @@ from handlers.failures import Failure
 from storage import outbox, outbox_admin
 from storage.enums import OutboxPurpose, OutboxState
 from storage.liveness import Liveness
-from storage.outbox import Claimed, Outcome
+from storage.outbox import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +99,8 @@ class OutboxWorker(Worker):
         # On PostgreSQL several workers may share the outbox: each holds an advisory lock on
         # its own id while it lives, so the claims of a worker that died are found at once.
         self.worker_id = secrets.randbelow(2**31 - 2) + 1 if postgres else None
-        self.liveness = Liveness(services.engine, self.worker_id, self._new_id, monotonic)
+        token = str(getattr(bot, "token", ""))  # one sender per bot token (PostgreSQL)
+        self.liveness = Liveness(services.engine, self.worker_id, self._new_id, monotonic, token)
         self._marker: AsyncConnection | None = None  # PostgreSQL: marks rows ``sending``
         self._flushing: asyncio.Task[None] | None = None
 
@@ -153,6 +153,8 @@ class OutboxWorker(Worker):
         await self._report_failed()
         if self.fates.paused() > 0 or not await self.liveness.still_held(force=True):
             return 0  # an outage (until the next probe), or no liveness lock: nothing goes
+        if not await self.liveness.sender():
+            return 0  # PostgreSQL: another worker sends for this bot token
         claimed = await self._claim(batch)
         if not claimed:
             return 0
@@ -207,7 +209,7 @@ class OutboxWorker(Worker):
                 fl.later.clear()
             pause = self.fates.paused()  # an outage: the rest waits until the next probe
             fl.later.extend((row, pause) for row in [*queue, *held])  # stopping: back in line
-            await self._put_back(fl.later)
+            self.fates.back_in_line(fl.later)
             await self.flush()
         return sent
 
@@ -299,20 +301,6 @@ class OutboxWorker(Worker):
             with contextlib.suppress(Exception):
                 await marker.close()
             raise
-
-    async def _put_back(self, later: list[tuple[Claimed, float]]) -> None:
-        now = self.svc.clock()
-        for row, wait in later:
-            # Back in line until its chat's turn: not claimed again and again meanwhile.
-            self.fates.outcomes.append(
-                Outcome(
-                    row.id,
-                    OutboxState.PENDING,
-                    at=now + timedelta(seconds=wait),
-                    error="waiting for its turn",
-                    refund=True,
-                )
-            )
 
     async def _flush_if_due(self) -> None:
         if (

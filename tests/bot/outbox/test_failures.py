@@ -223,3 +223,35 @@ async def test_pushes_wait_out_quiet_hours_when_due(rig: Rig) -> None:
     assert rig.api.texts(46) == ["how clean is the town?"]
     (survey, _) = await _rows(rig)
     assert survey.attempts == 1  # waiting for the morning is no attempt
+
+
+async def test_an_edit_of_a_card_given_up_sends_the_card_as_it_is_now(rig: Rig) -> None:
+    """A card that gave up (two days of outage) is not lost for good: the next change of the
+    report sends it anew, as it stands, and later edits go to that message."""
+    rig.api.outage = "502"
+    svc = rig.svc
+    async with svc.sessions() as s:
+        await sync_catalogue(s, svc.catalogue)
+        ana = await residents.touch(s, 42, 42, "Ana", "fr", svc.clock())
+        new = reports.NewReport("Fuite d'eau rue Haute", "water", "fr", "water", 0.9)
+        rv = await reports.submit(s, svc, ana, new, svc.clock())
+        await s.commit()
+    await _through_outage(rig, minutes=5, step_s=30)
+    rig.advance(49 * 3600)
+    await rig.worker.drain_once()
+    assert [r.state for r in await _rows(rig)] == [OutboxState.FAILED]  # given up by age
+    rig.api.end_outage()
+    paul = AgentRef(WATER_AGENT, "Paul")
+    async with svc.sessions() as s:
+        await status.change_status(s, svc, paul, rv.id, ReportStatus.IN_PROGRESS, svc.clock())
+        await s.commit()
+    await _after_recovery(rig)
+    (card,) = rig.api.of("sendMessage", WATER_CHAT)  # the card, sent by its edit
+    assert "rue Haute" in card.params["text"]
+    assert rig.api.of("editMessageText", WATER_CHAT) == []
+    async with svc.sessions() as s:
+        await status.change_status(s, svc, paul, rv.id, ReportStatus.RESOLVED, svc.clock())
+        await s.commit()
+    await _after_recovery(rig)
+    (edit,) = rig.api.of("editMessageText", WATER_CHAT)
+    assert edit.params["message_id"] == card.result["message_id"]

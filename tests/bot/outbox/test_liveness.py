@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from bot.config.settings import OutboxConfig
 from bot.demo.fake_telegram import Call
+from bot.outbox.worker import OutboxWorker
 from storage.enums import OutboxState
 from storage.models import OutboxMessage
 from tests.bot.outbox.test_worker import Rig, _rig
@@ -100,3 +101,20 @@ async def _cut_then_answer(rig: Rig, worker_id: int) -> None:
     rig.time.t += 2  # past the interval between two checks of the lock
     assert rig.api.hold is not None
     rig.api.hold.set()
+
+
+async def test_one_worker_sends_for_a_token_another_takes_over_when_it_dies(rig: Rig) -> None:
+    """Telegram's limits are per token: two workers each with its own budget sent twice the
+    limit. One sender is elected per token; the others send nothing until it dies."""
+    other = OutboxWorker(rig.worker.bot, rig.svc, rig.worker.cfg, postgres=True)
+    await rig.worker.recover()
+    await other.recover()
+    await rig.enqueue(9, "one")
+    assert await rig.worker.drain_once() == 1  # the first to ask is the sender
+    await rig.enqueue(10, "two")
+    assert await other.drain_once() == 0  # not the sender: it leaves the row alone
+    assert await _states(rig) == [OutboxState.SENT, OutboxState.PENDING]
+    await rig.worker.stop()  # the sender's process dies: its locks go with its connection
+    assert await other.drain_once() == 1
+    assert rig.api.texts(10) == ["two"]
+    await other.stop()
