@@ -24,6 +24,8 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from handlers.failures import reply_pause, with_retries
+
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
@@ -92,6 +94,30 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: object = BaseRequest.DEFAULT_NONE,
         pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        args = (url, method, request_data, read_timeout, write_timeout, connect_timeout)
+        pause = reply_pause()
+        if pause is None:
+            return await self._do_request(*args, pool_timeout)
+
+        async def once() -> tuple[int, bytes]:
+            # A direct reply's call: a 429 or a 5xx is raised here, to be tried again.
+            status, payload = await self._do_request(*args, pool_timeout)
+            if status == 429 or status >= 500:
+                raise telegram_error(status, self.parse_json_payload(payload))
+            return status, payload
+
+        return await with_retries(once, pause)
+
+    async def _do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        read_timeout: object,
+        write_timeout: object,
+        connect_timeout: object,
+        pool_timeout: object,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data else None
@@ -144,6 +170,12 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
     async def post_json(self, url: str, params: dict[str, Any]) -> Any:
+        pause = reply_pause()
+        if pause is None:
+            return await self._post_json(url, params)
+        return await with_retries(lambda: self._post_json(url, params), pause)
+
+    async def _post_json(self, url: str, params: dict[str, Any]) -> Any:
         """POST ``params`` (already in the Bot API's shape) as a JSON body; returns the answer's
         ``result``, or raises PTB's exception for an error answer (the same mapping as
         ``BaseRequest``: RetryAfter, Forbidden, BadRequest...).

@@ -96,6 +96,7 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             ),
             idea_remind_days=config.ideas.remind_days,
             inbox_keep_days=config.inbox.keep_days,
+            outbox_keep_days=config.outbox.keep_days,
             link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
             open_data=config.web.open311.enabled,
             open_data_text=config.web.open311.publish_descriptions,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.deps import Deps
 from core.engagement import campaigns, questionnaire, surveys
 from core.ideas import answers as idea_answers
-from storage import inbox
+from storage import inbox, outbox_admin
 from storage.leader import Leadership
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,24 @@ async def forget_inbox(deps: Deps) -> int:
     return done
 
 
+async def forget_outbox(deps: Deps) -> int:
+    """Delivered messages lose their text after ``outbox.keep_days``; the rows stay (see
+    ``storage.outbox_admin``). In batches, one transaction each: a first run on a large
+    table does not hold the database for long."""
+    before = deps.clock() - timedelta(days=deps.settings.outbox_keep_days)
+    total = 0
+    while True:
+        async with deps.writing() as s:
+            done = await outbox_admin.forget_delivered(s, before, FORGET_BATCH)
+            await s.commit()
+        total += done
+        if done < FORGET_BATCH:
+            return total
+
+
+FORGET_BATCH = 5_000
+
+
 def default_jobs() -> list[Job]:
     return [
         Job("questionnaires", timedelta(seconds=60), questionnaire.send_due),
@@ -48,6 +66,7 @@ def default_jobs() -> list[Job]:
         Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
         Job("idea_reminders", timedelta(hours=1), idea_answers.remind_job),
         Job("inbox_retention", timedelta(hours=1), forget_inbox),
+        Job("outbox_retention", timedelta(hours=1), forget_outbox),
     ]
 
 

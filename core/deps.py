@@ -46,6 +46,7 @@ class Settings:
     idea_remind_days: int = 3
     #: Days a processed update stays in the inbox (``inbox.keep_days``).
     inbox_keep_days: int = 7
+    outbox_keep_days: int = 30  # delivered messages lose their text after this many days
     #: Signs the report links residents share (``core.reports.metoo``); derived from the bot's
     #: token.
     link_secret: bytes = b"unset"

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxKind, OutboxPurpose, OutboxState
 from storage.models import OutboxMessage
+from storage.outbox import lane_of
 from storage.outbox_payload import OutboxPayload, button_rows
 
 __all__ = ["Buttons", "OutboxPayload", "enqueue"]
@@ -42,9 +43,11 @@ def enqueue(
     not_before: datetime | None = None,
     idea_id: int | None = None,
     force_reply: bool = False,
+    urgent: bool = False,
 ) -> OutboxMessage:
     """Add one message to the outbox (the caller's transaction commits it); ``not_before``
-    holds it (quiet hours), else it is due at once."""
+    holds it (quiet hours), else it is due at once. ``urgent``: an urgent report's card, sent
+    before anything else (``storage.outbox.lane_of``)."""
     payload = OutboxPayload(
         text,
         buttons=None if buttons is None else button_rows(buttons),
@@ -59,6 +62,7 @@ def enqueue(
         chat_id=chat_id,
         kind=kind,
         purpose=purpose,
+        lane=int(lane_of(purpose, kind, urgent)),
         payload=payload.to_json(),
         report_id=report_id,
         idea_id=idea_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from core.actors import AgentRef
 from core.deps import Deps
 from core.unit import Session, current_unit
 from handlers import inputs
+from handlers.failures import retrying
 
 ADict = dict[Any, Any]
 
@@ -20,6 +22,8 @@ ADict = dict[Any, Any]
 @dataclass
 class BotData:
     deps: Deps = field(init=False)
+    #: How a direct reply waits before it is tried again (tests pass a clock's sleep).
+    pause: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
@@ -33,8 +37,10 @@ class Ctx(CallbackContext[ExtBot[None], ADict, ADict, BotData]):
         return current_unit().session
 
     def later(self, call: Callable[[], Awaitable[Any]]) -> None:
-        """Make a Telegram call after this update's effects are committed."""
-        current_unit().after_commit.append(call)
+        """Make a Telegram call after this update's effects are committed; tried again on 429
+        and transient failures (``handlers.failures``): a conversation never stalls in
+        silence for one lost reply."""
+        current_unit().after_commit.append(retrying(call, self.bot_data.pause))
 
 
 def agent_of(update: Update) -> AgentRef:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class ReportStatus(StrEnum):
@@ -80,6 +80,16 @@ class OutboxPurpose(StrEnum):
     BROADCAST = "broadcast"  # an information campaign to a topic's subscribers
     CONSENT = "consent"  # asking a resident for a consent
     IDEA = "idea"  # news of an idea: review, answer, milestone, on the agenda
+
+
+class OutboxLane(IntEnum):
+    """The outbox's priority classes: due rows are claimed lane by lane, then by id, so that a
+    campaign of thousands never holds back a ticket. Stored on the row when it is written
+    (``storage.outbox.lane_of``)."""
+
+    URGENT = 1  # an urgent report's card: someone may be in danger
+    CONVERSATION = 2  # everything about a ticket or an idea, and a resident's own questions
+    PUSH = 3  # surveys and broadcasts: what rate is left
 
 
 class QuestionnaireKind(StrEnum):

@@ -22,6 +22,7 @@ CHAT_LOCKS = 7_270  # inbox: a chat's updates, one worker at a time (+1: chat-le
 WORKER_LOCKS = 7_280  # outbox: a worker alive
 MIGRATION_LOCK = 727_001  # start-up migrations, one process at a time
 LEADER_LOCK = 7_290  # the process that runs the scheduled jobs
+SENDER_LOCKS = 7_300  # outbox: the one worker that sends for a bot token (key: the token's)
 
 _INT4 = 2_147_483_647
 

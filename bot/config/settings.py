@@ -142,6 +142,17 @@ class OutboxConfig(_Strict):
     #: one chat (a second answer to the same question is refused anyway). Surveys and
     #: broadcasts, pushed to thousands at once, are at-most-once: twice reads as spam.
     resend_in_doubt: list[OutboxPurpose] = Field(default_factory=lambda: _RESEND_BY_DEFAULT.copy())
+    #: Transient failures (the Bot API down, slow, refusing) never use up a message's attempts:
+    #: it waits and goes again, and gives up only this long after it was written.
+    give_up_after_hours: float = Field(default=48.0, gt=0)
+    #: During an outage the worker probes with one call, waiting twice as long after each
+    #: failure, up to this many seconds.
+    outage_backoff_max_s: float = Field(default=30.0, gt=0)
+    #: Delivered messages lose their text after this many days (the row and its state stay:
+    #: campaign and survey figures still count them).
+    keep_days: int = Field(default=30, ge=1)
+    #: How often the worker logs the count of failed messages when there are any.
+    failed_report_every_s: float = Field(default=600.0, gt=0)
 
 
 class ServiceConfig(_Strict):

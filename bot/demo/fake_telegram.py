@@ -73,14 +73,22 @@ class FakeBotApi:
         self.rate_limit = rate_limit
         self.throttled = 0
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
+        self.gone: set[int] = set()  # chats that no longer exist (400 "chat not found")
         self.files: list[bytes] = []  # uploaded files (sendDocument, sendPhoto), in order
         self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
+        self.throttle_next: dict[str, int] = defaultdict(int)  # method -> number of 429s
         self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.on_call: Callable[[Call], None] | None = None
         self.hold: asyncio.Event | None = None  # when set and unset: calls wait for it to answer
+        #: An outage of the Bot API: "502" answers every call with a Bad Gateway (a proxy's
+        #: HTML page, as Telegram's front does), "hang" answers nothing until the outage ends.
+        #: Calls refused either way are counted in ``refused``, never recorded as made.
+        self.outage: str | None = None
+        self.refused = 0
+        self.outage_over = asyncio.Event()  # set by ``end_outage``: hanging calls answer 502
 
     # --- server -------------------------------------------------------------------------
 
@@ -194,10 +202,24 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.outage is not None:
+            return await self._outage()
         if self.fail_next[method] > 0:
             self.fail_next[method] -= 1
             return web.json_response(
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
+        if self.throttle_next[method] > 0:
+            self.throttle_next[method] -= 1
+            self.throttled += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
             )
         chat = str(params["chat_id"]) if "chat_id" in params else None
         if chat is not None and method.startswith("send") and int(chat) in self.blocked:
@@ -208,6 +230,11 @@ class FakeBotApi:
                     "description": "Forbidden: bot was blocked by the user",
                 },
                 status=403,
+            )
+        if chat is not None and method.startswith("send") and int(chat) in self.gone:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+                status=400,
             )
         limit = self.rate_limit
         if limit and method.startswith("send") and not limit.check(chat, limit.clock()):
@@ -237,6 +264,17 @@ class FakeBotApi:
         if self.hold is not None:
             await self.hold.wait()
         return web.json_response({"ok": True, "result": result})
+
+    def end_outage(self) -> None:
+        self.outage = None
+        self.outage_over.set()
+
+    async def _outage(self) -> web.Response:
+        self.refused += 1
+        if self.outage == "hang":  # the client gives up first (its read timeout)
+            self.outage_over.clear()
+            await self.outage_over.wait()
+        return web.Response(status=502, text="<html>502 Bad Gateway</html>")
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = params.get("chat_id", 0)

@@ -3,14 +3,12 @@ path, photos, replies to a card, edits of a card (found through the outbox)."""
 
 from __future__ import annotations
 
-import warnings
-from datetime import timedelta
+import logging
 from typing import Any
 
-from telegram import ForceReply, ReplyParameters
+from telegram import ForceReply, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import TelegramError
 
 from core.deps import Deps
 from handlers.render import (
@@ -23,6 +21,8 @@ from handlers.render import (
 from storage import outbox
 from storage.enums import OutboxKind
 from storage.outbox import Claimed
+
+log = logging.getLogger(__name__)
 
 
 async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
@@ -42,9 +42,16 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
             pending = target is None and await outbox.card_pending(
                 s, row.report_id, row.chat_id, idea
             )
+            lost = (
+                target is None
+                and not pending
+                and await outbox.card_lost(s, row.report_id, row.chat_id, idea)
+            )
+        if target is None and pending:
+            raise NotYet("the card is not sent yet")
+        if target is None and lost:  # the card was given up: this edit sends it, as it is now
+            return await _send(bot, row, markup, parse, None)
         if target is None:
-            if pending:
-                raise NotYet("the card is not sent yet")
             return None  # no card to edit (never had one): nothing to do
         if p.photo:
             return await bot.edit_message_caption(
@@ -64,6 +71,11 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
             card = await outbox.card_message(s, row.report_id, row.chat_id)
         if card is not None:
             reply_to = ReplyParameters(card, allow_sending_without_reply=True)
+    return await _send(bot, row, markup, parse, reply_to)
+
+
+async def _send(bot: Any, row: Claimed, markup: Any, parse: ParseMode | None, reply_to: Any) -> Any:
+    p = row.payload
     if p.photo:
         return await bot.send_photo(
             row.chat_id,
@@ -82,14 +94,6 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
         disable_web_page_preview=True,
         reply_parameters=reply_to,
     )
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """``retry_after`` is an int today and a timedelta in PTB's next major version."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        ra: int | timedelta = exc.retry_after
-    return ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
 
 
 def plain(row: Claimed) -> bool:
@@ -111,3 +115,24 @@ def looks_up_a_card(row: Claimed) -> bool:
 
 class NotYet(Exception):
     """An edit whose card has not been delivered yet: try again shortly."""
+
+
+def message_id_of(msg: Any) -> int | None:
+    """The id of the message Telegram answered with (a PTB ``Message`` or the fast path's
+    dict), if any."""
+    if isinstance(msg, Message):
+        return msg.message_id
+    if isinstance(msg, dict) and isinstance(msg.get("message_id"), int):
+        return int(msg["message_id"])
+    return None
+
+
+async def pin(bot: Any, chat_id: int, message_id: int, on: bool) -> None:
+    """Pin (``on``) or unpin a card: best effort, the bot may lack the right in that group."""
+    try:
+        if on:
+            await bot.pin_chat_message(chat_id, message_id, disable_notification=False)
+        else:
+            await bot.unpin_chat_message(chat_id, message_id)
+    except TelegramError as exc:
+        log.info("could not %s a card: %s", "pin" if on else "unpin", type(exc).__name__)

@@ -1,5 +1,7 @@
 """Delivers the outbox within Telegram's limits: overall rate, one message a second per chat,
-twenty a minute per group; honours ``retry_after``, retries failures, never sends twice."""
+twenty a minute per group; lane by lane (``storage.outbox.lane_of``); honours
+``retry_after``; waits out a Bot API outage without using up attempts (``bot.outbox.fate``);
+holds pushes during quiet hours; never sends without its liveness lock."""
 
 from __future__ import annotations
 
@@ -11,25 +13,34 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
-from telegram import Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.config.settings import OutboxConfig
 from bot.loops import Worker
-from bot.outbox.calls import NotYet, looks_up_a_card, retry_after_seconds, send_row
+from bot.outbox.calls import NotYet, looks_up_a_card, message_id_of, pin, send_row
+from bot.outbox.fate import Fates
 from bot.outbox.limits import Limits
 from core.deps import Deps
 from core.residents import directory as residents
-from storage import outbox
-from storage.enums import OutboxKind, OutboxState
+from handlers.failures import Failure
+from storage import outbox, outbox_admin
+from storage.enums import OutboxPurpose, OutboxState
 from storage.liveness import Liveness
-from storage.outbox import Claimed, Outcome
+from storage.outbox import Claimed
 
 log = logging.getLogger(__name__)
+
+#: Pushes the resident did not ask for: held during quiet hours when due, not only when queued.
+QUIET_PURPOSES = frozenset(
+    {
+        OutboxPurpose.SURVEY,
+        OutboxPurpose.BROADCAST,
+        OutboxPurpose.QUESTIONNAIRE,
+        OutboxPurpose.IDEA,
+    }
+)
 
 
 def batch_for(rate: float) -> int:
@@ -81,16 +92,24 @@ class OutboxWorker(Worker):
         # Rows marked SENDING together: after a crash, those not on the wire yet are in doubt
         # (never resent). About 5 ms of sending at the configured rate keeps that set small.
         self.group_max = max(1, min(max_in_flight, int(cfg.messages_per_second * 0.005)))
-        self._outcomes: list[Outcome] = []
-        self._blocked: list[int] = []
+        self.fates = Fates(cfg, services.clock)
         self._flushed_at = monotonic()
+        self._failed_reported_at = monotonic() - cfg.failed_report_every_s
         self._swept_at = monotonic()
         # On PostgreSQL several workers may share the outbox: each holds an advisory lock on
         # its own id while it lives, so the claims of a worker that died are found at once.
         self.worker_id = secrets.randbelow(2**31 - 2) + 1 if postgres else None
-        self.liveness = Liveness(services.engine, self.worker_id)
+        token = str(getattr(bot, "token", ""))  # one sender per bot token (PostgreSQL)
+        self.liveness = Liveness(services.engine, self.worker_id, self._new_id, monotonic, token)
         self._marker: AsyncConnection | None = None  # PostgreSQL: marks rows ``sending``
         self._flushing: asyncio.Task[None] | None = None
+
+    def _new_id(self) -> int:
+        """A new id once the liveness lock was lost: the claims of the old one are an orphan's,
+        taken back by whoever sweeps next (this worker included)."""
+        self.worker_id = secrets.randbelow(2**31 - 2) + 1
+        self._swept_at = float("-inf")  # the next claim sweeps first: ours come back at once
+        return self.worker_id
 
     async def recover(self) -> int:
         """At start (and now and then on PostgreSQL): calls cut short by a crash are UNKNOWN
@@ -131,6 +150,11 @@ class OutboxWorker(Worker):
 
     async def drain_once(self, batch: int | None = None) -> int:
         """Claim due messages and send them within the limits; returns how many went out."""
+        await self._report_failed()
+        if self.fates.paused() > 0 or not await self.liveness.still_held(force=True):
+            return 0  # an outage (until the next probe), or no liveness lock: nothing goes
+        if not await self.liveness.sender():
+            return 0  # PostgreSQL: another worker sends for this bot token
         claimed = await self._claim(batch)
         if not claimed:
             return 0
@@ -153,7 +177,9 @@ class OutboxWorker(Worker):
                         low_water = -1  # nothing more is due: finish this batch
                     queue.extend(more)
                     continue
-                if not queue or fl.rows >= self.max_in_flight:
+                if self.fates.paused() > 0 or not await self.liveness.still_held():
+                    break  # an outage, or the lock is lost: the rest waits (below)
+                if not queue or fl.rows >= self._in_flight_max():
                     waiting = fl.tasks | ({following} if following else set())
                     await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
                     queue.extendleft(reversed(held))
@@ -176,8 +202,14 @@ class OutboxWorker(Worker):
                     queue.extend(last)
             if fl.tasks:
                 await asyncio.gather(*fl.tasks)
-            fl.later.extend((row, 0.0) for row in [*queue, *held])  # stopping: back in line
-            await self._put_back(fl.later)
+            if not self.liveness.held_now():
+                # Without the lock, another worker may take these claims back: never sent.
+                queue.clear()
+                held.clear()
+                fl.later.clear()
+            pause = self.fates.paused()  # an outage: the rest waits until the next probe
+            fl.later.extend((row, pause) for row in [*queue, *held])  # stopping: back in line
+            self.fates.back_in_line(fl.later)
             await self.flush()
         return sent
 
@@ -189,7 +221,7 @@ class OutboxWorker(Worker):
             queue
             and len(group) < self.group_max
             and self.limits.has_token()
-            and fl.rows + len(group) < self.max_in_flight
+            and fl.rows + len(group) < self._in_flight_max()
         ):
             row = queue.popleft()
             if row.chat_id in fl.busy:
@@ -197,8 +229,13 @@ class OutboxWorker(Worker):
                 continue
             expires = row.payload.expires_at
             if expires is not None and expires <= now:
-                self._outcomes.append(Outcome(row.id, OutboxState.FAILED, error="expired"))
+                self.fates.final(row, OutboxState.FAILED, "expired")
                 continue
+            if row.purpose in QUIET_PURPOSES and row.chat_id > 0:
+                allowed = self.svc.settings.not_before(now)
+                if allowed > now:  # quiet hours: it waits for the morning
+                    self.fates.wait(row, (allowed - now).total_seconds(), "quiet hours")
+                    continue
             if not self.limits.chat_ready(row.chat_id):
                 fl.later.append((row, self.limits.ready_in(row.chat_id)))
                 continue
@@ -221,6 +258,10 @@ class OutboxWorker(Worker):
             self.limits.untake(len(group))
             raise
         self._launch(group, fl)
+
+    def _in_flight_max(self) -> int:
+        """During an outage, one probe at a time."""
+        return 1 if self.fates.in_outage() else self.max_in_flight
 
     def _launch(self, group: list[Claimed], fl: _Flight) -> None:
         for row in group:
@@ -261,23 +302,9 @@ class OutboxWorker(Worker):
                 await marker.close()
             raise
 
-    async def _put_back(self, later: list[tuple[Claimed, float]]) -> None:
-        now = self.svc.clock()
-        for row, wait in later:
-            # Back in line until its chat's turn: not claimed again and again meanwhile.
-            self._outcomes.append(
-                Outcome(
-                    row.id,
-                    OutboxState.PENDING,
-                    at=now + timedelta(seconds=wait),
-                    error="waiting for its chat's turn",
-                    refund=True,
-                )
-            )
-
     async def _flush_if_due(self) -> None:
         if (
-            len(self._outcomes) >= self.flush_size
+            len(self.fates.outcomes) >= self.flush_size
             or self.monotonic() - self._flushed_at >= self.flush_every
         ):
             if self.postgres:
@@ -310,10 +337,9 @@ class OutboxWorker(Worker):
         """One transaction: the outcomes gathered so far and, on SQLite, the group about to
         go on the wire (a transaction is a local call there: they ride together)."""
         self._flushed_at = self.monotonic()
-        if not self._outcomes and not self._blocked and not sending:
+        if not self.fates.outcomes and not self.fates.blocked and not sending:
             return
-        outcomes, self._outcomes = self._outcomes, []
-        blocked, self._blocked = self._blocked, []
+        outcomes, blocked = self.fates.take()
         try:
             async with self.svc.writing() as s:
                 now = self.svc.clock()
@@ -324,74 +350,37 @@ class OutboxWorker(Worker):
                     await outbox.mark_sending(s, [r.id for r in sending])
                 await s.commit()
         except BaseException:
-            self._outcomes[:0], self._blocked[:0] = outcomes, blocked  # recorded next time
+            self.fates.give_back(outcomes, blocked)  # recorded next time
             raise
 
     async def _deliver(self, row: Claimed) -> None:
         self.limits.on_wire()
-        now = self.svc.clock()
         try:
             msg = await send_row(self.bot, self.svc, row)
-        except RetryAfter as exc:
-            delay = retry_after_seconds(exc)
-            self.limits.back_off(row.chat_id, delay)
-            self._retry(row, now + timedelta(seconds=delay), f"retry_after {delay}", count=False)
+        except NotYet as exc:  # the card it edits is not sent yet: it waits for it
+            self.fates.wait(row, 2.0, str(exc))
             return
-        except Forbidden as exc:
-            self._final(row, OutboxState.BLOCKED, str(exc))
-            if row.chat_id > 0:
-                self._blocked.append(row.chat_id)
+        except Exception as exc:
+            resend = row.purpose in self.cfg.resend_in_doubt
+            kind, delay = self.fates.failed(row, exc, resend)
+            if kind is Failure.BUG:  # a bug must not leave the row on the wire forever
+                log.exception("outbox: sending message %s failed", row.id)
+            elif kind is Failure.RATE_LIMITED:
+                self.limits.back_off(row.chat_id, delay)
             return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                self._outcomes.append(Outcome(row.id, OutboxState.SENT))
-                return
-            if row.kind is OutboxKind.EDIT_CARD and "not found" in str(exc).lower():
-                self._final(row, OutboxState.FAILED, str(exc))
-                return
-            self._after_error(row, exc)
-            return
-        except (NetworkError, TelegramError) as exc:
-            self._after_error(row, exc)
-            return
-        except NotYet as exc:
-            self._retry(row, now + timedelta(seconds=2), str(exc), count=False)
-            return
-        except Exception as exc:  # a bug must not leave the row on the wire forever
-            log.exception("outbox: sending message %s failed", row.id)
-            self._after_error(row, exc)
-            return
-        if isinstance(msg, Message):
-            message_id: int | None = msg.message_id
-        elif isinstance(msg, dict) and isinstance(msg.get("message_id"), int):
-            message_id = msg["message_id"]
-        else:
-            message_id = None
-        self._outcomes.append(Outcome(row.id, OutboxState.SENT, message_id))
+        message_id = message_id_of(msg)
+        self.fates.sent(row, message_id)
         if row.payload.pin is not None and message_id is not None:
-            await self._pin(row.chat_id, message_id, row.payload.pin)
+            await pin(self.bot, row.chat_id, message_id, row.payload.pin)
 
-    async def _pin(self, chat_id: int, message_id: int, pin: bool) -> None:
-        """Best effort: the bot may lack the right to pin in that group."""
-        try:
-            if pin:
-                await self.bot.pin_chat_message(chat_id, message_id, disable_notification=False)
-            else:
-                await self.bot.unpin_chat_message(chat_id, message_id)
-        except TelegramError as exc:
-            log.info("could not %s a card: %s", "pin" if pin else "unpin", type(exc).__name__)
-
-    def _after_error(self, row: Claimed, exc: Exception) -> None:
-        if row.attempts >= self.cfg.max_attempts:
-            self._final(row, OutboxState.FAILED, f"{type(exc).__name__}: {exc}")
-        else:
-            at = self.svc.clock() + outbox.backoff(row.attempts)
-            self._retry(row, at, f"{type(exc).__name__}: {exc}", count=True)
-
-    def _retry(self, row: Claimed, at: datetime, error: str, count: bool) -> None:
-        self._outcomes.append(
-            Outcome(row.id, OutboxState.PENDING, at=at, error=error, refund=not count)
-        )
-
-    def _final(self, row: Claimed, state: OutboxState, error: str) -> None:
-        self._outcomes.append(Outcome(row.id, state, error=error))
+    async def _report_failed(self) -> None:
+        """Now and then, the count of failed messages in the logs (``senscommun outbox
+        status`` shows them, ``senscommun outbox retry`` sends them again)."""
+        now = self.monotonic()
+        if now - self._failed_reported_at < self.cfg.failed_report_every_s:
+            return
+        self._failed_reported_at = now
+        async with self.svc.sessions() as s:
+            failed = await outbox_admin.count_in(s, OutboxState.FAILED)
+        if failed:
+            log.warning("outbox: %s message(s) failed (senscommun outbox retry)", failed)

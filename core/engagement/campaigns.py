@@ -21,7 +21,14 @@ from core.engagement.subscriptions import Topic
 from core.i18n import Texts
 from core.telegram_format import escape
 from storage import sql
-from storage.enums import CampaignKind, CampaignState, OutboxKind, OutboxPurpose, OutboxState
+from storage.enums import (
+    CampaignKind,
+    CampaignState,
+    OutboxKind,
+    OutboxLane,
+    OutboxPurpose,
+    OutboxState,
+)
 from storage.models import Campaign, OutboxMessage, Resident
 from storage.outbox_payload import OutboxPayload, button_rows
 
@@ -164,6 +171,7 @@ async def _write_rows(
                 "chat_id": r.chat_id,
                 "kind": OutboxKind.MESSAGE,
                 "purpose": purpose,
+                "lane": int(OutboxLane.PUSH),
                 "payload": payload.to_json(),
                 "state": OutboxState.PENDING,
                 "attempts": 0,

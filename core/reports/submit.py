@@ -134,6 +134,7 @@ def enqueue_card(
         purpose=OutboxPurpose.CARD,
         report_id=report.id,
         pin=True if report.urgent else None,  # urgent cards stay on top of the agents' chat
+        urgent=report.urgent,  # and go out first
         now=now,
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     Text,
     UniqueConstraint,
 )
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import (
     OutboxKind,
+    OutboxLane,
     OutboxPurpose,
     OutboxState,
 )
@@ -34,6 +36,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "state", "not_before"),
+        Index("ix_outbox_lane", "state", "lane", "id"),
         Index("ix_outbox_sent_message", "chat_id", "telegram_message_id"),
         UniqueConstraint("campaign_id", "chat_id", name="uq_outbox_campaign_chat"),
     )
@@ -43,6 +46,10 @@ class OutboxMessage(Base):
     kind: Mapped[OutboxKind] = mapped_column(enum_column(OutboxKind))
     purpose: Mapped[OutboxPurpose] = mapped_column(enum_column(OutboxPurpose))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Which lane the row waits in (``OutboxLane``): set when written, claimed lane by lane.
+    lane: Mapped[int] = mapped_column(
+        SmallInteger, default=int(OutboxLane.CONVERSATION), server_default="2"
+    )
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     #: The idea an agents chat's card or notice is about: a reply to it acts on the idea.
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), index=True)

@@ -14,7 +14,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.aiohttp_request import AiohttpRequest
-from bot.outbox.calls import retry_after_seconds
+from handlers.failures import retry_after_seconds
 
 
 @pytest.fixture

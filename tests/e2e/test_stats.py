@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.demo.simulate import Person
+from handlers.failures import REPLY_BACKOFF
 from tests.conftest import WATER_CHAT, Clock
 from tests.e2e.conftest import ANON_ADMIN, JOHN, MARIE, ROADS_AGENT_P, STRANGER, WATER_AGENT_P, Env
 from tests.e2e.test_story import _report
@@ -67,7 +68,13 @@ async def test_agents_get_their_services_details_in_their_chat(env: Env, clock: 
 
 async def test_a_refused_chart_still_leaves_the_figures(env: Env, clock: Clock) -> None:
     await _two_water_reports_one_resolved(env, clock)
-    env.api.fail_next["sendPhoto"] = 1
+
+    async def at_once(_seconds: float) -> None:  # a reply's retries, without waiting
+        return None
+
+    env.runtime.app.bot_data.pause = at_once
+    # Refused each time it is tried (a direct reply is tried again on a 5xx).
+    env.api.fail_next["sendPhoto"] = len(REPLY_BACKOFF) + 1
     await env.story.say(MARIE, "/stats")
     assert env.api.of("sendPhoto", MARIE.user_id) == []
     figures = env.api.texts(MARIE.user_id)[-1]

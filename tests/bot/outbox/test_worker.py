@@ -181,7 +181,8 @@ async def test_campaign_messages_interrupted_mid_call_are_never_resent(rig: Rig)
     await rig.enqueue(10, "claimed, not on the wire yet")
     async with rig.svc.sessions() as s:
         claimed = await outbox.claim_due(s, rig.clock(), 10, postgres=False)
-        await outbox.mark_sending(s, [claimed[0].id])
+        on_the_wire = [c.id for c in claimed if c.purpose is OutboxPurpose.BROADCAST]
+        await outbox.mark_sending(s, on_the_wire)
         await s.commit()
     assert len(claimed) == 2  # the process "dies" here: one row SENDING, one only CLAIMED
     if rig.worker.postgres:  # other workers may be alive: only claims past the lease are orphans
