@@ -27,7 +27,7 @@ from handlers import AGENT_COMMANDS, COMMANDS
 from storage import inbox, outbox
 from storage.db import is_sqlite
 from storage.filelock import AlreadyRunning, ProcessLock
-from storage.migrate import current_revision, upgrade
+from storage.migrate import current_revision, head_revision, upgrade
 from web.app import add_routes
 from web.context import WebContext
 
@@ -102,11 +102,7 @@ class Runtime:
         if auto or (auto is None and is_sqlite(self.config.database.url)):
             await upgrade(engine)
         else:
-            from alembic.script import ScriptDirectory
-
-            from storage.migrate import alembic_config
-
-            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+            head = head_revision()
             if await current_revision(engine) != head:
                 raise NotMigrated("the database is not up to date: run 'senscommun db upgrade'")
         async with self.deps.sessions() as s:

@@ -21,6 +21,13 @@ def alembic_config() -> AlembicConfig:
     return cfg
 
 
+def head_revision() -> str | None:
+    """The newest migration's revision: what an up-to-date database is at."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database at ``engine`` to ``revision``."""
 

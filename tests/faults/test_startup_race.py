@@ -12,7 +12,7 @@ import pytest
 from bot.demo.fake_telegram import FakeBotApi
 from bot.runtime import AlreadyRunning, Runtime
 from storage.db import create_engine
-from storage.migrate import current_revision, upgrade
+from storage.migrate import current_revision, head_revision, upgrade
 from tests.conftest import Clock, make_config
 
 
@@ -66,7 +66,9 @@ async def test_processes_starting_together_on_sqlite_migrate_one_after_the_other
     migrate once: they queue on the migration's lock file instead of meeting 'database is
     locked'."""
     engines = [create_engine(sqlite_url, busy_timeout_ms=0) for _ in range(3)]
-    await asyncio.gather(*(upgrade(e) for e in engines))
-    assert await current_revision(engines[0]) == "0007"
-    for e in engines:
-        await e.dispose()
+    try:
+        await asyncio.gather(*(upgrade(e) for e in engines))
+        assert await current_revision(engines[0]) == head_revision()
+    finally:
+        for e in engines:
+            await e.dispose()
