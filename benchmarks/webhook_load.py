@@ -209,7 +209,9 @@ async def measure(
         args.nlp,
     ]
     procs = []
-    roles = ["web"] + ["worker"] * args.workers if which == "senscommun" and args.split else ["all"]
+    # SQLite serves one process (enforced since issue 12): web and worker split on PostgreSQL.
+    split = which == "senscommun" and args.split and not db.startswith("sqlite")
+    roles = ["web"] + ["worker"] * args.workers if split else ["all"]
     try:
         async with aiohttp.ClientSession() as http:
             for role in roles:  # one after the other: the first one migrates the database
@@ -229,7 +231,8 @@ async def measure(
         end = await wait_replies(api, n, within=900)
     finally:
         for proc in procs:
-            proc.terminate()
+            if proc.returncode is None:
+                proc.terminate()
             await proc.wait()
     stored = n
     if which == "senscommun":
@@ -283,7 +286,8 @@ def main() -> None:
         "--single",
         dest="split",
         action="store_false",
-        help="run Sens Commun as one process (default: a web process and a worker process)",
+        help="run Sens Commun as one process (default on PostgreSQL: a web and a worker process;"
+        " SQLite always serves one process)",
     )
     p.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
     p.add_argument("--role", default="all", help=argparse.SUPPRESS)
