@@ -63,30 +63,23 @@ class Loop(Protocol):
     def restart(self) -> None: ...
 
 
-class Worker:
-    name = "worker"
-    poll_interval = 1.0
-    error_pause = 0.1  # the first pause after a failure; doubled after each one in a row
-    max_error_pause = 5.0  # a kick (new work) still wakes the loop at once
+class Supervised:
+    """A background task that the :class:`Supervisor` can check and start again: the one place
+    for starting, stopping and telling whether it lives (workers, the inbox writer, polling)."""
+
+    name = "loop"
 
     def __init__(self) -> None:
-        self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self.busy = False
-        self.backoff = Backoff(self.error_pause, self.max_error_pause)
         self.last_pass: float | None = None  # monotonic time the loop last went round
 
-    async def drain_once(self) -> int:
-        """Do what is due now; return how much was done (0 makes the loop wait)."""
+    def _main(self) -> Coroutine[Any, Any, None]:
         raise NotImplementedError
-
-    def kick(self) -> None:
-        self._wake.set()
 
     def start(self) -> None:
         self._stopping = False
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        self._task = asyncio.create_task(self._main(), name=self.name)
 
     @property
     def started(self) -> bool:
@@ -101,12 +94,42 @@ class Worker:
         if not self._stopping and not self.alive:
             self.start()
 
+    async def _end(self, cancel: bool) -> None:
+        """Stop: ``cancel`` the task, or let it see ``_stopping`` and end by itself."""
+        self._stopping = True
+        if self._task:
+            if cancel:
+                self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+class Worker(Supervised):
+    name = "worker"
+    poll_interval = 1.0
+    error_pause = 0.1  # the first pause after a failure; doubled after each one in a row
+    max_error_pause = 5.0  # a kick (new work) still wakes the loop at once
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wake = asyncio.Event()
+        self.busy = False
+        self.backoff = Backoff(self.error_pause, self.max_error_pause)
+
+    async def drain_once(self) -> int:
+        """Do what is due now; return how much was done (0 makes the loop wait)."""
+        raise NotImplementedError
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def _main(self) -> Coroutine[Any, Any, None]:
+        return self._run()
+
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        if self._task:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._end(cancel=False)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -134,42 +157,23 @@ class Worker:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
 
-class Task:
+class Task(Supervised):
     """A long-running coroutine (polling) as a :class:`Loop`: started again when it ends."""
 
     def __init__(self, name: str, run: Callable[[Task], Coroutine[Any, Any, None]]) -> None:
+        super().__init__()
         self.name = name
-        self._run = run
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self.last_pass: float | None = None
+        self._coroutine = run
 
     def went_round(self) -> None:
         """The coroutine's heartbeat: it calls this after each pass."""
         self.last_pass = time.monotonic()
 
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(self), name=self.name)
-
-    @property
-    def started(self) -> bool:
-        return self._task is not None
-
-    @property
-    def alive(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def restart(self) -> None:
-        if not self._stopping and not self.alive:
-            self.start()
+    def _main(self) -> Coroutine[Any, Any, None]:
+        return self._coroutine(self)
 
     async def stop(self) -> None:
-        self._stopping = True
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._end(cancel=True)
 
 
 class Supervisor:

@@ -47,10 +47,10 @@ class Leadership:
         try:
             got = await sql.try_lock(conn, LEADER_LOCK, self.key)
         except (SQLAlchemyError, OSError):
-            await _close(conn)
+            await sql.close_for_good(conn)
             return False
         if not got:
-            await _close(conn)
+            await sql.close_for_good(conn)
             return False
         log.info("this process now leads the scheduled jobs")
         self._conn = conn
@@ -62,13 +62,4 @@ class Leadership:
     async def _drop(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
-            await _close(conn)
-
-
-async def _close(conn: AsyncConnection) -> None:
-    """Closed for real: a pooled connection would keep a session lock alive."""
-    try:
-        await conn.invalidate()
-        await conn.close()
-    except (SQLAlchemyError, OSError):
-        pass
+            await sql.close_for_good(conn)

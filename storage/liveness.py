@@ -65,7 +65,7 @@ class Liveness:
         try:
             await sql.hold_lock(conn, WORKER_LOCKS, self.worker_id)
         except BaseException:
-            await self._drop(conn)
+            await sql.close_for_good(conn)
             raise
         self._conn = conn
         self._checked_at = self.monotonic()
@@ -103,7 +103,7 @@ class Liveness:
             except Exception as exc:  # the connection is gone, and the lock with it
                 log.warning("outbox: liveness lock lost (%s)", type(exc).__name__)
                 conn, self._conn, self._sending = self._conn, None, False
-                await self._drop(conn)
+                await sql.close_for_good(conn)
                 if not force:
                     return False
         if not force:
@@ -131,14 +131,4 @@ class Liveness:
     async def release(self) -> None:
         if self._conn is not None:
             conn, self._conn, self._sending = self._conn, None, False
-            await self._drop(conn)
-
-    @staticmethod
-    async def _drop(conn: AsyncConnection) -> None:
-        # Closed for real, not back to the pool: the lock lives as long as the connection's
-        # session, and a pooled one would keep this worker "alive".
-        try:
-            await conn.invalidate()
-            await conn.close()
-        except Exception as exc:  # already broken: nothing to give back
-            log.debug("liveness connection closed badly: %s", type(exc).__name__)
+            await sql.close_for_good(conn)

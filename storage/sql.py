@@ -88,3 +88,13 @@ async def lock_is_free(conn: AsyncConnection, space: int, key: int) -> bool:
         await conn.scalar(select(func.pg_advisory_unlock(space, key)))
         return True
     return False
+
+
+async def close_for_good(conn: AsyncConnection) -> None:
+    """Close a connection that holds a session lock for real, not back to the pool (a pooled
+    one would keep the lock, and its holder would look alive); one already broken is fine."""
+    try:
+        await conn.invalidate()
+        await conn.close()
+    except Exception:
+        return

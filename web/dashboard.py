@@ -54,9 +54,9 @@ def _cookie(request: web.Request) -> str:
 
 
 async def _agent(request: web.Request) -> Agent | None:
-    svc = _ctx(request).deps
-    async with svc.sessions() as s:
-        return await dashboard_access.agent_of(s, svc.catalogue, _cookie(request), svc.clock())
+    deps = _ctx(request).deps
+    async with deps.sessions() as s:
+        return await dashboard_access.agent_of(s, deps.catalogue, _cookie(request), deps.clock())
 
 
 def _logged_in(handler: AgentHandler) -> Handler:
@@ -84,13 +84,13 @@ def _refused(request: web.Request, exc: NotAllowed, agent: Agent) -> web.Respons
 async def login(request: web.Request) -> web.StreamResponse:
     """The one-time link: a session cookie, then the ticket list."""
     ctx = _ctx(request)
-    svc = ctx.deps
+    deps = ctx.deps
     token = request.query.get("token", "")
     if not token or len(token) > 200:
         return message(request, 400, "dashboard.login_unknown")
     try:
-        async with svc.writing() as s:
-            cookie, _ = await dashboard_access.redeem(s, svc.catalogue, token, svc.clock())
+        async with deps.writing() as s:
+            cookie, _ = await dashboard_access.redeem(s, deps.catalogue, token, deps.clock())
             await s.commit()
     except NotAllowed as exc:
         return message(request, 403, exc.key)
@@ -122,10 +122,9 @@ def _statuses(picked: str) -> frozenset[ReportStatus] | None:
 
 @_logged_in
 async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
-    svc = _ctx(request).deps
-    deps = svc
+    deps = _ctx(request).deps
     lang = agent.lang
-    t = svc.texts.lang(lang)
+    t = deps.texts.lang(lang)
     csrf = dashboard_access.csrf_token(_cookie(request))
     picked_status = request.query.get("status", "open")
     picked_service = request.query.get("service", "")
@@ -133,7 +132,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
     if statuses is None:
         return message(request, 400, "dashboard.bad_request", agent, csrf)
     try:
-        async with svc.sessions() as s:
+        async with deps.sessions() as s:
             found = await dashboard.tickets(s, agent, statuses, picked_service or None)
     except NotAllowed as exc:
         return _refused(request, exc, agent)
@@ -179,13 +178,12 @@ def _short(text: str, room: int = 120) -> str:
 
 @_logged_in
 async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
-    svc = _ctx(request).deps
-    deps = svc
+    deps = _ctx(request).deps
     lang = agent.lang
-    t = svc.texts.lang(lang)
+    t = deps.texts.lang(lang)
     rid = int(request.match_info["rid"])
     try:
-        async with svc.sessions() as s:
+        async with deps.sessions() as s:
             shown = await dashboard.ticket(s, deps, agent, rid)
     except NotAllowed as exc:
         return _refused(request, exc, agent)
@@ -236,8 +234,8 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
 async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     """A form of the ticket page: the same use case as the card's button, then back."""
     ctx = _ctx(request)
-    svc = ctx.deps
-    deps, now = svc, svc.clock()
+    deps = ctx.deps
+    now = deps.clock()
     cookie = _cookie(request)
     csrf = dashboard_access.csrf_token(cookie)
     form = await request.post()
@@ -248,7 +246,7 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
     action = _field(form, "action")
     by = agent.ref
     try:
-        async with svc.writing() as s:
+        async with deps.writing() as s:
             if action in CHANGES:
                 verb = AgentVerb(action)
                 arg = _field(form, "service") if verb is AgentVerb.MOVE else ""
@@ -276,9 +274,8 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
 @_logged_in
 async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
     """The agent's services' tickets as CSV: masked, without the resident."""
-    svc = _ctx(request).deps
-    deps = svc
-    async with svc.sessions() as s:
+    deps = _ctx(request).deps
+    async with deps.sessions() as s:
         rows = await dashboard.export(s, deps, agent)
     out = io.StringIO()
     w = csv.writer(out)
@@ -338,13 +335,13 @@ def _cell(text: str) -> str:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    svc = _ctx(request).deps
+    deps = _ctx(request).deps
     cookie = _cookie(request)
     form = await request.post()
     given = form.get("csrf")
     if not isinstance(given, str) or not dashboard_access.csrf_ok(cookie, given):
         return message(request, 403, "dashboard.bad_form")
-    async with svc.writing() as s:
+    async with deps.writing() as s:
         await dashboard_access.logout(s, cookie)
         await s.commit()
     resp = message(request, 200, "dashboard.logged_out", refusal=False)

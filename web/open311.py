@@ -238,20 +238,18 @@ def parse_query(request: web.Request, tz: ZoneInfo) -> RequestQuery:
 
 
 async def requests(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    svc = ctx.deps
-    deps = svc
+    deps = ctx.deps
     q = parse_query(request, deps.settings.tz)
-    async with svc.sessions() as s:
-        found = await open311.search(s, deps, q, svc.clock(), ctx.options.descriptions)
+    async with deps.sessions() as s:
+        found = await open311.search(s, deps, q, deps.clock(), ctx.options.descriptions)
     return "service_requests", [_request(r, deps.settings.tz) for r in found]
 
 
 async def one_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    svc = ctx.deps
-    deps = svc
+    deps = ctx.deps
     raw = request.match_info["rid"]
     rid = _number(raw, "service_request_id")
-    async with svc.sessions() as s:
+    async with deps.sessions() as s:
         found = await open311.one(s, deps, rid, ctx.options.descriptions)
     if found is None:
         raise Refused(404, f"no service request {rid}")

@@ -13,12 +13,12 @@ its type and the loop goes on after a pause.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from typing import Any
 
-from bot.loops import Backoff
+from bot.loops import Backoff, Supervised
 from core.deps import Deps
 from storage import inbox
 from storage.failures import is_transient
@@ -28,41 +28,21 @@ log = logging.getLogger(__name__)
 Item = tuple[dict[str, Any], asyncio.Future[None]]
 
 
-class InboxWriter:
+class InboxWriter(Supervised):
     name = "inbox-writer"
 
     def __init__(self, services: Deps, max_batch: int = 500) -> None:
+        super().__init__()
         self.svc = services
         self.max_batch = max_batch
         self._queue: asyncio.Queue[Item] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self.backoff = Backoff()
-        self.last_pass: float | None = None  # monotonic time of the last batch settled
 
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name=self.name)
-
-    @property
-    def started(self) -> bool:
-        return self._task is not None
-
-    @property
-    def alive(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def restart(self) -> None:
-        """Start the loop again after it ended (the supervisor's call)."""
-        if not self._stopping and not self.alive:
-            self.start()
+    def _main(self) -> Coroutine[Any, Any, None]:
+        return self._run()
 
     async def stop(self) -> None:
-        self._stopping = True
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._end(cancel=True)
         while not self._queue.empty():  # the server is closed: nobody else will answer these
             _, fut = self._queue.get_nowait()
             if not fut.done():
