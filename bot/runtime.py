@@ -71,7 +71,11 @@ class Runtime:
             self.app.bot, self.deps, config.outbox, not is_sqlite(config.database.url)
         )
         self.inbox = InboxWorker(
-            self.app, self.deps, config.inbox.concurrency, on_queued=self.outbox.kick
+            self.app,
+            self.deps,
+            config.inbox.concurrency,
+            on_queued=self.outbox.kick,
+            give_up_after=timedelta(hours=config.inbox.give_up_after_hours),
         )
         self.writer = InboxWriter(self.deps)
         self.jobs = Jobs(self.deps, [_guarded(j) for j in default_jobs()], after=self.outbox.kick)

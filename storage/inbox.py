@@ -128,6 +128,7 @@ class Pending:
     chat_id: int | None
     payload: dict[str, Any]
     attempts: int
+    received_at: datetime
 
 
 async def pending(s: AsyncSession, limit: int = 200, per_chat: int = 20) -> list[Pending]:
@@ -149,7 +150,10 @@ async def pending(s: AsyncSession, limit: int = 200, per_chat: int = 20) -> list
             .limit(limit)
         )
     ).all()
-    return [Pending(r.id, r.update_id, r.chat_id, dict(r.payload), r.attempts) for r in rows]
+    return [
+        Pending(r.id, r.update_id, r.chat_id, dict(r.payload), r.attempts, r.received_at)
+        for r in rows
+    ]
 
 
 class Claim(Enum):

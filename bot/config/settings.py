@@ -118,6 +118,10 @@ class InboxConfig(_Strict):
     #: Processed updates (as Telegram sent them: words, names, ids) are deleted after this
     #: many days; they are kept only to recognise a redelivery and to look into a failure.
     keep_days: int = Field(default=7, ge=1)
+    #: An update that keeps meeting a transient failure (a lock that is never released, a
+    #: database that refuses it for hours) is set aside, with a log line, once it is older
+    #: than this; until then it is tried again without counting.
+    give_up_after_hours: float = Field(default=48.0, gt=0)
 
 
 _RESEND_BY_DEFAULT: list[OutboxPurpose] = [

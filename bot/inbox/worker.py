@@ -3,8 +3,10 @@
 An update's effects and its processed mark are committed together; Telegram calls the
 handlers asked for run after that commit. What a failure does depends on its class
 (``storage.failures``): a transient one (the database is away) leaves the update pending, tried
-again without counting; any other counts as an attempt, and after a few the update is set aside
-with its error and an apology to the resident, so that its chat is served again.
+again without counting, until it is older than ``inbox.give_up_after_hours`` (a lock never
+released, a database that refuses it for days: then it is set aside, with a log line and a
+count); any other counts as an attempt, and after a few the update is set aside with its error
+and an apology to the resident, so that its chat is served again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -39,6 +42,7 @@ class InboxWorker(Worker):
         services: Deps,
         concurrency: int = 8,
         on_queued: Callable[[], None] = lambda: None,
+        give_up_after: timedelta = timedelta(hours=48),
     ) -> None:
         """``on_queued`` is called after a commit that queued messages (it wakes the outbox
         worker, so that a new card does not wait for the outbox's next poll)."""
@@ -46,6 +50,8 @@ class InboxWorker(Worker):
         self.app, self.svc = app, services
         self.concurrency = concurrency
         self.on_queued = on_queued
+        self.give_up_after = give_up_after
+        self.gave_up = 0  # updates set aside by age since start
 
     async def drain_once(self) -> int:
         """Process what is pending now; returns how many updates were processed."""
@@ -100,9 +106,12 @@ class InboxWorker(Worker):
             return True
         if is_transient(error):
             # The database is locked or down: nothing was applied, the update stays pending
-            # and is tried again without counting against it.
-            log.warning("update %s postponed: %s", p.update_id, type(error).__name__)
-            return False
+            # and is tried again without counting against it, for as long as it is young.
+            age = now - p.received_at
+            if age <= self.give_up_after:
+                log.warning("update %s postponed: %s", p.update_id, type(error).__name__)
+                return False
+            return await self._give_up(p, error, age)
         return await self._failed(p, error)
 
     async def _classify_ahead(self, p: Pending) -> None:
@@ -151,11 +160,37 @@ class InboxWorker(Worker):
         log.error(
             "update %s set aside after %s attempts: %s", p.update_id, attempts, type(error).__name__
         )
+        await self._apologise(p)
+        return True
+
+    async def _give_up(self, p: Pending, error: BaseException, age: timedelta) -> bool:
+        """Set aside an update that met only transient failures for longer than allowed."""
+        hours = age.total_seconds() / 3600
+        detail = f"gave up after {hours:.0f} h of transient failures: {type(error).__name__}"
+        try:
+            async with self.svc.writing() as s:
+                await inbox.mark_processed(s, p.id, self.svc.clock(), detail)
+                await s.commit()
+        except Exception as exc:  # the database still refuses: it stays pending, nothing lost
+            log.warning("update %s postponed: %s", p.update_id, type(exc).__name__)
+            return False
+        self.gave_up += 1
+        log.error(
+            "inbox: update %s given up after %.0f h of transient failures "
+            "(inbox.give_up_after_hours; %s given up since start): %s",
+            p.update_id,
+            hours,
+            self.gave_up,
+            type(error).__name__,
+        )
+        await self._apologise(p)
+        return True
+
+    async def _apologise(self, p: Pending) -> None:
         if p.chat_id is not None and p.chat_id > 0:
             text = self.svc.texts.get(self._lang(p), "error.generic")
             with contextlib.suppress(Exception):
                 await self.app.bot.send_message(p.chat_id, text)
-        return True
 
     def _lang(self, p: Pending) -> str:
         for key in ("message", "callback_query", "edited_message"):
