@@ -29,7 +29,7 @@ from sqlalchemy import func, insert, select
 
 from bot.config.settings import OutboxConfig
 from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
-from bot.outbox.worker import batch_for
+from bot.outbox.batch import batch_for
 from storage.db import create_engine
 from storage.enums import OutboxState
 from storage.migrate import upgrade

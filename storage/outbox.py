@@ -58,10 +58,15 @@ CLAIM_LEASE = timedelta(minutes=2)
 
 
 async def claim_due(
-    s: AsyncSession, now: datetime, limit: int, postgres: bool, worker: int | None = None
+    s: AsyncSession,
+    now: datetime,
+    limit: int,
+    postgres: bool,
+    worker: int | None = None,
+    max_lane: OutboxLane = OutboxLane.PUSH,
 ) -> list[Claimed]:
     """Reserve up to ``limit`` due rows for this worker (CLAIMED, committed by the caller),
-    the first lane first (:func:`lane_of`), then by id.
+    the first lane first (:func:`lane_of`), then by id; none past ``max_lane``.
 
     A claimed row is not on the wire yet: each goes SENDING just before its call
     (:func:`mark_sending`). On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several workers
@@ -81,6 +86,7 @@ async def claim_due(
         )
         .where(
             OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.lane <= int(max_lane),
             OutboxMessage.not_before <= now,
             # A campaign goes out once all its rows are written: writing and sending do not
             # compete for the database, and it starts at full speed.
@@ -279,19 +285,6 @@ async def release_interrupted(
         .execution_options(synchronize_session=False)
     )
     return Recovered(rowcount(unknown), rowcount(released), rowcount(resent))
-
-
-async def resend_unknown(s: AsyncSession, campaign_id: int) -> int:
-    """The operator's choice after a crash (``broadcast resend-unknown``): a campaign's
-    messages left UNKNOWN go again, knowing that some of them had reached their resident
-    and will arrive twice. Returns how many."""
-    done = await s.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.campaign_id == campaign_id, OutboxMessage.state == OutboxState.UNKNOWN)
-        .values(state=OutboxState.PENDING, claimed_by=None, last_error="sent again by the operator")
-        .execution_options(synchronize_session=False)
-    )
-    return rowcount(done)
 
 
 async def claim_owners(s: AsyncSession) -> list[int]:

@@ -1,5 +1,6 @@
-"""The outbox as an operator sees it: what waits, what failed, sending failed messages again,
-and retention (delivered messages lose their text after ``outbox.keep_days``).
+"""The outbox as an operator sees it: what waits, what failed, sending failed messages (and a
+campaign's messages in doubt) again, and retention (delivered messages lose their text after
+``outbox.keep_days``).
 
 Retention empties the payload and keeps the row: its state, purpose, campaign and dates are
 what campaign and survey figures count (``campaigns.delivery``, survey results), and the
@@ -83,6 +84,19 @@ async def forget_delivered(s: AsyncSession, before: datetime, limit: int = 5_000
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids.order_by(OutboxMessage.id).limit(limit).scalar_subquery()))
         .values(payload={})
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(done)
+
+
+async def resend_unknown(s: AsyncSession, campaign_id: int) -> int:
+    """The operator's choice after a crash (``broadcast resend-unknown``): a campaign's
+    messages left UNKNOWN go again, knowing that some of them had reached their resident
+    and will arrive twice. Returns how many."""
+    done = await s.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.campaign_id == campaign_id, OutboxMessage.state == OutboxState.UNKNOWN)
+        .values(state=OutboxState.PENDING, claimed_by=None, last_error="sent again by the operator")
         .execution_options(synchronize_session=False)
     )
     return rowcount(done)

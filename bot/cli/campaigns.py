@@ -72,10 +72,10 @@ async def _campaign_status(args: argparse.Namespace) -> int:
 
 
 async def _resend_unknown(args: argparse.Namespace) -> int:
-    from storage import outbox
+    from storage import outbox_admin
 
     async with _services(args.config) as (svc, _cfg), svc.writing() as s:
-        n = await outbox.resend_unknown(s, args.id)
+        n = await outbox_admin.resend_unknown(s, args.id)
         await s.commit()
     print(f"campaign #{args.id}: {n} message(s) in doubt queued again")
     return 0

@@ -12,13 +12,13 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config.settings import OutboxConfig
 from bot.loops import Worker
+from bot.outbox.batch import Flight, ahead, batch_for
 from bot.outbox.calls import NotYet, looks_up_a_card, message_id_of, pin, send_row
 from bot.outbox.fate import Fates
 from bot.outbox.limits import Limits
@@ -26,7 +26,7 @@ from core.deps import Deps
 from core.residents import directory as residents
 from handlers.failures import Failure
 from storage import outbox, outbox_admin
-from storage.enums import OutboxPurpose, OutboxState
+from storage.enums import OutboxLane, OutboxPurpose, OutboxState
 from storage.liveness import Liveness
 from storage.outbox import Claimed
 
@@ -41,26 +41,6 @@ QUIET_PURPOSES = frozenset(
         OutboxPurpose.IDEA,
     }
 )
-
-
-def batch_for(rate: float) -> int:
-    """Rows claimed at once: about two seconds of sending at ``rate``."""
-    return max(50, min(2_000, int(rate * 2)))
-
-
-@dataclass
-class _Flight:
-    """What one :meth:`OutboxWorker.drain_once` has on its way."""
-
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)  # calls on the wire
-    busy: set[int] = field(default_factory=set)  # chats with a message on its way
-    later: list[tuple[Claimed, float]] = field(default_factory=list)  # back in line
-    rows: int = 0  # messages taken and not settled
-
-    def settle(self, rows: list[Claimed]) -> None:
-        self.rows -= len(rows)
-        for row in rows:
-            self.busy.discard(row.chat_id)
 
 
 class OutboxWorker(Worker):
@@ -103,6 +83,14 @@ class OutboxWorker(Worker):
         self.liveness = Liveness(services.engine, self.worker_id, self._new_id, monotonic, token)
         self._marker: AsyncConnection | None = None  # PostgreSQL: marks rows ``sending``
         self._flushing: asyncio.Task[None] | None = None
+        # Woken while a batch goes out (a new card, a notice): the ticket lanes are claimed
+        # at once and go ahead of the rest of the batch, so that a ticket never waits for
+        # seconds of a campaign already claimed.
+        self._jump = False
+
+    def kick(self) -> None:
+        self._jump = True
+        super().kick()
 
     def _new_id(self) -> int:
         """A new id once the liveness lock was lost: the claims of the old one are an orphan's,
@@ -155,12 +143,13 @@ class OutboxWorker(Worker):
             return 0  # an outage (until the next probe), or no liveness lock: nothing goes
         if not await self.liveness.sender():
             return 0  # PostgreSQL: another worker sends for this bot token
+        self._jump = False  # this claim takes what the wake-up was for
         claimed = await self._claim(batch)
         if not claimed:
             return 0
         queue: deque[Claimed] = deque(claimed)
         held: list[Claimed] = []  # their chat has a message on the wire: they follow it
-        fl = _Flight()
+        fl = Flight()
         # PostgreSQL: the next batch is claimed while this one goes out (a claim is a few
         # round trips to the server: a pause in sending each time otherwise).
         low_water = self.batch_size() // 4 if self.postgres and batch is None else -1
@@ -168,6 +157,9 @@ class OutboxWorker(Worker):
         sent = 0
         try:
             while (queue or held or following) and not self._stopping:
+                if self._jump:  # one claim's round trip, then the ticket goes next
+                    self._jump = False
+                    ahead(queue, held, await self._claim(None, OutboxLane.CONVERSATION))
                 if following is None and len(queue) < low_water:
                     following = asyncio.create_task(self._claim(None))
                 elif following is not None and following.done():
@@ -213,7 +205,7 @@ class OutboxWorker(Worker):
             await self.flush()
         return sent
 
-    def _next_group(self, queue: deque[Claimed], held: list[Claimed], fl: _Flight) -> list[Claimed]:
+    def _next_group(self, queue: deque[Claimed], held: list[Claimed], fl: Flight) -> list[Claimed]:
         """The rows that may go out now: as many as the rate's burst allows."""
         group: list[Claimed] = []
         now = self.svc.clock()
@@ -244,7 +236,7 @@ class OutboxWorker(Worker):
             group.append(row)
         return group
 
-    async def _go(self, group: list[Claimed], fl: _Flight) -> None:
+    async def _go(self, group: list[Claimed], fl: Flight) -> None:
         """Mark the group ``sending``, then put its calls on the wire."""
         if any(looks_up_a_card(r) for r in group):
             await self.flush()  # the card it needs may have just been sent
@@ -263,7 +255,7 @@ class OutboxWorker(Worker):
         """During an outage, one probe at a time."""
         return 1 if self.fates.in_outage() else self.max_in_flight
 
-    def _launch(self, group: list[Claimed], fl: _Flight) -> None:
+    def _launch(self, group: list[Claimed], fl: Flight) -> None:
         for row in group:
             task = asyncio.create_task(self._deliver(row))
             fl.tasks.add(task)
@@ -274,7 +266,9 @@ class OutboxWorker(Worker):
 
             task.add_done_callback(done)
 
-    async def _claim(self, batch: int | None) -> list[Claimed]:
+    async def _claim(
+        self, batch: int | None, max_lane: OutboxLane = OutboxLane.PUSH
+    ) -> list[Claimed]:
         if self.postgres and self.monotonic() - self._swept_at > 60:
             # Now and then, also in the middle of a long campaign: the claims of workers
             # that died (or older than the lease) go back in line.
@@ -282,7 +276,12 @@ class OutboxWorker(Worker):
             await self.recover()
         async with self.svc.writing() as s:
             claimed = await outbox.claim_due(
-                s, self.svc.clock(), batch or self.batch_size(), self.postgres, self.worker_id
+                s,
+                self.svc.clock(),
+                batch or self.batch_size(),
+                self.postgres,
+                self.worker_id,
+                max_lane,
             )
             await s.commit()
         return claimed

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.cli.campaigns import sync_surveys
 from bot.demo.simulate import Person
 from core.engagement import campaigns
-from storage import outbox
+from storage import outbox, outbox_admin
 from storage.enums import OutboxState
 from storage.models import OutboxMessage, Resident, SurveyAnswer
 from tests.conftest import Clock
@@ -171,7 +171,7 @@ async def test_a_worker_dying_mid_campaign_resumes_with_nothing_lost_or_twice(en
     assert d.recipients == 12 and d.by_state == {"sent": 11, "unknown": 1}
     # The operator may choose to send the ones in doubt again (perhaps twice to that one).
     async with svc.writing() as ses:
-        assert await outbox.resend_unknown(ses, c.id) == 1
+        assert await outbox_admin.resend_unknown(ses, c.id) == 1
         await ses.commit()
     await env.runtime.jobs.run_once()
     await env.runtime.settle()

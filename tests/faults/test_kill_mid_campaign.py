@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from benchmarks.broadcast_load import FIRST_CHAT, TOPIC, populate, worker, write_config
 from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
-from bot.outbox.worker import batch_for
+from bot.outbox.batch import batch_for
 from storage.db import create_engine
 from storage.enums import OutboxState
 from storage.models import OutboxMessage

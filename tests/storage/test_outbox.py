@@ -16,7 +16,7 @@ from core.engagement import campaigns
 from core.engagement.audience import Audience
 from core.reports import submit as reports
 from core.residents import directory as residents
-from storage import outbox
+from storage import outbox, outbox_admin
 from storage.enums import CampaignKind, CampaignState, OutboxKind, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage
 from storage.outbox import Outcome
@@ -378,7 +378,7 @@ async def test_the_operator_may_resend_a_campaigns_messages_in_doubt(
     ids = await _add(svc, 2, campaign_id=campaign, state=OutboxState.UNKNOWN)
     await _add(svc, state=OutboxState.UNKNOWN)  # another message in doubt: not the campaign's
     async with svc.sessions() as s:
-        assert await outbox.resend_unknown(s, campaign) == 2
+        assert await outbox_admin.resend_unknown(s, campaign) == 2
         await s.commit()
     rows = await _rows(svc)
     assert [rows[i].state for i in ids] == [OutboxState.PENDING] * 2

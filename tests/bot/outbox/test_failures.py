@@ -193,6 +193,45 @@ async def test_a_report_filed_after_a_large_broadcast_goes_first(at_25: Rig) -> 
     assert pothole - filed[0] <= 2 * rig.worker.batch_size() < 300 - filed[0]
 
 
+async def test_a_woken_worker_sends_a_new_card_ahead_of_the_batch_it_claimed(
+    at_25: Rig,
+) -> None:
+    """The inbox wakes the outbox after a commit that queued messages: the ticket lanes are
+    claimed at once and go ahead of the campaign's rows already claimed (before: a card
+    waited for up to two seconds of sending, a batch, and missed the 3 s target)."""
+    rig = at_25
+    works = Topic("works", {"fr": "Travaux", "en": "Works"})
+    ids = await add_residents(rig.svc, 200, 70_000)
+    async with rig.svc.sessions() as s:
+        for rid in ids:
+            await subscriptions.subscribe(s, rid, "works", rig.clock())
+        await campaigns.start_broadcast(s, rig.svc.texts, works, {"fr": "x"}, rig.clock())
+        await s.commit()
+    await campaigns.expand_all(rig.svc)
+    filed: list[int] = []
+    pace = rig.worker.sleep
+
+    async def file_while_waiting(seconds: float) -> None:
+        """The worker waits for the rate (simulated time): the cards are filed meanwhile,
+        early in the first batch, and the worker is woken as the inbox worker does."""
+        n = len(rig.api.of("sendMessage"))
+        if n >= 10 and not filed:
+            filed.append(n)
+            await _two_cards(rig)
+            rig.worker.kick()
+        await pace(seconds)
+
+    rig.worker.sleep = file_while_waiting
+    while await rig.worker.drain_once():
+        pass
+    sent = [str(c.params["text"]) for c in rig.api.of("sendMessage")]
+    assert len(sent) == 202
+    urgent, pothole = sent.index("gas leak card"), sent.index("pothole card")
+    assert filed[0] < urgent < pothole
+    # the calls already on their way, not the forty rows left of the claimed batch
+    assert pothole - filed[0] <= 3 < rig.worker.batch_size() - filed[0]
+
+
 async def _two_cards(rig: Rig) -> None:
     await rig.enqueue(WATER_CHAT, "pothole card", OutboxPurpose.CARD)
     async with rig.svc.sessions() as s:
