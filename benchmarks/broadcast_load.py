@@ -6,7 +6,11 @@ Prints the achieved rate (against the configured limit), duplicates, lost messag
 the worker's memory over time.
 
     python -m benchmarks.broadcast_load [--recipients 10000] [--rate 25] [--db URL]
-        [--kill-at 0.5] [--no-kill]
+        [--kill-at 0.5] [--no-kill] [--workers 2]
+
+``--workers 2`` (PostgreSQL): two worker processes share the outbox; one sends for the bot
+token, the other stands by. The kill hits the first one started (the sender), and it is not
+started again: the one standing by takes the sending over.
 """
 
 from __future__ import annotations
@@ -187,6 +191,7 @@ async def run(args: argparse.Namespace) -> None:
             return seen
 
         proc = await worker(cfg, args.priority)
+        standby = [await worker(cfg, args.priority) for _ in range(args.workers - 1)]
         t0 = time.perf_counter()
         send = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -228,13 +233,17 @@ async def run(args: argparse.Namespace) -> None:
                 proc.send_signal(signal.SIGKILL)
                 await proc.wait()
                 killed_at = (now, count)
-                proc = await worker(cfg, args.priority)
+                if standby:  # it takes over: no restart
+                    proc = standby.pop(0)
+                else:
+                    proc = await worker(cfg, args.priority)
             if killed_at and restarted_first is None and count > killed_at[1]:
                 restarted_first = now
             if reached >= n or now - last_progress > 30:
                 break
-        proc.send_signal(signal.SIGTERM)
-        await proc.wait()
+        for p in [proc, *standby]:
+            p.send_signal(signal.SIGTERM)
+            await p.wait()
         stamps = [c.at for c in api.calls if c.method == "sendMessage"]
 
         per_chat = Counter(delivered())
@@ -262,7 +271,10 @@ async def run(args: argparse.Namespace) -> None:
         gap = max(b - a for a, b in pairwise(ordered))
     steady = len(stamps) / (span - gap) if span > gap else float("nan")
     mem = [m for _, m in memory if m > 0]
-    print(f"database: {db.split('://')[0]}, limit {args.rate:g} messages/s, 1/s per chat")
+    print(
+        f"database: {db.split('://')[0]}, {args.workers} worker process(es), "
+        f"limit {args.rate:g} messages/s, 1/s per chat"
+    )
     print(
         f"delivered {len(stamps)} in {span:.1f} s: {len(stamps) / span:.1f}/s overall, "
         f"{steady:.1f}/s excluding the {gap:.1f} s restart gap "
@@ -295,6 +307,7 @@ def main() -> None:
     p.add_argument("--kill-at", type=float, default=0.5)
     p.add_argument("--no-kill", dest="kill", action="store_false")
     p.add_argument("--timeline", action="store_true", help="print deliveries per second")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
     p.add_argument(
         "--at-least-once",
         action="store_true",
@@ -306,6 +319,8 @@ def main() -> None:
         help="schedule the fake Bot API ahead of the worker (needs the right to lower nice)",
     )
     args = p.parse_args()
+    if args.workers > 1 and not args.db.startswith("postgresql"):
+        p.error("--workers needs PostgreSQL (--db): SQLite serves one process")
     py = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {py}")
     asyncio.run(run(args))
