@@ -150,8 +150,9 @@ class OutboxConfig(_Strict):
     #: it waits and goes again, and gives up only this long after it was written.
     give_up_after_hours: float = Field(default=48.0, gt=0)
     #: During an outage the worker probes with one call, waiting twice as long after each
-    #: failure, up to this many seconds.
-    outage_backoff_max_s: float = Field(default=30.0, gt=0)
+    #: failure, up to this many seconds: how long, at most, sending waits once Telegram is
+    #: back (one call every 5 s costs nothing to a Bot API that is down).
+    outage_backoff_max_s: float = Field(default=5.0, gt=0)
     #: Delivered messages lose their text after this many days (the row and its state stay:
     #: campaign and survey figures still count them).
     keep_days: int = Field(default=30, ge=1)
