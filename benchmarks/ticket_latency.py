@@ -91,8 +91,7 @@ class Resident:
 
     async def _post(self, update: dict[str, Any]) -> None:
         before = self._seen()
-        status = await post_update(self.http, self.url, SECRET, update)
-        assert status == 200, status
+        await self._deliver(update)
         await self.api.wait_for(lambda _: self._seen() > before, within=60)
 
     async def _press(self, prefix: str) -> None:
@@ -105,7 +104,12 @@ class Resident:
         return any(str(b.get("callback_data", "")).startswith(prefix) for r in rows for b in r)
 
     async def file(self, cards: list[Call]) -> float:
-        """The report, up to "Send"; returns the seconds from "Send" to the card."""
+        """The report; returns the seconds from "Send" to the card."""
+        await self.until_send()
+        return await self.send(cards)
+
+    async def until_send(self) -> None:
+        """The report's conversation, up to the "Send" button."""
         await self._post(self.updates.text(self.who, f"Fuite d'eau rue {self.n}, au numéro 4"))
         if self._has("d:ok"):
             await self._press("d:ok")
@@ -126,14 +130,19 @@ class Resident:
             raise RuntimeError(f"unexpected conversation: {self.api.texts(self.who.user_id)}")
         await self._press("d:nophoto")
         await self.api.wait_for(lambda _: self._has("d:send"), within=60)
+
+    async def send(self, cards: list[Call]) -> float:
+        """Press "Send"; returns the seconds from the press to the card."""
         message_id, data = self.api.button(self.who.user_id, "d:send")
         chat = self.updates.private(self.who)
         had = len(cards)
         sent_at = time.monotonic()
-        update = self.updates.press(self.who, chat, message_id, data)
-        assert await post_update(self.http, self.url, SECRET, update) == 200
-        await self.api.wait_for(lambda _: len(cards) > had, within=600)
+        await self._deliver(self.updates.press(self.who, chat, message_id, data))
+        await self.api.wait_for(lambda _: len(cards) > had, within=1200)
         return cards[had].at - sent_at
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        assert await post_update(self.http, self.url, SECRET, update) == 200
 
 
 def pct(values: list[float], p: float) -> float:

@@ -238,15 +238,19 @@ class OutboxWorker(Worker):
 
     async def _go(self, group: list[Claimed], fl: Flight) -> None:
         """Mark the group ``sending``, then put its calls on the wire."""
-        if any(looks_up_a_card(r) for r in group):
-            await self.flush()  # the card it needs may have just been sent
         try:
+            if any(looks_up_a_card(r) for r in group):
+                await self.flush()  # the card it needs may have just been sent
             if self.postgres:
                 await self._mark_alone(group)
             else:
                 await self._flush_gathered(sending=group)
         except BaseException:
+            # The database failed (a connection cut by an outage): none of them is on the
+            # wire. They go back in line with the rest; left claimed, they would wait for
+            # the claim's lease (two minutes) to end.
             fl.settle(group)
+            fl.later.extend((row, 0.0) for row in group)
             self.limits.untake(len(group))
             raise
         self._launch(group, fl)
