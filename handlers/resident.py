@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from telegram import Update
 
+from core.conversation.handover import hand_over
 from core.conversation.intake import Intake
 from core.conversation.prompts import Reply
 from core.residents import directory as residents
 from core.residents.directory import ResidentRef
 from handlers.context import Ctx
+from handlers.failures import classify
 from handlers.render import send_replies
+
+log = logging.getLogger(__name__)
 
 
 def _contact(update: Update, ctx: Ctx) -> tuple[int, int, str, str, datetime]:
@@ -52,4 +57,18 @@ def bot_username(ctx: Ctx) -> str:
 
 async def answer(ctx: Ctx, intake: Intake, replies: list[Reply]) -> None:
     label = intake.t("button.send_location")
-    ctx.later(lambda: send_replies(ctx.bot, intake.chat_id, replies, label))
+    ctx.later(lambda: _send_or_hand_over(ctx, intake.chat_id, replies, label))
+
+
+async def _send_or_hand_over(ctx: Ctx, chat_id: int, replies: list[Reply], label: str) -> None:
+    """Each reply in turn (each call tried again for a while); what Telegram still refuses
+    for a transient reason (an outage) goes through the outbox, in order."""
+    for i, reply in enumerate(replies):
+        try:
+            await send_replies(ctx.bot, chat_id, [reply], label)
+        except Exception as exc:
+            if not classify(exc).passes:
+                raise
+            n = await hand_over(ctx.deps, chat_id, replies[i:])
+            log.warning("reply: %s message(s) handed to the outbox (%s)", n, type(exc).__name__)
+            return

@@ -3,7 +3,12 @@ transient failures: one refused call does not leave a resident's conversation in
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.demo.fake_telegram import Call
+from bot.demo.simulate import post_update
+from storage import inbox
+from tests.conftest import Clock
 from tests.e2e.conftest import MARIE, Env
 
 
@@ -58,3 +63,31 @@ async def test_a_reply_of_several_messages_sends_each_once(env: Env) -> None:
     said = env.api.texts(me)[before:]
     assert waits == [1.0]
     assert len(said) >= 2 and len(said) == len(set(said))  # every message, each once
+
+
+async def test_a_reply_during_a_long_outage_goes_through_the_outbox(env: Env, clock: Clock) -> None:
+    """Past the direct reply's own tries (about 30 s), what is left of it waits in the outbox
+    and reaches the resident once Telegram is back: her conversation does not end in silence.
+    Before: the reply was dropped, with a log line."""
+    waits: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        waits.append(seconds)
+
+    env.runtime.app.bot_data.pause = pause
+    env.api.outage = "502"
+    raw = env.story.updates.text(MARIE, "Fuite d'eau rue Victor Hugo")
+    assert await post_update(env.story.http, env.story.url, env.story.secret, raw) == 200
+    async with asyncio.timeout(10):  # the worker processes it, its reply refused throughout
+        while True:
+            async with env.runtime.deps.sessions() as s:
+                if await inbox.count(s, processed=False) == 0:
+                    break
+            await asyncio.sleep(0.01)
+    assert len(waits) >= 3  # the direct reply's own tries, in simulated time
+    assert env.api.texts(MARIE.user_id) == []  # nothing reached her during the outage
+    env.api.end_outage()
+    clock.advance(seconds=10)  # past the outbox's probe back-off
+    await env.runtime.settle()
+    (asked,) = env.api.texts(MARIE.user_id)  # the next question of her report, once
+    assert "Eau" in asked
