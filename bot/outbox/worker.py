@@ -275,8 +275,11 @@ class OutboxWorker(Worker):
     ) -> list[Claimed]:
         if self.postgres and self.monotonic() - self._swept_at > 60:
             # Now and then, also in the middle of a long campaign: the claims of workers
-            # that died (or older than the lease) go back in line.
+            # that died (or older than the lease) go back in line. What this worker knows it
+            # sent is recorded first: after a lost lock (a database outage) the sweep would
+            # take its own delivered messages for calls in doubt, and send them again.
             self._swept_at = self.monotonic()
+            await self.flush()
             await self.recover()
         async with self.svc.writing() as s:
             claimed = await outbox.claim_due(

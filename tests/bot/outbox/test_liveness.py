@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from bot.config.settings import OutboxConfig
 from bot.demo.fake_telegram import Call
 from bot.outbox.worker import OutboxWorker
+from storage import outbox
 from storage.enums import OutboxState
 from storage.models import OutboxMessage
 from tests.bot.outbox.test_worker import Rig, _rig
@@ -118,3 +119,20 @@ async def test_one_worker_sends_for_a_token_another_takes_over_when_it_dies(rig:
     assert await other.drain_once() == 1
     assert rig.api.texts(10) == ["two"]
     await other.stop()
+
+
+async def test_outcomes_kept_through_an_outage_are_recorded_before_the_sweep(rig: Rig) -> None:
+    """A message went out while the database was away: its outcome waits in memory, and the
+    lock was lost meanwhile (a new worker id). The sweep at the next claim must not take it
+    for a call in doubt: before, it was sent again (a duplicate card in the outage
+    benchmark)."""
+    await rig.enqueue(42, "delivered during the outage")
+    (row,) = await rig.worker._claim(None)
+    async with rig.svc.sessions() as s:
+        await outbox.mark_sending(s, [row.id])
+        await s.commit()
+    rig.worker.fates.sent(row, 7)  # Telegram took it; the database could not be told
+    rig.worker._new_id()  # the liveness lock was lost with the connection
+    await rig.worker.drain_once()
+    assert rig.api.of("sendMessage", 42) == []  # not sent a second time
+    assert await rig.states() == [OutboxState.SENT]
