@@ -267,10 +267,32 @@ class Open311Config(_Strict):
     contact: str = ""
 
 
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
 class DashboardConfig(_Strict):
     """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
 
     enabled: bool = True
+    #: The maps' tiles, with {z}, {x}, {y} (and {s} for subdomains); "" draws the markers on a
+    #: plain background (no request leaves the town's server). Mind the tile server's policy.
+    tile_url: str = OSM_TILES
+    tile_attribution: str = "© OpenStreetMap contributors"
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, v: str) -> str:
+        if not v:
+            return v
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("must start with 'https://' (or be empty: no tiles)")
+        missing = [p for p in ("{z}", "{x}", "{y}") if p not in v]
+        if missing:
+            raise ValueError(f"must contain {', '.join(missing)} (a tile URL template)")
+        host = v.split("://", 1)[1].split("/", 1)[0]
+        if not all(c.isalnum() or c in ".-:" for c in host.replace("{s}", "")):
+            raise ValueError("its host may hold letters, digits, '.', '-', ':' and '{s}' only")
+        return v
 
 
 class WebConfig(_Strict):
