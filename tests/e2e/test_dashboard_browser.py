@@ -51,7 +51,7 @@ async def site(api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock) -> As
 
 @pytest.fixture
 async def page(request: pytest.FixtureRequest) -> AsyncIterator[Page]:
-    if not Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is None:
+    if shutil.which(CHROMIUM) is None:
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     async with playwright_api.async_playwright() as pw:
         try:
@@ -80,7 +80,9 @@ class Visit:
     async def shot(self, name: str) -> None:
         self.shots += 1
         self.folder.mkdir(parents=True, exist_ok=True)
-        await self.page.screenshot(path=self.folder / f"{self.shots:02d}-{name}.png", full_page=True)
+        await self.page.screenshot(
+            path=self.folder / f"{self.shots:02d}-{name}.png", full_page=True
+        )
 
 
 async def visit(page: Page, env: Env, request: pytest.FixtureRequest) -> Visit:
@@ -91,9 +93,11 @@ async def visit(page: Page, env: Env, request: pytest.FixtureRequest) -> Visit:
     # refusals the story expects, like the page before logging in, are not errors of the page).
     page.on(
         "console",
-        lambda m: v.errors.append(m.text)
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
+        lambda m: (
+            v.errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     page.on("pageerror", lambda e: v.errors.append(str(e)))
     return v
