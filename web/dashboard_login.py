@@ -14,7 +14,7 @@ from aiohttp import web
 from core.actors import NotAllowed
 from core.agents import access as dashboard_access
 from web.dashboard_common import COOKIE, PATH, cookie_of, ctx_of, field, form_ok
-from web.pages import HEADERS, message, render
+from web.pages import HEADERS, language, message, render
 
 #: The cookie of the login page's form, for its CSRF token only.
 LOGIN_COOKIE = "senscommun_login"
@@ -38,7 +38,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     except NotAllowed as exc:
         return message(request, 403, exc.key)
     nonce = secrets.token_urlsafe(32)
-    t = deps.texts.lang(deps.lang)
+    t = deps.texts.lang(language(request, None))
     resp = render(
         request,
         "login.html",
