@@ -1,11 +1,13 @@
 """Small bar charts as inline SVG for the dashboard's pages: no script, no CDN, readable by a
-screen reader (a title, and each bar's value written beside it)."""
+screen reader (a title, and each bar's value written beside it). Words are escaped as the
+pages' templates escape them (markupsafe, Jinja's own)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+
+from markupsafe import escape
 
 BAR = "#2a7ab0"
 ROW = 26  # pixels per bar
