@@ -22,7 +22,7 @@ async def test_leaflet_is_served_by_the_app(svc: Deps) -> None:
             "/dashboard/static/NOTICE.md",
             "/dashboard/static/../dashboard.py",
             "/dashboard/static/%2e%2e/pages.py",
-            "/dashboard/static/leaflet/LICENSE",
+            "/dashboard/static/leaflet/LICENSE.txt",
         ):
             assert (await client.get(path)).status == 404, path
 
