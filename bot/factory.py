@@ -123,6 +123,8 @@ def web_options(config: Config) -> WebOptions:
         descriptions=w.open311.publish_descriptions,
         contact=w.open311.contact,
         dashboard=w.dashboard.enabled and bool(config.public_url),
+        tile_url=w.dashboard.tile_url,
+        tile_attribution=w.dashboard.tile_attribution,
     )
 
 

@@ -23,6 +23,9 @@ class WebOptions:
     descriptions: bool = False
     contact: str = ""
     dashboard: bool = False
+    #: The dashboard maps' tile URL ({z}/{x}/{y}); "" draws the markers without tiles.
+    tile_url: str = ""
+    tile_attribution: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,22 @@ HEADERS = {
 TEMPLATES = web.AppKey("senscommun_templates", jinja2.Environment)
 
 
+def with_map(tile_url: str) -> dict[str, str]:
+    """:data:`HEADERS` for a page with a map: the app's own scripts and styles (Leaflet is
+    served by the app), and images from the app and from the tile server, if any."""
+    tiles = ""
+    if tile_url:
+        scheme, _, rest = tile_url.partition("://")
+        host = rest.split("/", 1)[0].replace("{s}", "*")
+        tiles = f" {scheme}://{host}"
+    return {
+        **HEADERS,
+        "Content-Security-Policy": "default-src 'none'; script-src 'self'; "
+        f"style-src 'self' 'unsafe-inline'; img-src 'self' data:{tiles}; "
+        "form-action 'self'; frame-ancestors 'none'",
+    }
+
+
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("web", "templates"),
@@ -45,6 +61,7 @@ def render(
     template: str,
     agent: Agent | None,
     http_status: int = 200,
+    headers: dict[str, str] | None = None,
     **params: Any,
 ) -> web.Response:
     lang = language(request, agent)
@@ -53,7 +70,9 @@ def render(
     html = (
         request.app[TEMPLATES].get_template(template).render(lang=lang, t=t, agent=agent, **params)
     )
-    return web.Response(text=html, status=http_status, content_type="text/html", headers=HEADERS)
+    return web.Response(
+        text=html, status=http_status, content_type="text/html", headers=headers or HEADERS
+    )
 
 
 def message(

@@ -35,6 +35,10 @@ COLUMNS = (
     "resolved",
     "share_resolved",
     "median_days_to_resolve",
+    "median_hours_to_acknowledge",
+    "share_acknowledged_in_time",
+    "share_resolved_in_time",
+    "response_targets",
     "asked",
     "answered",
     "response_rate",
@@ -115,6 +119,10 @@ def _days(d: timedelta | None) -> float | None:
     return None if d is None else round(d / timedelta(days=1), 2)
 
 
+def _hours(d: timedelta) -> float:
+    return round(d / timedelta(hours=1), 2)
+
+
 def _share(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
@@ -130,6 +138,14 @@ def _stats_row(scope: str, st: ServiceStats, tz: ZoneInfo) -> Row:
         "resolved": st.resolved,
         "share_resolved": _share(st.share_resolved),
         "median_days_to_resolve": _days(st.median_resolve),
+        "median_hours_to_acknowledge": (
+            None if st.median_acknowledge is None else _hours(st.median_acknowledge)
+        ),
+        "share_acknowledged_in_time": _share(st.within_acknowledge),
+        "share_resolved_in_time": _share(st.within_resolve),
+        # e.g. "48h/14d town default": the targets the two shares are measured against.
+        "response_targets": f"{_hours(st.targets.acknowledge):g}h/{_days(st.targets.resolve):g}d"
+        + (" town default" if st.targets.town_default else ""),
         "asked": st.asked,
         "answered": st.answered,
         "response_rate": _share(st.response_rate),

@@ -25,6 +25,7 @@ from bot.config.engagement import (
 )
 from bot.config.safety import EmergencyConfig
 from bot.config.town import ServiceMatch, check_mapping
+from bot.config.web import WebConfig
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -259,38 +260,6 @@ def default_services() -> list[ServiceConfig]:
         for code, (fr, en) in _DEFAULT_NAMES.items()
         if code in DEFAULT_SERVICES
     ]
-
-
-class Open311Config(_Strict):
-    """The Open311 GeoReport v2 API (``/open311/v2/``): the town's reports as open data."""
-
-    enabled: bool = True
-    #: Publish the report's text, with personal data masked as agents see it. Off: the open
-    #: data has the service, the status, the place and the dates only.
-    publish_descriptions: bool = False
-    #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
-    contact: str = ""
-
-
-class DashboardConfig(_Strict):
-    """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
-
-    enabled: bool = True
-
-
-class WebConfig(_Strict):
-    #: The public address of the web pages (dashboard links, Open311 discovery); default:
-    #: ``webhook.public_url``. The dashboard needs one.
-    public_url: str = ""
-    open311: Open311Config = Open311Config()
-    dashboard: DashboardConfig = DashboardConfig()
-
-    @field_validator("public_url")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if v and not v.startswith(("https://", "http://")):
-            raise ValueError("must start with 'https://' (or 'http://' for a local test)")
-        return v.rstrip("/")
 
 
 class Config(_Strict):

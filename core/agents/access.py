@@ -1,8 +1,9 @@
 """Agents' access to the dashboard, without passwords.
 
 An agent sends /dashboard to the bot and receives, in private, a one-time link carrying a
-random token; opening it within ten minutes, once, opens a session of eight hours (a random
-cookie). Only hashes of both tokens are kept: a copy of the database opens nothing. Which
+random token; opening it shows a button, and pressing it within ten minutes, once, opens a
+session of eight hours (a random cookie). Opening the link alone uses nothing up. Only
+hashes of both tokens are kept: a copy of the database opens nothing. Which
 tickets an agent sees is decided at every request from the configured catalogue, so an agent
 removed from a service loses it at once.
 """
@@ -67,11 +68,10 @@ async def issue_login(
     return token
 
 
-async def redeem(
-    s: AsyncSession, catalogue: Catalogue, token: str, now: datetime
-) -> tuple[str, Agent]:
-    """Use a login token (once): a new session's token and its agent. Raises
-    :class:`NotAllowed` naming why (unknown, used, expired, no longer an agent)."""
+async def check_login(s: AsyncSession, token: str, now: datetime) -> AgentLogin:
+    """The login a token opens, left unused (opening the link only shows the button that
+    uses it: link previews and mail scanners must not use it up). Raises
+    :class:`NotAllowed` naming why it opens nothing (unknown, used, expired)."""
     login = await s.scalar(select(AgentLogin).where(AgentLogin.token_hash == _hash(token)))
     if login is None:
         raise NotAllowed("dashboard.login_unknown")
@@ -79,6 +79,15 @@ async def redeem(
         raise NotAllowed("dashboard.login_used")
     if login.expires_at <= now:
         raise NotAllowed("dashboard.login_expired")
+    return login
+
+
+async def redeem(
+    s: AsyncSession, catalogue: Catalogue, token: str, now: datetime
+) -> tuple[str, Agent]:
+    """Use a login token (once): a new session's token and its agent. Raises
+    :class:`NotAllowed` naming why (unknown, used, expired, no longer an agent)."""
+    login = await check_login(s, token, now)
     used = await s.execute(
         update(AgentLogin)
         .where(AgentLogin.id == login.id, AgentLogin.used_at.is_(None))

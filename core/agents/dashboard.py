@@ -4,26 +4,35 @@ masked text, the place, the reporter's first name; the resident's words masked."
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.actors import NotAllowed
 from core.agents.access import Agent
+from core.agents.photos import kept_photos
+from core.agents.ticket_filter import TicketFilter, conditions
 from core.deps import Deps
 from core.reports import priority, status
 from core.reports import submit as reports
 from core.reports.duplicates import co_reporter_ids
 from core.views import ReportView, view
 from nlp.redact import redact
-from storage.enums import OPEN_STATUSES, ActorKind, ReportStatus
-from storage.models import Report, ReportEvent, Resident
+from storage.enums import (
+    OPEN_STATUSES,
+    ActorKind,
+    QuestionnaireAnswer,
+    QuestionnaireKind,
+    QuestionnaireState,
+    ReportStatus,
+)
+from storage.models import Questionnaire, Report, ReportEvent, Resident
 
-#: The most tickets a list page shows (the export has them all).
-PAGE = 300
+#: Tickets per page of the list (it pages through them all).
+PAGE_SIZE = 50
+#: The most open tickets the map shows at once (the most pressing first); the list has them all.
+MAP_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -33,34 +42,44 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """An open ticket on the map."""
+
+    id: int
+    lat: float
+    lon: float
+    urgent: bool
+    status: ReportStatus
+
+
+@dataclass(frozen=True)
 class TicketList:
-    tickets: list[Listed]
+    tickets: list[Listed]  # this page's, most pressing first (as /queue)
+    total: int  # every ticket the filter matches
+    page: int  # from 1
+    pages: int  # at least 1
     counts: dict[ReportStatus, int]  # per status, over the agent's services (or the one picked)
-
-
-def _services(agent: Agent, service: str | None) -> list[str]:
-    """The services shown: the agent's, or the one picked among them (another is refused)."""
-    if service is None:
-        return list(agent.services)
-    if service not in agent.services:
-        raise NotAllowed("agent.not_allowed")
-    return [service]
+    pins: list[Pin]  # the open tickets among those the filter matches, with a place
 
 
 async def tickets(
-    s: AsyncSession,
-    agent: Agent,
-    statuses: Collection[ReportStatus] = OPEN_STATUSES,
-    service: str | None = None,
+    s: AsyncSession, agent: Agent, f: TicketFilter | None = None, page: int = 1
 ) -> TicketList:
-    """The tickets of the agent's services in ``statuses``, most pressing first (as /queue)."""
-    codes = _services(agent, service)
+    """One page of the tickets ``f`` matches among the agent's services, most pressing first,
+    and how many there are; a page past the last shows the last."""
+    f = f or TicketFilter()
+    codes = f.services(agent)
+    where = conditions(f, codes)
+    total = int(await s.scalar(select(func.count()).select_from(Report).where(*where)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
     rows = (
         await s.execute(
             select(Report, priority.co_reporter_count())
-            .where(Report.service_code.in_(codes), Report.status.in_(list(statuses)))
+            .where(*where)
             .order_by(*priority.order())
-            .limit(PAGE)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
         )
     ).all()
     counted = (
@@ -70,9 +89,26 @@ async def tickets(
             .group_by(Report.status)
         )
     ).all()
+    on_map = conditions(replace(f, statuses=f.statuses & OPEN_STATUSES), codes)
+    placed = (
+        await s.execute(
+            select(Report.id, Report.lat, Report.lon, Report.urgent, Report.status)
+            .where(*on_map, Report.lat.is_not(None), Report.lon.is_not(None))
+            .order_by(*priority.order())
+            .limit(MAP_LIMIT)
+        )
+    ).all()
     return TicketList(
         [Listed(view(r), int(n or 0)) for r, n in rows],
+        total,
+        page,
+        pages,
         {st: int(n) for st, n in counted},
+        [
+            Pin(i, la, lo, bool(u), ReportStatus(st))
+            for i, la, lo, u, st in placed
+            if la is not None and lo is not None
+        ],
     )
 
 
@@ -100,6 +136,19 @@ class Said:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """A questionnaire about the ticket: "is it fixed?" or "still a problem?", and its answer."""
+
+    kind: QuestionnaireKind
+    state: QuestionnaireState
+    sent_at: datetime | None
+    answered_at: datetime | None
+    answer: QuestionnaireAnswer | None
+    rating: int | None
+    comment: str  # masked; "" when none
+
+
+@dataclass(frozen=True)
 class Ticket:
     report: ReportView
     reporter: str  # their first name, as on the card
@@ -107,6 +156,8 @@ class Ticket:
     history: list[Step]
     conversation: list[Said]
     originals: list[ReportView]  # candidates for "duplicate of"
+    photos: list[int]  # ids of the photos kept (``core.agents.photos`` serves them)
+    questionnaires: list[Answered]  # those sent, oldest first
 
 
 async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> Ticket:
@@ -156,7 +207,32 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
         history,
         said,
         originals,
+        await kept_photos(s, deps, report_id),
+        await _questionnaires(s, report_id, rv.lang),
     )
+
+
+async def _questionnaires(s: AsyncSession, report_id: int, lang: str) -> list[Answered]:
+    rows = await s.scalars(
+        select(Questionnaire)
+        .where(
+            Questionnaire.report_id == report_id,
+            Questionnaire.state.in_([QuestionnaireState.SENT, QuestionnaireState.ANSWERED]),
+        )
+        .order_by(Questionnaire.id)
+    )
+    return [
+        Answered(
+            q.kind,
+            q.state,
+            q.sent_at,
+            q.answered_at,
+            q.answer,
+            q.rating,
+            redact(q.comment, lang) if q.comment else "",
+        )
+        for q in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ and the questionnaires sent in it. How each figure is made: ``docs/trust-index.m
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,9 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.stats.questionnaire import QuestionnaireCounts, questionnaire_counts
+from core.stats.response_times import (
+    ResponseTargets,
+    Waited,
+    durations,
+    share_within,
+    targets_of,
+    waits,
+)
 from core.stats.trust import Trust, trust_index
 from storage.enums import ReportStatus
-from storage.models import Report, ReportEvent
+from storage.models import Report
 
 DEFAULT_DAYS = 90
 
@@ -67,6 +75,12 @@ class ServiceStats:
     share_resolved: float | None
     #: From receipt to the first "resolved" of the history; None when none was resolved.
     median_resolve: timedelta | None
+    #: From receipt to the first answering status (``core.stats.response_times``).
+    median_acknowledge: timedelta | None
+    targets: ResponseTargets  # the service's, or the town's default (``targets.town_default``)
+    #: Shares answered within the targets, of the reports answered or due; None: none yet.
+    within_acknowledge: float | None
+    within_resolve: float | None
     asked: int  # "is it fixed?" questions sent in the period
     answered: int
     ratings: int
@@ -103,30 +117,6 @@ async def _reports(
     return out
 
 
-async def _times_to_resolve(
-    s: AsyncSession, period: Period, services: Sequence[str]
-) -> dict[str, list[timedelta]]:
-    first = (
-        select(ReportEvent.report_id, func.min(ReportEvent.at).label("at"))
-        .where(ReportEvent.new_status == ReportStatus.RESOLVED)
-        .group_by(ReportEvent.report_id)
-        .subquery()
-    )
-    q = (
-        select(Report.service_code, Report.created_at, first.c.at)
-        .join(first, first.c.report_id == Report.id)
-        .where(
-            Report.created_at >= period.start,
-            Report.created_at < period.end,
-            Report.service_code.in_(list(services)),
-        )
-    )
-    out: dict[str, list[timedelta]] = {}
-    for service, created, resolved in await s.execute(q):
-        out.setdefault(service, []).append(max(resolved - created, timedelta(0)))
-    return out
-
-
 def _median(times: list[timedelta]) -> timedelta | None:
     if not times:
         return None
@@ -137,7 +127,8 @@ def _figures(
     service: str,
     period: Period,
     by_status: dict[ReportStatus, int],
-    times: list[timedelta],
+    waited: list[Waited],
+    targets: ResponseTargets,
     q: QuestionnaireCounts,
     min_answers: int,
 ) -> ServiceStats:
@@ -154,7 +145,11 @@ def _figures(
         received=received,
         resolved=resolved,
         share_resolved=share,
-        median_resolve=_median(times),
+        median_resolve=_median(durations(waited, resolve=True)),
+        median_acknowledge=_median(durations(waited, resolve=False)),
+        targets=targets,
+        within_acknowledge=share_within(waited, targets.acknowledge, period.end, resolve=False),
+        within_resolve=share_within(waited, targets.resolve, period.end, resolve=True),
         asked=q.asked,
         answered=q.answered,
         ratings=q.n_ratings,
@@ -170,18 +165,25 @@ def _figures(
 
 
 async def service_stats(
-    s: AsyncSession, period: Period, services: Sequence[str], min_answers: int
+    s: AsyncSession,
+    period: Period,
+    services: Sequence[str],
+    min_answers: int,
+    targets: Mapping[str, ResponseTargets] | None = None,
 ) -> list[ServiceStats]:
-    """One entry per service of ``services``, in that order (with zeros when nothing happened)."""
+    """One entry per service of ``services``, in that order (with zeros when nothing happened):
+    the figures of ``/stats``, ``senscommun survey results`` and the dashboard's statistics.
+    ``targets``: the services' configured response times (the town's default for the rest)."""
     reports = await _reports(s, period, services)
-    times = await _times_to_resolve(s, period, services)
+    waited = await waits(s, period.start, period.end, services)
     answers = await questionnaire_counts(s, period.start, period.end, services)
     return [
         _figures(
             code,
             period,
             reports.get(code, {}),
-            times.get(code, []),
+            waited.get(code, []),
+            targets_of(code, targets or {}),
             answers.get(code, QuestionnaireCounts()),
             min_answers,
         )
@@ -190,11 +192,16 @@ async def service_stats(
 
 
 async def by_month(
-    s: AsyncSession, period: Period, tz: ZoneInfo, services: Sequence[str], min_answers: int
+    s: AsyncSession,
+    period: Period,
+    tz: ZoneInfo,
+    services: Sequence[str],
+    min_answers: int,
+    targets: Mapping[str, ResponseTargets] | None = None,
 ) -> dict[str, list[ServiceStats]]:
     """The same figures month by month: each month has its own minimum of answers."""
     out: dict[str, list[ServiceStats]] = {code: [] for code in services}
     for month in period.months(tz):
-        for st in await service_stats(s, month, services, min_answers):
+        for st in await service_stats(s, month, services, min_answers, targets):
             out[st.service].append(st)
     return out

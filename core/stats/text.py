@@ -112,6 +112,19 @@ def _stars(dist: dict[int, int] | None) -> str:
     return DASH if dist is None else " · ".join(f"{k}★ {n}" for k, n in sorted(dist.items()))
 
 
+def response_times_text(st: ServiceStats, f: Fmt) -> str:
+    """Median time to acknowledge, shares within the targets, and whose targets they are."""
+    line = f.t(
+        "stats.agent_times",
+        median=f.duration(st.median_acknowledge),
+        ack_target=f.duration(st.targets.acknowledge),
+        ack_share=f.pct(st.within_acknowledge),
+        resolve_target=f.duration(st.targets.resolve),
+        resolve_share=f.pct(st.within_resolve),
+    )
+    return line + (" " + f.t("stats.town_default_target") if st.targets.town_default else "")
+
+
 def service_detail(st: ServiceStats, f: Fmt, min_answers: int) -> list[str]:
     t = f.t
     return [
@@ -122,6 +135,7 @@ def service_detail(st: ServiceStats, f: Fmt, min_answers: int) -> list[str]:
             share=f.pct(st.share_resolved),
             median=f.duration(st.median_resolve),
         ),
+        response_times_text(st, f),
         t(
             "stats.agent_fixed",
             asked=st.asked,

@@ -56,6 +56,20 @@ async def page(resp: aiohttp.ClientResponse) -> str:
     return html.unescape(await resp.text())
 
 
+async def log_in(http: aiohttp.ClientSession, link: str) -> tuple[int, str, str]:
+    """Open the link (a page with a button), then press the button: the status, the path
+    and the page reached."""
+    async with http.get(link) as resp:
+        form = await resp.text()
+        assert resp.status == 200, await page(resp)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+    token = re.search(r'name="token" value="([\w-]+)"', form)
+    assert csrf is not None and token is not None
+    button = {"csrf": csrf.group(1), "token": token.group(1)}
+    async with http.post(link.split("?")[0], data=button) as resp:
+        return resp.status, resp.url.path, await page(resp)
+
+
 async def post(env: Env, http: aiohttp.ClientSession, rid: int, **form: str) -> tuple[int, str]:
     base = f"http://127.0.0.1:{env.runtime.port}/dashboard/tickets/{rid}"
     async with http.get(base) as resp:
@@ -90,9 +104,8 @@ async def test_login_by_link_then_every_action_reaches_the_resident_and_the_card
     )  # a preview would spend the link
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as http:
-        async with http.get(link) as resp:
-            listing = await page(resp)
-            assert resp.status == 200 and resp.url.path == "/dashboard"
+        code, path, listing = await log_in(http, link)
+        assert code == 200 and path == "/dashboard"
         assert f'href="/dashboard/tickets/{rid}"' in listing
         async with http.get(link) as again:
             assert again.status == 403 and "a déjà servi" in await page(again)
@@ -137,7 +150,7 @@ async def test_not_ours_moves_the_card_to_the_other_service(site: Env) -> None:
     rid = await _report(env, JOHN, "Water leak on Elm Street")
     link = await dashboard_link(env, WATER_AGENT_P, WATER_AGENT_P.user_id)  # in private
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        await http.get(link)
+        await log_in(http, link)
         code, shown = await post(env, http, rid, action="mv", service="roads")
     assert code == 200 and "C'est fait" in shown
     assert "passed to Roads" in api.texts(JOHN.user_id)[-2]

@@ -54,6 +54,11 @@ async def test_agents_get_their_services_details_in_their_chat(env: Env, clock: 
         "Signalements reçus : 2 · résolus : 1 (50\xa0%) · délai médian de résolution : 5 h"
         in detail
     )
+    # The second report, six hours old, is not late yet: it counts for nothing.
+    assert (
+        "Prise en compte : médiane 5 h · en 2 j : 100\xa0% · résolus en 14 j : 100\xa0%"
+        " (objectifs par défaut)" in detail
+    )
     assert "« C'est réparé ? » envoyés : 0 · réponses : 0 (taux —)" in detail
     assert "Indice de confiance : —" in detail and "<b>Mois par mois</b>" in detail
     assert "Voirie" not in detail  # only their own service

@@ -39,12 +39,21 @@ async def link_token(svc: Deps, user_id: int, name: str = "Paul", lang: str = "f
     return token
 
 
+async def press_login(client: TestClient[Any, Any], token: str) -> ClientResponse:
+    """Open a login link, then press its button (the response is not followed)."""
+    opened = await client.get(f"/dashboard/login?token={token}")
+    assert opened.status == 200, await shown(opened)
+    button = {"csrf": csrf_of(await opened.text()), "token": token}
+    return await client.post("/dashboard/login", data=button, allow_redirects=False)
+
+
 async def log_in(client: TestClient[Any, Any], svc: Deps, user_id: int) -> str:
     """Log in through a fresh link; returns the CSRF token of the list page."""
-    token = await link_token(svc, user_id)
-    resp = await client.get(f"/dashboard/login?token={token}")
-    assert resp.status == 200 and resp.url.path == "/dashboard"
-    return csrf_of(await shown(resp))
+    resp = await press_login(client, await link_token(svc, user_id))
+    assert resp.status == 303 and resp.headers["Location"] == "/dashboard"
+    listing = await client.get("/dashboard")
+    assert listing.status == 200
+    return csrf_of(await shown(listing))
 
 
 async def shown(resp: ClientResponse) -> str:
@@ -77,11 +86,22 @@ async def outbox_rows(svc: Deps) -> int:
 async def test_a_link_opens_a_session_once_with_a_safe_cookie(svc: Deps) -> None:
     token = await link_token(svc, WATER_AGENT)
     async with serve(svc, dashboard=True, public_url="https://town.example") as client:
-        resp = await client.get(f"/dashboard/login?token={token}", allow_redirects=False)
+        opened = await client.get(f"/dashboard/login?token={token}")
+        assert "Secure" in opened.headers["Set-Cookie"]  # the login form's own cookie
+        # A Secure cookie does not go back over the test's plain HTTP: sent by hand.
+        nonce = opened.cookies["senscommun_login"].value
+        button = {"csrf": csrf_of(await opened.text()), "token": token}
+        resp = await client.post(
+            "/dashboard/login",
+            data=button,
+            headers={"Cookie": f"senscommun_login={nonce}"},
+            allow_redirects=False,
+        )
         assert resp.status == 303 and resp.headers["Location"] == "/dashboard"
-        cookie = resp.headers["Set-Cookie"]
+        cookie = resp.headers.getall("Set-Cookie")
+        session = next(c for c in cookie if c.startswith("senscommun_dashboard="))
         for flag in ("HttpOnly", "SameSite=Lax", "Secure", "Path=/dashboard", "Max-Age=28800"):
-            assert flag in cookie, flag
+            assert flag in session, flag
         again = await client.get(f"/dashboard/login?token={token}")
         assert again.status == 403 and "a déjà servi" in await shown(again)
         forged = await client.get("/dashboard/login?token=not-a-token")
@@ -184,7 +204,7 @@ async def test_a_forged_or_missing_csrf_token_changes_nothing(svc: Deps) -> None
         # Another agent's token does not open this agent's forms either.
         other = await link_token(svc, ROADS_AGENT)
         async with serve(svc, **SITE) as client2:
-            await client2.get(f"/dashboard/login?token={other}")
+            await press_login(client2, other)
             resp = await client2.post(
                 f"/dashboard/tickets/{rid}", data={"action": "res", "csrf": csrf}
             )

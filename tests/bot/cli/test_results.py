@@ -53,6 +53,7 @@ async def test_csv_has_every_figure_and_leaves_hidden_ones_empty(
     water = by[("service", "water", "", "2026-08-28")]
     assert (water["reports"], water["resolved"], water["share_resolved"]) == ("5", "2", "0.5")
     assert water["median_days_to_resolve"] == "2.0"
+    assert water["response_targets"] == "48h/14d town default"  # no service has its own
     assert (water["fixed_yes"], water["fixed_no"], water["reopened"]) == ("3", "1", "2")
     assert (water["mean"], water["distribution"]) == ("3.6", "1:0 2:1 3:1 4:2 5:1")
     assert water["trust_index"] == "66.0"

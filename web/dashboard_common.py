@@ -1,0 +1,87 @@
+"""What the dashboard's route modules share: the session cookie, "logged in only", the CSRF
+check of every form, and the page that says why an action was refused."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+
+from aiohttp import web
+
+from core.actors import NotAllowed
+from core.agents import access as dashboard_access
+from core.agents.access import Agent
+from core.deps import Deps
+from web.context import CONTEXT, WebContext
+from web.pages import message
+
+COOKIE = "senscommun_dashboard"
+PATH = "/dashboard"
+#: Where a refusal's key leads: its HTTP status.
+REFUSALS = {
+    "agent.unknown_report": 404,
+    "agent.not_allowed": 403,
+    "agent.closed": 409,
+    "agent.stale_button": 409,
+    "agent.unknown_service": 400,
+    "agent.duplicate_of_itself": 400,
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+AgentHandler = Callable[[web.Request, Agent], Awaitable[web.StreamResponse]]
+
+
+def ctx_of(request: web.Request) -> WebContext:
+    return request.app[CONTEXT]
+
+
+def cookie_of(request: web.Request) -> str:
+    return request.cookies.get(COOKIE, "")
+
+
+def csrf_of(request: web.Request) -> str:
+    """The token this session's forms carry."""
+    return dashboard_access.csrf_token(cookie_of(request))
+
+
+async def _agent(request: web.Request) -> Agent | None:
+    deps = ctx_of(request).deps
+    async with deps.sessions() as s:
+        return await dashboard_access.agent_of(s, deps.catalogue, cookie_of(request), deps.clock())
+
+
+def logged_in(handler: AgentHandler) -> Handler:
+    """The page for a logged-in agent only; anyone else is asked to log in, and nothing runs."""
+
+    @functools.wraps(handler)
+    async def page(request: web.Request) -> web.StreamResponse:
+        agent = await _agent(request)
+        if agent is None:
+            return message(request, 401, "dashboard.login_needed")
+        return await handler(request, agent)
+
+    return page
+
+
+def form_ok(request: web.Request, form: Mapping[str, object]) -> bool:
+    """Whether a posted form carries this session's CSRF token."""
+    given = form.get("csrf")
+    return isinstance(given, str) and dashboard_access.csrf_ok(cookie_of(request), given)
+
+
+def when(deps: Deps, at: datetime) -> str:
+    return deps.settings.local(at).strftime("%d/%m/%Y %H:%M")
+
+
+def refused(request: web.Request, exc: NotAllowed, agent: Agent) -> web.Response:
+    return message(request, REFUSALS.get(exc.key, 403), exc.key, agent, csrf_of(request))
+
+
+def field(form: Mapping[str, object], name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def short(text: str, room: int = 120) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
