@@ -12,6 +12,7 @@ from core import messages
 from core.catalogue import DESK
 from core.conversation.drafts import DraftData
 from core.deps import Deps
+from core.integrations import forwarding
 from core.reports import priority
 from core.reports.cards import card_buttons, card_text
 from core.residents.directory import ResidentRef
@@ -110,6 +111,7 @@ async def submit(
         )
     rv = view(row, new.photo_file_id)
     enqueue_card(s, deps, rv, resident.first_name, now)
+    forwarding.enqueue(s, deps, row.id, service, now)
     return rv
 
 
