@@ -203,3 +203,10 @@ async def polled(s: AsyncSession, forward_id: int, status: str | None, now: date
         .where(Forward.id == forward_id)
         .values(external_status=status, polled_at=now)
     )
+
+
+async def set_external_id(s: AsyncSession, forward_id: int, external_id: str) -> None:
+    """The endpoint's request id, once a token of its answer turned into one."""
+    await s.execute(
+        update(Forward).where(Forward.id == forward_id).values(external_id=external_id[:128])
+    )
