@@ -68,8 +68,11 @@ async def submit(
     resident: ResidentRef,
     new: NewReport,
     now: datetime,
+    actor: ActorKind = ActorKind.RESIDENT,
 ) -> ReportView:
-    """Create the report, its first history entry and its card for the service's agents."""
+    """Create the report, its first history entry, its card for the service's agents and its
+    forwards to the service's other systems. ``actor``: who made it (a resident, or an Open311
+    client through its stand-in resident, ``core.integrations.api_clients``)."""
     service = new.service if new.service in deps.catalogue else DESK
     row = Report(
         resident_id=resident.id,
@@ -94,8 +97,8 @@ async def submit(
         ReportEvent(
             report_id=row.id,
             at=now,
-            actor_kind=ActorKind.RESIDENT,
-            actor_telegram_id=resident.telegram_user_id,
+            actor_kind=actor,
+            actor_telegram_id=resident.telegram_user_id or None,
             new_status=ReportStatus.NEW,
             new_service=service,
         )

@@ -140,7 +140,9 @@ async def test_a_report_forwarded_by_email_and_to_a_crm_that_fails_twice(
     async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
         url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
         env = Env(api, rt, Story(http, url, cfg.webhook.secret_token, api, rt.settle), cfg, url)
-        rid = await _report(env, MARIE, "Fuite d'eau rue Victor Hugo, appelez-moi au 06 12 34 56 78")
+        rid = await _report(
+            env, MARIE, "Fuite d'eau rue Victor Hugo, appelez-moi au 06 12 34 56 78"
+        )
 
         # The e-mail: to the service's address, from the configured sender, masked text.
         async def mailed() -> bool:
