@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web import dashboard, open311, open311_post
+from web import dashboard, forwarding, open311, open311_post
 from web.context import CONTEXT, WebContext
 
 
@@ -16,3 +16,4 @@ def add_routes(app: web.Application, context: WebContext) -> None:
         open311.add_routes(app)
     if context.options.dashboard:
         dashboard.add_routes(app)
+        forwarding.add_routes(app)

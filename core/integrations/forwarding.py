@@ -11,6 +11,7 @@ pulled back: ``core.integrations.pulled``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from core.catalogue import Open311Target
 from core.deps import Deps
 from core.views import ERASED
 from storage import forwards
-from storage.enums import ForwardChannel
+from storage.enums import ForwardChannel, ForwardState
 from storage.models import Report
 
 
@@ -115,3 +116,38 @@ async def open311_post(
     if r.address and r.address != ERASED:
         fields["address_string"] = r.address
     return Open311Post(target, fields)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A forward not delivered yet, or given up, as the dashboard lists it."""
+
+    id: int
+    report_id: int
+    service: str
+    channel: ForwardChannel
+    state: ForwardState
+    attempts: int
+    created_at: datetime
+    not_before: datetime
+    last_error: str
+
+
+async def not_delivered(s: AsyncSession, services: Sequence[str]) -> list[Waiting]:
+    """The forwards of ``services`` (an agent's own: nobody sees another service's) still
+    waiting or given up, oldest first."""
+    rows = await forwards.not_delivered(s, services)
+    return [
+        Waiting(
+            f.id,
+            f.report_id,
+            f.service_code,
+            f.channel,
+            f.state,
+            f.attempts,
+            f.created_at,
+            f.not_before,
+            f.last_error or "",
+        )
+        for f in rows
+    ]
