@@ -56,6 +56,6 @@ def test_a_full_forwarding_setup_loads(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_value_names_its_key(tmp_path: Path, text: str, says: str) -> None:
-    with pytest.raises(ConfigError, match=".*") as caught:
+    with pytest.raises(ConfigError) as caught:
         _load(tmp_path, text)
     assert says in str(caught.value)
