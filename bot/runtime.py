@@ -77,6 +77,8 @@ class Runtime:
         )
         self.writer = InboxWriter(self.deps)
         self.forwarding = ForwardWorker(self.deps, config.email, config.forwarding)
+        #: Whether a service forwards its reports (the worker runs only then).
+        self.forwards = any(s.forward for s in config.services)
         jobs = default_jobs() + pull_jobs(config)
         self.jobs = Jobs(self.deps, [_guarded(j) for j in jobs], after=self.outbox.kick)
         self.web: web.Application | None = None
@@ -97,7 +99,9 @@ class Runtime:
             if self.config.telegram.mode == "polling":
                 mine.append(self.polling)
         if self.role != "web":
-            mine += [self.inbox, self.outbox, self.forwarding]
+            mine += [self.inbox, self.outbox]
+            if self.forwards:
+                mine.append(self.forwarding)
         return mine
 
     async def prepare_database(self) -> None:
@@ -136,11 +140,12 @@ class Runtime:
         await self._set_commands()
         if self.role != "web":
             await self.outbox.recover()
-            if is_sqlite(self.config.database.url):
-                await self.forwarding.recover()  # PostgreSQL: a claim's lease runs out instead
+            if self.forwards:
+                if is_sqlite(self.config.database.url):
+                    await self.forwarding.recover()  # PostgreSQL: a claim's lease runs out
+                self.forwarding.start()
             self.inbox.start()
             self.outbox.start()
-            self.forwarding.start()
             if self.deps.clock is utcnow:
                 # With an injected clock (tests travelling in time) nothing fires on real
                 # time: the caller runs the jobs with ``jobs.run_once()``.

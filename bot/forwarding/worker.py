@@ -94,8 +94,8 @@ class ForwardWorker(Worker):
                 mail = None
         if mail is not None:
             await email.send(self.mail, mail, timeout)
-        elif post is not None:
+            return None
+        if post is not None:
             return await crm.post(self._session(), post.target, post.fields, timeout)
-        else:
-            log.warning("forward %s: its report or its service's target is gone", c.id)
-        return None
+        # The configuration changed since: kept, and given up by age unless it comes back.
+        raise crm.CrmError("the service no longer forwards there")
