@@ -22,6 +22,9 @@ class EmailConfig(Strict):
     password: str = ""
     sender: str = ""
     timeout_s: float = Field(default=30.0, gt=0)
+    #: The certificates to trust for the server (a town's own authority), a PEM file; by
+    #: default, the system's.
+    ca_file: str = ""
 
     @field_validator("sender")
     @classmethod

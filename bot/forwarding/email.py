@@ -23,7 +23,7 @@ def message(cfg: EmailConfig, mail: Email) -> EmailMessage:
 
 
 def _send(cfg: EmailConfig, msg: EmailMessage, timeout: float) -> None:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=cfg.ca_file or None)
     smtp: smtplib.SMTP
     if cfg.security == "ssl":
         smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=timeout, context=context)
