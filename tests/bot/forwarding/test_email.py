@@ -35,7 +35,7 @@ class Box:
         self.logins: list[tuple[bytes, bytes]] = []
         self.refuse = refuse
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 try again later"
