@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue import Open311Target
 from core.deps import Deps
-from core.views import ERASED
+from core.views import ERASED, view
 from storage import forwards
 from storage.enums import ForwardChannel, ForwardState
 from storage.models import Report
@@ -85,8 +85,9 @@ async def email(s: AsyncSession, deps: Deps, report_id: int, service: str) -> Em
     ]
     if r.urgent:
         lines.insert(0, t("forward.email_urgent"))
-    if r.lat is not None and r.lon is not None:
-        lines.append(f"https://www.openstreetmap.org/?mlat={r.lat:.5f}&mlon={r.lon:.5f}#map=18/")
+    map_url = view(r).map_url
+    if map_url:
+        lines.append(map_url)
     if deps.settings.dashboard_login_url:
         lines.append(t("forward.email_dashboard", url=deps.settings.dashboard_login_url))
     subject = t("forward.email_subject", ref=r.id, service=name)

@@ -117,6 +117,10 @@ async def test_a_posted_request_is_routed_like_a_residents_report(town: Deps) ->
         resp = await client.get(f"/open311/v2/requests/{rid}.json")
         shown = (await resp.json())[0]
     assert shown["service_code"] == "roads" and shown["status"] == "open"
+    async with serve(town, descriptions=True) as client:  # published: masked
+        resp = await client.get(f"/open311/v2/requests/{rid}.json")
+        published = (await resp.json())[0]["description"]
+    assert "Nid-de-poule profond" in published and "06 12" not in published
 
 
 async def test_posted_in_xml(town: Deps) -> None:
