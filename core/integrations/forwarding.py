@@ -56,6 +56,11 @@ async def _report(s: AsyncSession, report_id: int) -> Report | None:
     return await s.get(Report, report_id)
 
 
+def _words(r: Report) -> str:
+    """The report's words as agents see them (none once its resident erased their data)."""
+    return "" if ERASED in (r.text, r.redacted_text) else r.redacted_text
+
+
 def _place(r: Report) -> str:
     if r.address and r.address != ERASED:
         return r.address
@@ -78,7 +83,7 @@ async def email(s: AsyncSession, deps: Deps, report_id: int, service: str) -> Em
     lines = [
         t("forward.email_intro", ref=r.id, service=name),
         "",
-        r.redacted_text,
+        _words(r),
         "",
         t("forward.email_place", place=_place(r) or t("card.no_place")),
         t("forward.email_filed", at=f"{filed:%d/%m/%Y %H:%M}"),
@@ -106,7 +111,7 @@ async def open311_post(
         return None
     fields = {
         "service_code": target.service_code or service,
-        "description": r.redacted_text if r.redacted_text != ERASED else "",
+        "description": _words(r),
         # Our reference, for the CRM's agents and for matching (FixMyStreet's convention).
         "attribute[senscommun_id]": str(r.id),
     }
