@@ -11,10 +11,11 @@ from telegram.request import BaseRequest
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.config.engagement import SurveyConfig
+from bot.config.forwarding import ForwardConfig
 from bot.config.safety import emergency_numbers
 from bot.config.settings import Config
 from bot.config.town import town_rows
-from core.catalogue import Catalogue, ServiceInfo
+from core.catalogue import Attribute, Catalogue, Forwarding, Open311Target, ServiceInfo
 from core.conversation.faq import FaqEntry
 from core.deps import Clock, Deps, EmergencyNumber, Settings, utcnow
 from core.engagement.audience import Audience
@@ -64,8 +65,31 @@ def create_catalogue(config: Config) -> Catalogue:
             descriptions=dict(s.description),
             keywords=tuple(s.keywords),
             group=s.group,
+            forwarding=forwarding(s.forward),
+            attributes=tuple(
+                Attribute(
+                    a.code,
+                    a.datatype,
+                    a.required,
+                    dict(a.description),
+                    tuple((v.key, dict(v.name)) for v in a.values),
+                )
+                for a in s.attributes
+            ),
         )
         for s in config.services
+    )
+
+
+def forwarding(forward: ForwardConfig | None) -> Forwarding:
+    if forward is None:
+        return Forwarding()
+    crm = forward.open311
+    return Forwarding(
+        tuple(forward.email),
+        None
+        if crm is None
+        else Open311Target(crm.endpoint, crm.api_key, crm.service_code, crm.jurisdiction_id),
     )
 
 

@@ -13,6 +13,8 @@ from telegram.error import TelegramError
 
 from bot.config.settings import Config
 from bot.factory import App, create_application, create_deps, sync_surveys, web_options
+from bot.forwarding.pull import Puller
+from bot.forwarding.worker import ForwardWorker
 from bot.health import Readiness, add_health_routes, mark_started, serve
 from bot.inbox.polling import poll
 from bot.inbox.webhook import create_web_app
@@ -78,7 +80,11 @@ class Runtime:
             give_up_after=timedelta(hours=config.inbox.give_up_after_hours),
         )
         self.writer = InboxWriter(self.deps)
-        self.jobs = Jobs(self.deps, [_guarded(j) for j in default_jobs()], after=self.outbox.kick)
+        self.forwarding = ForwardWorker(self.deps, config.email, config.forwarding)
+        #: Whether a service forwards its reports (the worker runs only then).
+        self.forwards = any(s.forward for s in config.services)
+        jobs = default_jobs() + pull_jobs(config)
+        self.jobs = Jobs(self.deps, [_guarded(j) for j in jobs], after=self.outbox.kick)
         self.web: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._health: web.AppRunner | None = None
@@ -98,6 +104,8 @@ class Runtime:
                 mine.append(self.polling)
         if self.role != "web":
             mine += [self.inbox, self.outbox]
+            if self.forwards:
+                mine.append(self.forwarding)
         return mine
 
     async def prepare_database(self) -> None:
@@ -136,6 +144,10 @@ class Runtime:
         await self._set_commands()
         if self.role != "web":
             await self.outbox.recover()
+            if self.forwards:
+                if is_sqlite(self.config.database.url):
+                    await self.forwarding.recover()  # PostgreSQL: a claim's lease runs out
+                self.forwarding.start()
             self.inbox.start()
             self.outbox.start()
             if self.deps.clock is utcnow:
@@ -171,6 +183,7 @@ class Runtime:
         await self.writer.stop()
         await self.inbox.stop()
         await self.outbox.stop()
+        await self.forwarding.stop()
         await self.jobs.leadership.release()
         if self.app.running:
             await self.app.stop()
@@ -198,6 +211,7 @@ class Runtime:
     def kick(self) -> None:
         self.inbox.kick()
         self.outbox.kick()
+        self.forwarding.kick()
 
     async def _serve_http(self) -> None:
         """The aiohttp server: the webhook (webhook mode), /health, and the web routes."""
@@ -246,6 +260,14 @@ class Runtime:
                 await self.app.bot.set_my_commands(agents, scope=BotCommandScopeChat(chat))
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", type(exc).__name__)
+
+
+def pull_jobs(config: Config) -> list[Job]:
+    """Pulling statuses back, when a service forwards to an external Open311 endpoint."""
+    if not any(s.forward and s.forward.open311 for s in config.services):
+        return []
+    every = timedelta(minutes=config.forwarding.pull_every_minutes)
+    return [Job("open311_pull", every, Puller(config.forwarding.timeout_s))]
 
 
 def _guarded(job: Job) -> Job:

@@ -16,6 +16,37 @@ DESK = "other"
 
 
 @dataclass(frozen=True)
+class Open311Target:
+    """A service's external Open311 endpoint (its CRM): where its new reports are posted, and
+    whence their statuses are pulled back."""
+
+    endpoint: str
+    api_key: str = field(default="", repr=False)
+    service_code: str = ""
+    jurisdiction_id: str = ""
+
+
+@dataclass(frozen=True)
+class Forwarding:
+    """Where a service's new reports also go, besides its agents' chat."""
+
+    emails: tuple[str, ...] = ()
+    open311: Open311Target | None = None
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """An extra question an Open311 client answers for this service (``attribute[code]``)."""
+
+    code: str
+    datatype: str  # string, number, datetime, text, singlevaluelist, multivaluelist
+    required: bool
+    descriptions: dict[str, str]
+    #: For the lists: (key, names per language).
+    values: tuple[tuple[str, dict[str, str]], ...] = ()
+
+
+@dataclass(frozen=True)
 class ServiceInfo:
     code: str
     names: dict[str, str]
@@ -25,6 +56,8 @@ class ServiceInfo:
     descriptions: dict[str, str] = field(default_factory=dict)
     keywords: tuple[str, ...] = ()
     group: str = ""
+    forwarding: Forwarding = Forwarding()
+    attributes: tuple[Attribute, ...] = ()
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()))

@@ -52,6 +52,10 @@ class ActorKind(StrEnum):
     RESIDENT = "resident"
     AGENT = "agent"
     SYSTEM = "system"
+    #: An Open311 client (``api_clients``): a report posted by the town's CRM or an app.
+    API_CLIENT = "api_client"
+    #: A status pulled back from a service's external Open311 endpoint (its CRM).
+    EXTERNAL = "external"
 
 
 class OutboxState(StrEnum):
@@ -168,3 +172,17 @@ class IdeaAnswerKind(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     DONE = "done"
+
+
+class ForwardChannel(StrEnum):
+    """Where a service's new reports are also sent (``forwards``)."""
+
+    EMAIL = "email"
+    OPEN311 = "open311"
+
+
+class ForwardState(StrEnum):
+    PENDING = "pending"  # waiting (first try, or again after a failure: see ``not_before``)
+    SENDING = "sending"  # claimed by a worker; pending again if the process died
+    SENT = "sent"
+    FAILED = "failed"  # gave up by age (``forwarding.give_up_after_hours``), or refused for good

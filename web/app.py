@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web import dashboard, open311
+from web import dashboard, forwarding, open311, open311_post
 from web.context import CONTEXT, WebContext
 
 
@@ -12,6 +12,8 @@ def add_routes(app: web.Application, context: WebContext) -> None:
     """The enabled routes, on ``app`` (the server that also takes Telegram's webhook)."""
     app[CONTEXT] = context
     if context.options.open311:
+        open311_post.add_routes(app)  # first: open311's catch-all would take its paths
         open311.add_routes(app)
     if context.options.dashboard:
         dashboard.add_routes(app)
+        forwarding.add_routes(app)

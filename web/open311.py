@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 (``/open311/v2/``), in JSON and XML: the catalogue and the reports as
-open data (what a report shows: ``core.reports.open311``). Read only: residents report through
-the bot.
+open data (what a report shows: ``core.reports.open311``). Residents report through the bot;
+other systems holding a key post through ``web.open311_post``.
 
 Every answer carries ``Access-Control-Allow-Origin: *`` (open data); every refusal is an
 Open311 error list, ``[{"code": 400, "description": "..."}]``, never a traceback.
@@ -41,6 +41,7 @@ ITEMS = {
     "endpoints": "endpoint",
     "formats": "format",
     "attributes": "attribute",
+    "values": "value",
 }
 
 
@@ -146,7 +147,7 @@ def _service(e: ServiceEntry) -> dict[str, Any]:
         "service_code": e.code,
         "service_name": e.name,
         "description": e.description,
-        "metadata": False,
+        "metadata": bool(e.attributes),
         "type": "realtime",
         "keywords": ", ".join(e.keywords),
         "group": e.group,
@@ -161,9 +162,10 @@ async def services(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
 async def service_definition(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
     deps = ctx.deps
     code = request.match_info["code"]
-    if open311.service(deps.catalogue, code, deps.lang) is None:
-        raise Refused(404, f"unknown service_code: {code}")
-    return "service_definition", {"service_code": code, "attributes": []}
+    found = open311.service(deps.catalogue, code, deps.lang)
+    if found is None:
+        raise Refused(404, f"unknown service_code: {code[:40]}")
+    return "service_definition", {"service_code": code, "attributes": list(found.attributes)}
 
 
 def _w3c(at: datetime, tz: ZoneInfo) -> str:
@@ -256,14 +258,6 @@ async def one_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
     return "service_requests", [_request(found, deps.settings.tz)]
 
 
-async def create_request(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
-    raise Refused(
-        403,
-        "creating service requests through this API is not supported: "
-        "residents report problems through the town's Telegram bot",
-    )
-
-
 async def not_found(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
     raise Refused(404, f"no such endpoint: {request.path[:100]}")
 
@@ -274,6 +268,5 @@ def add_routes(app: web.Application) -> None:
     r.add_get(PREFIX + "/services.{fmt}", route(services))
     r.add_get(PREFIX + "/services/{code}.{fmt}", route(service_definition))
     r.add_get(PREFIX + "/requests.{fmt}", route(requests))
-    r.add_post(PREFIX + "/requests.{fmt}", route(create_request))
     r.add_get(PREFIX + "/requests/{rid}.{fmt}", route(one_request))
     r.add_route("*", PREFIX + "/{tail:.*}", route(not_found))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from bot.config import forwarding as fw
 from bot.config.base import Strict as _Strict
 from bot.config.base import in_every_language as _in_every_language
 from bot.config.engagement import (
@@ -175,6 +176,8 @@ class ServiceConfig(_Strict):
     group: str = ""
     #: How the classifier recognises a service it never learnt (``[services.match]``).
     match: ServiceMatch | None = None
+    forward: fw.ForwardConfig | None = None  # where new reports also go (bot.config.forwarding)
+    attributes: list[fw.AttributeConfig] = Field(default_factory=list)  # Open311 extra questions
 
     @field_validator("code")
     @classmethod
@@ -278,6 +281,8 @@ class Config(_Strict):
     ideas: IdeasConfig = IdeasConfig()
     web: WebConfig = WebConfig()
     emergency: list[EmergencyConfig] = Field(default_factory=list)
+    email: fw.EmailConfig = fw.EmailConfig()
+    forwarding: fw.ForwardingConfig = fw.ForwardingConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -288,6 +293,7 @@ class Config(_Strict):
         if "other" not in codes:
             raise ValueError("services: the catalogue needs an 'other' service (the general desk)")
         check_mapping(self.nlp.mapping, codes)
+        fw.check_forwarding(self.services, self.email)
         for i, f in enumerate(self.faq):
             if f.service not in codes:
                 raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")
@@ -336,7 +342,7 @@ def _describe(err: ValidationError) -> str:
         msg = "unknown key"
     elif first["type"] == "missing":
         msg = "required key is missing"
-    if msg.startswith(("services:", "webhook.", "faq.", "surveys.", "topics:")):
+    if msg.startswith(("services", "webhook.", "faq.", "surveys.", "topics:")):
         return msg
     return f"{key}: {msg}"
 

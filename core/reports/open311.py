@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.catalogue import Catalogue
+from core.catalogue import Attribute, Catalogue
 from core.deps import Deps
 from core.views import ERASED
 from nlp.redact import redact
@@ -55,6 +55,28 @@ class ServiceEntry:
     description: str
     keywords: tuple[str, ...]
     group: str
+    #: The service definition's ``attributes``: its extra questions, as the specification
+    #: shapes them (``attribute[code]`` when posting).
+    attributes: tuple[dict[str, Any], ...] = ()
+
+
+def _attribute(a: Attribute, order: int, lang: str) -> dict[str, Any]:
+    description = a.descriptions.get(lang) or next(iter(a.descriptions.values()), a.code)
+    out: dict[str, Any] = {
+        "variable": True,
+        "code": a.code,
+        "datatype": a.datatype,
+        "required": a.required,
+        "datatype_description": "",
+        "order": order,
+        "description": description,
+    }
+    if a.values:
+        out["values"] = [
+            {"key": key, "name": names.get(lang) or next(iter(names.values()))}
+            for key, names in a.values
+        ]
+    return out
 
 
 def _entry(catalogue: Catalogue, code: str, lang: str) -> ServiceEntry:
@@ -63,7 +85,8 @@ def _entry(catalogue: Catalogue, code: str, lang: str) -> ServiceEntry:
     keywords = info.keywords or tuple(
         w.strip() for w in description.replace(" et ", ", ").split(",") if w.strip()
     )
-    return ServiceEntry(info.code, info.name(lang), description, keywords, info.group)
+    attributes = tuple(_attribute(a, i, lang) for i, a in enumerate(info.attributes, 1))
+    return ServiceEntry(info.code, info.name(lang), description, keywords, info.group, attributes)
 
 
 def services(catalogue: Catalogue, lang: str) -> list[ServiceEntry]:

@@ -17,6 +17,7 @@ from core.actors import AgentRef, NotAllowed
 from core.callbacks import AgentVerb
 from core.deps import Deps
 from core.engagement import questionnaire
+from core.integrations import forwarding
 from core.reports.cards import card_buttons, card_text
 from core.reports.duplicates import co_reporter_ids
 from core.reports.submit import enqueue_card, first_photo, load, reporter
@@ -77,6 +78,7 @@ async def _record(
     card_chat: int | None,
     resident_key: str,
     note: str | None = None,
+    kind: ActorKind = ActorKind.AGENT,
 ) -> ReportView:
     """History entry, the card edited in place, and the resident told (all via the outbox)."""
     row.updated_at = now
@@ -84,8 +86,8 @@ async def _record(
         ReportEvent(
             report_id=row.id,
             at=now,
-            actor_kind=ActorKind.AGENT,
-            actor_telegram_id=by.telegram_user_id,
+            actor_kind=kind,
+            actor_telegram_id=by.telegram_user_id or None,
             actor_name=by.name[:128],
             old_status=old_status,
             new_status=row.status,
@@ -210,6 +212,31 @@ async def change_status(
     return StatusChanged(rv, old, changed=True)
 
 
+async def external_change(
+    s: AsyncSession, deps: Deps, report_id: int, to: ReportStatus, source: str, now: datetime
+) -> bool:
+    """A status pulled back from the service's external system (``source``: its name): the
+    history, the card and the residents exactly as an agent's change, the open report only.
+    Returns whether it changed anything (pulled twice, it changes nothing)."""
+    row = await load(s, report_id, for_update=True)
+    if row is None or row.status == to or not row.status.is_open:
+        return False
+    old, row.status = row.status, to
+    await _record(
+        s,
+        deps,
+        row,
+        AgentRef(0, source),
+        now,
+        old_status=old,
+        old_service=row.service_code,
+        card_chat=deps.catalogue.card_chat(row.service_code),
+        resident_key="notify.status",
+        kind=ActorKind.EXTERNAL,
+    )
+    return True
+
+
 async def move_to_service(
     s: AsyncSession,
     deps: Deps,
@@ -241,6 +268,7 @@ async def move_to_service(
     )
     who = await reporter(s, row.id)
     enqueue_card(s, deps, rv, who.first_name, now)
+    forwarding.enqueue(s, deps, row.id, to_service, now)  # new to that service's systems too
     recorded = await feedback.record(s, row.id, to_service, CorrectionSource.AGENT, now)
     if recorded.ask_consent and who.chat_id:
         text, buttons = feedback.consent_question(deps.texts, who.language)

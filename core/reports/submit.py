@@ -12,6 +12,7 @@ from core import messages
 from core.catalogue import DESK
 from core.conversation.drafts import DraftData
 from core.deps import Deps
+from core.integrations import forwarding
 from core.reports import priority
 from core.reports.cards import card_buttons, card_text
 from core.residents.directory import ResidentRef
@@ -67,8 +68,11 @@ async def submit(
     resident: ResidentRef,
     new: NewReport,
     now: datetime,
+    actor: ActorKind = ActorKind.RESIDENT,
 ) -> ReportView:
-    """Create the report, its first history entry and its card for the service's agents."""
+    """Create the report, its first history entry, its card for the service's agents and its
+    forwards to the service's other systems. ``actor``: who made it (a resident, or an Open311
+    client through its stand-in resident, ``core.integrations.api_clients``)."""
     service = new.service if new.service in deps.catalogue else DESK
     row = Report(
         resident_id=resident.id,
@@ -93,8 +97,8 @@ async def submit(
         ReportEvent(
             report_id=row.id,
             at=now,
-            actor_kind=ActorKind.RESIDENT,
-            actor_telegram_id=resident.telegram_user_id,
+            actor_kind=actor,
+            actor_telegram_id=resident.telegram_user_id or None,
             new_status=ReportStatus.NEW,
             new_service=service,
         )
@@ -110,6 +114,7 @@ async def submit(
         )
     rv = view(row, new.photo_file_id)
     enqueue_card(s, deps, rv, resident.first_name, now)
+    forwarding.enqueue(s, deps, row.id, service, now)
     return rv
 
 

@@ -6,6 +6,7 @@ from storage.models.correction import LabelledExample
 from storage.models.draft import Draft
 from storage.models.idea import Idea, IdeaAnswer, IdeaMilestone, IdeaSupport
 from storage.models.inbox import InboxUpdate
+from storage.models.integration import ApiClient, ApiRequest, Forward
 from storage.models.outbox import OutboxMessage
 from storage.models.questionnaire import Questionnaire
 from storage.models.report import CoReporter, Photo, Report, ReportEvent
@@ -18,10 +19,13 @@ __all__ = [
     "Agent",
     "AgentLogin",
     "AgentSession",
+    "ApiClient",
+    "ApiRequest",
     "Base",
     "Campaign",
     "CoReporter",
     "Draft",
+    "Forward",
     "Idea",
     "IdeaAnswer",
     "IdeaMilestone",
