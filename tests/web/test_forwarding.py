@@ -18,7 +18,7 @@ from storage.enums import ForwardState
 from storage.migrate import upgrade
 from tests.conftest import ROADS_AGENT, WATER_AGENT, Clock, make_config
 from tests.web.conftest import report, resident, serve
-from tests.web.test_dashboard import SITE, link_token, shown
+from tests.web.test_dashboard import SITE, link_token, press_login, shown
 
 
 def config(db_url: str, tmp_path: Path) -> Config:
@@ -71,7 +71,7 @@ async def test_agents_see_their_services_forwards_waiting_or_failed(
         resp = await client.get("/dashboard/forwards")
         assert resp.status == 401  # nobody logged in
         token = await link_token(town, WATER_AGENT)
-        await client.get(f"/dashboard/login?token={token}")
+        await press_login(client, token)
         page = await shown(await client.get("/dashboard/forwards"))
         assert f'href="/dashboard/tickets/{leak}"' in page
         assert "HTTP 502" in page and "en attente" in page and "Open311" in page
@@ -81,13 +81,13 @@ async def test_agents_see_their_services_forwards_waiting_or_failed(
     assert await fail_all(town, "HTTP 500", timedelta(hours=72)) == [ForwardState.FAILED]
     async with serve(town, **SITE) as client:
         token = await link_token(town, WATER_AGENT)
-        await client.get(f"/dashboard/login?token={token}")
+        await press_login(client, token)
         page = await shown(await client.get("/dashboard/forwards"))
         assert "abandonnée" in page and "HTTP 500" in page
 
     async with serve(town, **SITE) as client:  # the roads agent sees none of water's
         token = await link_token(town, ROADS_AGENT, "Rita")
-        await client.get(f"/dashboard/login?token={token}")
+        await press_login(client, token)
         page = await shown(await client.get("/dashboard/forwards"))
         assert "HTTP 500" not in page and f"/dashboard/tickets/{leak}" not in page
         assert "Toutes les transmissions sont parties." in page
