@@ -127,7 +127,7 @@ async def test_rows_written_as_strings_before_read_as_members(db_url: str) -> No
         )
     await upgrade(engine)
     # the types did not change: no migration for them (0008 adds the outbox's lanes)
-    assert await current_revision(engine) == "0008"
+    assert await current_revision(engine) == "0009"
     sessions = create_sessionmaker(engine)
     async with sessions() as s:
         assert (await s.scalar(select(Report.intent))) is ReportIntent.IDEA
