@@ -80,7 +80,7 @@ async def test_rows_written_as_strings_before_read_as_members(db_url: str) -> No
         report = {"resident_id": 1, "service_code": "roads", "status": "new", "text": "x"}
         report |= {"redacted_text": "x", "lang": "fr", "suggested_service": "roads"}
         report |= {"created_at": now, "updated_at": now}
-        report |= {"id": 1, "intent": "idea"}
+        report |= {"id": 1, "intent": "idea", "confidence": 0.0, "urgent": False}
         # the columns of 0007 only: later ones (with their defaults) are not there yet
         old = sa.table(
             "reports",
