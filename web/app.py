@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web import dashboard, open311
+from web import dashboard, open311, workspace
 from web.context import CONTEXT, WebContext
 
 
@@ -15,3 +15,4 @@ def add_routes(app: web.Application, context: WebContext) -> None:
         open311.add_routes(app)
     if context.options.dashboard:
         dashboard.add_routes(app)
+        workspace.add_routes(app)

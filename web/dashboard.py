@@ -20,7 +20,7 @@ from core.agents.access import Agent
 from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
-from core.reports import agent_actions, relay
+from core.reports import agent_actions
 from core.reports.agent_actions import CHANGES
 from core.reports.status import VERB_STATUS
 from web.context import CONTEXT, WebContext
@@ -38,8 +38,15 @@ REFUSALS = {
     "agent.stale_button": 409,
     "agent.unknown_service": 400,
     "agent.duplicate_of_itself": 400,
+    "agent.not_a_colleague": 403,
+    "agent.still_open": 409,
+    "agent.reopen_reason": 400,
+    "agent.already_sent": 409,
+    "templates.bad_placeholder": 400,
+    "templates.empty": 400,
 }
-DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "reply"}
+DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "take", "rel", "to", "note", "reply", "tpl"}
+DONE |= {"send", "drop", "reopen"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 AgentHandler = Callable[[web.Request, Agent], Awaitable[web.StreamResponse]]
@@ -133,7 +140,9 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         return message(request, 400, "dashboard.bad_request", agent, csrf)
     try:
         async with deps.sessions() as s:
-            found = await dashboard.tickets(s, agent, statuses, picked_service or None)
+            found = await dashboard.tickets(
+                s, agent, statuses, picked_service or None, mine=request.query.get("mine") == "1"
+            )
     except NotAllowed as exc:
         return _refused(request, exc, agent)
     rows = [
@@ -185,8 +194,11 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
     try:
         async with deps.sessions() as s:
             shown = await dashboard.ticket(s, deps, agent, rid)
+            bench = await dashboard.workbench(s, deps, shown.report)
     except NotAllowed as exc:
         return _refused(request, exc, agent)
+    from web.workspace import extras  # the workspace's routes sit on top of these helpers
+
     rv = shown.report
     history = []
     for h in shown.history:
@@ -222,11 +234,9 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         verbs=verbs,
         other_services=[(i.code, i.name(lang)) for i in deps.catalogue if i.code != rv.service],
         originals=shown.originals,
-        conversation=[
-            {"date": _when(deps, m.at), "by": m.by, "text": m.text} for m in shown.conversation
-        ],
         history=history,
         done=t("dashboard.done") if done in DONE else "",
+        **extras(deps, agent, shown, bench),
     )
 
 
@@ -255,11 +265,6 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
                     if not (is_id(arg) and len(arg) <= 9):
                         return message(request, 400, "dashboard.bad_request", agent, csrf)
                 await agent_actions.perform(s, deps, by, AgentAction(verb, rid, arg), now)
-            elif action == "reply":
-                words = _field(form, "text").strip()
-                if not words or len(words) > MAX_REPLY:
-                    return message(request, 400, "dashboard.bad_request", agent, csrf)
-                await relay.agent_to_resident(s, deps, by, rid, words, now)
             else:
                 return message(request, 400, "dashboard.bad_request", agent, csrf)
             await s.commit()

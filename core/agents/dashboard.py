@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.actors import NotAllowed
 from core.agents.access import Agent
 from core.deps import Deps
-from core.reports import priority, status
+from core.reports import assignment, priority, status, templates
 from core.reports import submit as reports
 from core.reports.duplicates import co_reporter_ids
 from core.views import ReportView, view
 from nlp.redact import redact
-from storage.enums import OPEN_STATUSES, ActorKind, ReportStatus
+from storage.enums import OPEN_STATUSES, ActorKind, EventKind, ReportStatus
 from storage.models import Report, ReportEvent, Resident
 
 #: The most tickets a list page shows (the export has them all).
@@ -52,17 +52,17 @@ async def tickets(
     agent: Agent,
     statuses: Collection[ReportStatus] = OPEN_STATUSES,
     service: str | None = None,
+    mine: bool = False,
 ) -> TicketList:
-    """The tickets of the agent's services in ``statuses``, most pressing first (as /queue)."""
+    """The tickets of the agent's services in ``statuses``, most pressing first (as /queue);
+    ``mine``: only those the agent has."""
     codes = _services(agent, service)
-    rows = (
-        await s.execute(
-            select(Report, priority.co_reporter_count())
-            .where(Report.service_code.in_(codes), Report.status.in_(list(statuses)))
-            .order_by(*priority.order())
-            .limit(PAGE)
-        )
-    ).all()
+    query = select(Report, priority.co_reporter_count()).where(
+        Report.service_code.in_(codes), Report.status.in_(list(statuses))
+    )
+    if mine:
+        query = query.where(Report.assignee_telegram_id == agent.telegram_user_id)
+    rows = (await s.execute(query.order_by(*priority.order()).limit(PAGE))).all()
     counted = (
         await s.execute(
             select(Report.status, func.count())
@@ -91,12 +91,19 @@ class Step:
 
 @dataclass(frozen=True)
 class Said:
-    """Words exchanged about the ticket: an agent's, or a resident's (masked)."""
+    """Words about the ticket: an agent's note (agents only), an agent's reply (sent to the
+    resident), a reply drafted and not sent yet, or a resident's message (masked)."""
 
     at: datetime
     by: str
     by_agent: bool
     text: str
+    kind: EventKind = EventKind.REPLY
+    id: int = 0
+
+
+#: The history's words, by kind; the rest are steps (status, service, assignment...).
+WORDS = frozenset({EventKind.NOTE, EventKind.REPLY, EventKind.REPLY_DRAFT, EventKind.MESSAGE})
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,11 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
     said: list[Said] = []
     for e, first_name, lang in rows:
         by_agent = e.actor_kind is ActorKind.AGENT
-        if e.new_status is not None:
+        if e.kind in WORDS and e.note:
+            words = e.note if by_agent else redact(e.note, lang or rv.lang)
+            name = e.actor_name if by_agent else (first_name or "?")
+            said.append(Said(e.at, name, by_agent, words, e.kind, e.id))
+        elif e.new_status is not None:
             history.append(
                 Step(
                     e.at,
@@ -142,11 +153,6 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
                     e.new_service,
                 )
             )
-        elif e.note:
-            words = e.note if by_agent else redact(e.note, lang or rv.lang)
-            said.append(
-                Said(e.at, e.actor_name if by_agent else (first_name or "?"), by_agent, words)
-            )
     who = await reports.reporter(s, report_id)
     originals = await reports.open_in_service(s, rv.service, rv.id, limit=20)
     return Ticket(
@@ -157,6 +163,24 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
         said,
         originals,
     )
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """What the ticket page offers to work the ticket: colleagues to hand it to, templates."""
+
+    colleagues: list[tuple[int, str]]
+    templates: list[templates.Offered]
+
+
+async def workbench(s: AsyncSession, deps: Deps, rv: ReportView) -> Workbench:
+    """For a ticket already shown to the agent (:func:`ticket` authorised it)."""
+    people: list[tuple[int, str]] = []
+    if rv.status.is_open:
+        ids = sorted(u for u in deps.catalogue.get(rv.service).agents if u != rv.assignee_id)
+        names = await assignment.agent_names(s, ids)
+        people = [(u, names.get(u, f"#{u}")) for u in ids]
+    return Workbench(people, await templates.offered(s, rv.service))
 
 
 @dataclass(frozen=True)
