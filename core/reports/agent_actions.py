@@ -145,7 +145,13 @@ def preview_text(deps: Deps, draft: notes.ReplyDraft) -> str:
     head = t("agent.preview", ref=draft.report_id, language=t(f"language.{draft.lang}"))
     if draft.status is not None:
         head += "\n" + t("agent.preview_status", status=t(f"status.{draft.status.value}"))
-    return f"{head}\n\n<i>{escape(draft.text)}</i>"
+    words = draft.text if len(draft.text) <= PREVIEW_ROOM else draft.text[:PREVIEW_ROOM] + "…"
+    return f"{head}\n\n<i>{escape(words)}</i>"
+
+
+#: The most of a draft shown in its preview (the whole is sent): the preview's own header and
+#: Telegram's 4096 characters.
+PREVIEW_ROOM = 3_500
 
 
 async def _picker(s: AsyncSession, deps: Deps, by: AgentRef, action: AgentAction) -> Outcome:

@@ -57,13 +57,10 @@ def check_placeholders(body: str) -> None:
 
 async def sync_config(s: AsyncSession, defs: Iterable[TemplateDef], now: datetime) -> int:
     """Add the configured templates the table lacks; edited ones are left as they are."""
-    have = set(
-        (
-            await s.execute(
-                select(AnswerTemplate.service_code, AnswerTemplate.code, AnswerTemplate.lang)
-            )
-        ).tuples()
+    rows = await s.execute(
+        select(AnswerTemplate.service_code, AnswerTemplate.code, AnswerTemplate.lang)
     )
+    have = {(service, code, lang) for service, code, lang in rows}
     added = 0
     for d in defs:
         for lang, body in d.texts.items():
