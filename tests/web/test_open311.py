@@ -88,6 +88,7 @@ async def test_a_request_shows_service_status_place_and_dates_only(svc: Deps, cl
             "agency_responsible": "Eau",
             "requested_datetime": "2026-11-26T10:00:00+01:00",  # 09:00 UTC, in the town's time
             "updated_datetime": "2026-11-26T12:00:00+01:00",  # the status change, not the words
+            "expected_datetime": "2026-12-10T10:00:00+01:00",  # water: 14 days to resolve
             "address": "3 rue des Lilas, tél [téléphone]",
             "lat": 45.76,
             "long": 4.83,
