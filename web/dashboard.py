@@ -22,6 +22,7 @@ from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
 from core.reports import agent_actions
 from core.reports.agent_actions import CHANGES
+from core.reports.due import is_overdue
 from core.reports.status import VERB_STATUS
 from web.context import CONTEXT, WebContext
 from web.pages import HEADERS, TEMPLATES, environment, message, render
@@ -155,6 +156,8 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
             "place": x.report.address or "",
             "text": _short(x.report.redacted_text),
             "co_reporters": x.co_reporters,
+            "assignee": x.report.assignee_name or "",
+            "overdue": is_overdue(x.report),
         }
         for x in found.tickets
     ]

@@ -67,7 +67,8 @@ async def test_work_a_ticket_from_the_dashboard(site: Env) -> None:
         assert code == 200 and "Paul" in shown
         assert "Pris par Paul" in api.of("editMessageText", WATER_CHAT)[-1].params["text"]
         async with http.get(f"{_base(env)}?mine=1") as resp:
-            assert f'href="/dashboard/tickets/{rid}"' in await page(resp)
+            listing = await page(resp)
+        assert f'href="/dashboard/tickets/{rid}"' in listing and "Pris par Paul" in listing
 
         told = len(api.texts(me))
         code, shown = await post(env, http, rid, True, action="note", text="Voir avec Pia")
