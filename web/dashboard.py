@@ -19,7 +19,7 @@ from core.agents import dashboard
 from core.agents.access import Agent
 from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
-from core.enums import OPEN_STATUSES, ReportStatus
+from core.enums import OPEN_STATUSES, EventKind, ReportStatus
 from core.reports import agent_actions
 from core.reports.agent_actions import CHANGES
 from core.reports.due import is_overdue
@@ -212,6 +212,12 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
                 deps.catalogue.name(h.new_service, lang),
             )
             line += f" · {old} → {new}"
+        if h.kind is not EventKind.STATUS and h.new_status is None:
+            line += t(f"dashboard.event_{h.kind.value}")
+        if h.kind is EventKind.ASSIGN:
+            line += f" → {h.note or t('dashboard.nobody')}"
+        elif h.note and h.kind is EventKind.REOPEN:
+            line += f" · {h.note}"
         if h.by:
             line += f" · {h.by}"
         history.append(line)

@@ -78,7 +78,8 @@ async def tickets(
 
 @dataclass(frozen=True)
 class Step:
-    """A status or service change."""
+    """A status or service change; or an assignment (``kind``, ``note``: who has it now), a
+    reopening (``note``: its reason), a response-time step, an "after" photo."""
 
     at: datetime
     by: str  # the agent's name; "" for the resident or the system
@@ -87,6 +88,8 @@ class Step:
     new_status: ReportStatus | None
     old_service: str | None
     new_service: str | None
+    kind: EventKind = EventKind.STATUS
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Said:
 
 #: The history's words, by kind; the rest are steps (status, service, assignment...).
 WORDS = frozenset({EventKind.NOTE, EventKind.REPLY, EventKind.REPLY_DRAFT, EventKind.MESSAGE})
+#: Steps without a status change, shown in the history too.
+STEPS = frozenset({EventKind.ASSIGN, EventKind.DEADLINE, EventKind.PHOTO})
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
             words = e.note if by_agent else redact(e.note, lang or rv.lang)
             name = e.actor_name if by_agent else (first_name or "?")
             said.append(Said(e.at, name, by_agent, words, e.kind, e.id))
-        elif e.new_status is not None:
+        elif e.new_status is not None or e.kind in STEPS:
             history.append(
                 Step(
                     e.at,
@@ -151,6 +156,8 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
                     e.new_status,
                     e.old_service,
                     e.new_service,
+                    e.kind,
+                    e.note if e.kind is not EventKind.DEADLINE else None,
                 )
             )
     who = await reports.reporter(s, report_id)

@@ -98,6 +98,9 @@ async def test_work_a_ticket_from_the_dashboard(site: Env) -> None:
         code, shown = await post(env, http, rid, True, action="reopen", text="Still leaking")
         assert code == 200 and (await _row(env, rid)).status is ReportStatus.REOPENED
         assert "Still leaking" in api.texts(me)[-1]
+        history = shown.split("Historique")[1]
+        assert "Attribution → Pia · Paul" in history
+        assert "Still leaking" in history and "Attribution → Paul · Paul" in history
 
     async with env.runtime.deps.sessions() as s:
         kinds = (
