@@ -70,3 +70,18 @@ async def test_a_service_and_urgent_reports_have_their_own_times(town: Deps, clo
     async with town.sessions() as s:
         ranked = await priority.open_reports(s, ["water"])
     assert [r.report.id for r in ranked] == [urgent, calm]
+
+
+async def test_overdue_reports_come_before_older_ones_in_the_queue(
+    town: Deps, clock: Clock
+) -> None:
+    water = await new_report(town)  # 48 h to acknowledge
+    clock.advance(hours=1)
+    roads = await new_report(town, "roads", user=7002)  # 2 h to acknowledge
+    clock.advance(hours=3)
+    assert await deadlines.remind_job(town) == 1  # roads only
+    async with town.sessions() as s:
+        ranked = await priority.open_reports(s, ["water", "roads"])
+        text = await priority.queue_text(s, town, ["water", "roads"])
+    assert [r.report.id for r in ranked] == [roads, water]
+    assert text.splitlines()[1].startswith(f"⏰ EN RETARD #{roads}")
