@@ -15,7 +15,14 @@ from bot.config.forwarding import ForwardConfig
 from bot.config.safety import emergency_numbers
 from bot.config.settings import Config
 from bot.config.town import town_rows
-from core.catalogue import Attribute, Catalogue, Forwarding, Open311Target, ServiceInfo
+from core.catalogue import (
+    Attribute,
+    Catalogue,
+    Forwarding,
+    Open311Target,
+    ResponseTimes,
+    ServiceInfo,
+)
 from core.conversation.faq import FaqEntry
 from core.deps import Clock, Deps, EmergencyNumber, Settings, utcnow
 from core.engagement.audience import Audience
@@ -76,6 +83,12 @@ def create_catalogue(config: Config) -> Catalogue:
                 )
                 for a in s.attributes
             ),
+            times=ResponseTimes(
+                **{
+                    **config.response_times.model_dump(include=_TIMES),
+                    **s.response_times.model_dump(exclude_none=True),
+                }
+            ),
         )
         for s in config.services
     )
@@ -91,6 +104,14 @@ def forwarding(forward: ForwardConfig | None) -> Forwarding:
         if crm is None
         else Open311Target(crm.endpoint, crm.api_key, crm.service_code, crm.jurisdiction_id),
     )
+
+
+_TIMES = {
+    "acknowledge_hours",
+    "resolve_days",
+    "urgent_acknowledge_hours",
+    "urgent_resolve_days",
+}
 
 
 def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
@@ -127,6 +148,9 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             dashboard_login_url=(
                 f"{config.public_url}/dashboard/login" if web_options(config).dashboard else ""
             ),
+            administrators=frozenset(config.bot.administrators),
+            deadline_warn_at=config.response_times.warn_at,
+            escalation_chat_id=config.response_times.escalation_chat_id,
         ),
         clock=clock,
         faq=tuple(FaqEntry(f.service, dict(f.question), dict(f.answer)) for f in config.faq),
@@ -193,4 +217,17 @@ async def sync_surveys(svc: Deps, cfg: Config) -> None:
     async with svc.writing() as s:
         defs = [survey_def(sv) for sv in cfg.surveys.items]
         await surveys.sync_config(s, defs, svc.clock(), svc.settings.tz)
+        await s.commit()
+
+
+async def sync_templates(svc: Deps, cfg: Config) -> None:
+    """The ``[[templates]]`` of the config the table lacks (edited ones are kept)."""
+    from core.reports import templates
+
+    defs = [
+        templates.TemplateDef(t.service, t.code, t.status, t.label, dict(t.text))
+        for t in cfg.templates
+    ]
+    async with svc.writing() as s:
+        await templates.sync_config(s, defs, svc.clock())
         await s.commit()

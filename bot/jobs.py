@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.deps import Deps
 from core.engagement import campaigns, questionnaire, surveys
 from core.ideas import answers as idea_answers
+from core.reports import deadlines
 from storage import inbox, outbox_admin
 from storage.leader import Leadership
 
@@ -65,6 +66,7 @@ def default_jobs() -> list[Job]:
         Job("surveys", timedelta(seconds=60), surveys.start_due),
         Job("campaigns", timedelta(seconds=10), campaigns.expand_all),
         Job("idea_reminders", timedelta(hours=1), idea_answers.remind_job),
+        Job("response_times", timedelta(minutes=5), deadlines.remind_job),
         Job("inbox_retention", timedelta(hours=1), forget_inbox),
         Job("outbox_retention", timedelta(hours=1), forget_outbox),
     ]

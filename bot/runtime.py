@@ -12,7 +12,14 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import TelegramError
 
 from bot.config.settings import Config
-from bot.factory import App, create_application, create_deps, sync_surveys, web_options
+from bot.factory import (
+    App,
+    create_application,
+    create_deps,
+    sync_surveys,
+    sync_templates,
+    web_options,
+)
 from bot.forwarding.pull import Puller
 from bot.forwarding.worker import ForwardWorker
 from bot.health import Readiness, add_health_routes, mark_started, serve
@@ -121,6 +128,7 @@ class Runtime:
             await sync_catalogue(s, self.deps.catalogue)
             await s.commit()
         await sync_surveys(self.deps, self.config)
+        await sync_templates(self.deps, self.config)
 
     async def __aenter__(self) -> Runtime:
         await self.start()

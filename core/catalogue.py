@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,22 @@ class Attribute:
 
 
 @dataclass(frozen=True)
+class ResponseTimes:
+    """How long a service's report may wait (``[response_times]``, a service's own first)."""
+
+    acknowledge_hours: float = 48
+    resolve_days: float = 14
+    urgent_acknowledge_hours: float = 4
+    urgent_resolve_days: float = 2
+
+    def to_acknowledge(self, urgent: bool) -> timedelta:
+        return timedelta(hours=self.urgent_acknowledge_hours if urgent else self.acknowledge_hours)
+
+    def to_resolve(self, urgent: bool) -> timedelta:
+        return timedelta(days=self.urgent_resolve_days if urgent else self.resolve_days)
+
+
+@dataclass(frozen=True)
 class ServiceInfo:
     code: str
     names: dict[str, str]
@@ -58,6 +75,7 @@ class ServiceInfo:
     group: str = ""
     forwarding: Forwarding = Forwarding()
     attributes: tuple[Attribute, ...] = ()
+    times: ResponseTimes = field(default_factory=ResponseTimes)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()))

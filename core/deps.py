@@ -56,6 +56,13 @@ class Settings:
     open_data_text: bool = False
     #: The dashboard's login address (``{web.public_url}/dashboard/login``); "" when it is off.
     dashboard_login_url: str = ""
+    #: Who may edit answer templates on the dashboard (``bot.administrators``).
+    administrators: frozenset[int] = frozenset()
+    #: A report is re-announced once this share of its response time has passed
+    #: (``response_times.warn_at``); past it, escalated to ``escalation_chat_id`` (else the
+    #: desk's chat).
+    deadline_warn_at: float = 0.8
+    escalation_chat_id: int | None = None
 
     @property
     def tz(self) -> ZoneInfo:

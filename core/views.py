@@ -28,6 +28,11 @@ class ReportView:
     created_at: datetime
     photo_file_id: str | None = None
     duplicate_of: int | None = None
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    #: Where the response times count from (its creation, or its reopening).
+    due_from: datetime | None = None
+    deadline_stage: int = 0
 
     @property
     def map_url(self) -> str | None:
@@ -55,4 +60,8 @@ def view(r: Report, photo_file_id: str | None = None) -> ReportView:
         created_at=r.created_at,
         photo_file_id=photo_file_id,
         duplicate_of=r.duplicate_of,
+        assignee_id=r.assignee_telegram_id,
+        assignee_name=r.assignee_name,
+        due_from=r.due_from or r.created_at,
+        deadline_stage=r.deadline_stage or 0,
     )

@@ -18,6 +18,7 @@ from handlers import (
     questionnaire,
     report,
     stats,
+    workspace,
 )
 from handlers.buttons import in_private
 
@@ -39,7 +40,7 @@ COMMANDS = (
 
 
 #: The commands offered in the agents chats' menu (descriptions: ``command.agents.<name>``).
-AGENT_COMMANDS = ("queue", "stats", "dashboard")
+AGENT_COMMANDS = ("queue", "mine", "reply", "reopen", "stats", "dashboard")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogue) -> None:
@@ -50,7 +51,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))
-    app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
+    app.add_handler(CommandHandler("mine", workspace.on_mine, filters=in_agents_chat))
+    app.add_handler(CommandHandler("reply", workspace.on_reply_command, filters=in_agents_chat))
+    app.add_handler(CommandHandler("reopen", workspace.on_reopen, filters=in_agents_chat))
+    in_reply = in_agents_chat & filters.REPLY
+    app.add_handler(MessageHandler(in_reply & filters.TEXT & ~filters.COMMAND, workspace.on_reply))
+    app.add_handler(MessageHandler(in_reply & filters.PHOTO, workspace.on_photo))
     app.add_handler(
         CommandHandler("dashboard", agent.on_dashboard, filters=private | in_agents_chat)
     )

@@ -1,5 +1,5 @@
-"""The agents' side: buttons on ticket cards, replies to cards relayed to residents, and
-/queue (their open reports, most pressing first)."""
+"""The agents' side: buttons on ticket cards, /queue (their open reports, most pressing first)
+and /dashboard. Notes, replies, reopening and "after" photos: ``handlers.workspace``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from telegram.error import Forbidden
 from core.actors import NotAllowed
 from core.agents import access as dashboard_access
 from core.callbacks import AgentAction, AgentVerb
-from core.ideas import cards as idea_cards
-from core.reports import agent_actions, priority, relay
+from core.reports import agent_actions, priority
 from core.reports.agent_actions import Result
 from core.stats import views as stats_views
-from handlers import ideas, inputs
+from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
 from handlers.render import inline
@@ -41,6 +40,26 @@ async def on_action(update: Update, ctx: Ctx) -> None:
             ctx.later(lambda: q.edit_message_reply_markup(inline(done.buttons)))
         case Result.NO_CANDIDATES:
             ctx.later(lambda: q.answer(t("agent.no_candidates"), show_alert=True))
+        case Result.PREVIEW if done.draft is not None:
+            text = agent_actions.preview_text(deps, done.draft)
+            markup = inline(done.buttons)
+            ctx.later(lambda: q.answer())
+            msg = q.message
+            if msg is not None:
+                ctx.later(
+                    lambda: ctx.bot.send_message(
+                        msg.chat.id,
+                        text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        reply_to_message_id=msg.message_id,
+                    )
+                )
+        case Result.HOW_TO_REOPEN:
+            ctx.later(lambda: q.answer(t("agent.reopen_how"), show_alert=True))
+        case Result.CHANGED if action.verb in (AgentVerb.SEND, AgentVerb.DROP):
+            ctx.later(lambda: q.answer(t(f"agent.{action.verb.value}_done")))
+            ctx.later(lambda: q.edit_message_reply_markup(None))
         case Result.CHANGED if action.verb is AgentVerb.MOVE:
             moved = t("agent.moved", service=deps.catalogue.name(action.arg, deps.lang))
             ctx.later(lambda: q.answer(moved))
@@ -48,30 +67,6 @@ async def on_action(update: Update, ctx: Ctx) -> None:
             ctx.later(lambda: q.answer(t("agent.done")))
         case Result.UNCHANGED:
             ctx.later(lambda: q.answer(t("agent.unchanged")))
-
-
-async def on_reply(update: Update, ctx: Ctx) -> None:
-    """An agent replied to a card (or to a relayed message): the resident gets the text."""
-    msg = update.effective_message
-    if msg is None or msg.reply_to_message is None or not msg.text:
-        return
-    deps = ctx.deps
-    replied_to = msg.reply_to_message.message_id
-    report_id = await relay.report_of_message(ctx.session, msg.chat_id, replied_to)
-    if report_id is None:
-        idea_id = await idea_cards.idea_of_message(ctx.session, msg.chat_id, replied_to)
-        if idea_id is not None:
-            await ideas.on_agent_reply(update, ctx, idea_id, msg.text)
-        return
-    try:
-        await relay.agent_to_resident(
-            ctx.session, deps, agent_of(update), report_id, msg.text, ctx.deps.clock()
-        )
-    except NotAllowed as exc:
-        refusal = deps.texts.get(deps.lang, exc.key)
-        ctx.later(lambda: msg.reply_text(refusal))
-        return
-    ctx.later(lambda: msg.reply_text(deps.texts.get(deps.lang, "agent.relayed", ref=report_id)))
 
 
 async def on_queue(update: Update, ctx: Ctx) -> None:

@@ -58,6 +58,27 @@ class ActorKind(StrEnum):
     EXTERNAL = "external"
 
 
+class EventKind(StrEnum):
+    """``ReportEvent.kind``: what a line of a report's history is. Notes (agents only) and
+    replies (read by the resident) are kept apart, so that neither is shown as the other."""
+
+    STATUS = "status"  # a status change (with old and new status)
+    SERVICE = "service"  # passed to another service
+    NOTE = "note"  # an internal note: agents only, never sent to a resident
+    REPLY = "reply"  # an agent's words sent to the resident (confirmed)
+    REPLY_DRAFT = "reply_draft"  # a reply shown for confirmation, not sent yet
+    MESSAGE = "message"  # the resident's words, relayed to the card's thread
+    ASSIGN = "assign"  # taken, handed over or released (``actor_name`` → ``note``)
+    REOPEN = "reopen"  # a closed report reopened by an agent, with the reason told
+    PHOTO = "photo"  # an "after" photo attached
+    DEADLINE = "deadline"  # a response time neared or passed (reminder, escalation)
+
+
+class PhotoKind(StrEnum):
+    REPORT = "report"  # sent by the resident with the report
+    AFTER = "after"  # sent by an agent: the place once fixed
+
+
 class OutboxState(StrEnum):
     PENDING = "pending"
     CLAIMED = "claimed"  # reserved by a worker, not on the wire yet: pending again after a crash

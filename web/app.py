@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web import dashboard, forwarding, open311, open311_post
+from web import dashboard, forwarding, open311, open311_post, workspace
 from web.context import CONTEXT, WebContext
 
 
@@ -17,3 +17,4 @@ def add_routes(app: web.Application, context: WebContext) -> None:
     if context.options.dashboard:
         dashboard.add_routes(app)
         forwarding.add_routes(app)
+        workspace.add_routes(app)

@@ -19,8 +19,9 @@ from core.agents.dashboard import Answered
 from core.agents.photos import photo_file
 from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
+from core.enums import EventKind
 from core.i18n import Translate
-from core.reports import agent_actions, relay
+from core.reports import agent_actions
 from core.reports.agent_actions import CHANGES
 from core.reports.status import VERB_STATUS
 from web import dashboard_list, dashboard_login, dashboard_stats, static
@@ -50,8 +51,11 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
     try:
         async with deps.sessions() as s:
             shown = await dashboard.ticket(s, deps, agent, rid)
+            bench = await dashboard.workbench(s, deps, shown.report)
     except NotAllowed as exc:
         return refused(request, exc, agent)
+    from web.workspace import extras  # the workspace's routes sit on top of these helpers
+
     rv = shown.report
     history = []
     for h in shown.history:
@@ -62,6 +66,12 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
                 deps.catalogue.name(h.new_service, lang),
             )
             line += f" · {old} → {new}"
+        if h.kind is not EventKind.STATUS and h.new_status is None:
+            line += t(f"dashboard.event_{h.kind.value}")
+        if h.kind is EventKind.ASSIGN:
+            line += f" → {h.note or t('dashboard.nobody')}"
+        elif h.note and h.kind is EventKind.REOPEN:
+            line += f" · {h.note}"
         if h.by:
             line += f" · {h.by}"
         history.append(line)
@@ -94,9 +104,6 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         verbs=verbs,
         other_services=[(i.code, i.name(lang)) for i in deps.catalogue if i.code != rv.service],
         originals=shown.originals,
-        conversation=[
-            {"date": when(deps, m.at), "by": m.by, "text": m.text} for m in shown.conversation
-        ],
         history=history,
         photos=shown.photos,
         pins_json=json.dumps(pins) if pins else "",
@@ -104,6 +111,7 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         tile_attribution=options.tile_attribution,
         questionnaires=[_answered(q, t, deps) for q in shown.questionnaires],
         done=t("dashboard.done") if done in DONE else "",
+        **extras(deps, agent, shown, bench),
     )
 
 
@@ -144,11 +152,6 @@ async def act(request: web.Request, agent: Agent) -> web.StreamResponse:
                     if not (is_id(arg) and len(arg) <= 9):
                         return message(request, 400, "dashboard.bad_request", agent, csrf)
                 await agent_actions.perform(s, deps, by, AgentAction(verb, rid, arg), now)
-            elif action == "reply":
-                words = field(form, "text").strip()
-                if not words or len(words) > MAX_REPLY:
-                    return message(request, 400, "dashboard.bad_request", agent, csrf)
-                await relay.agent_to_resident(s, deps, by, rid, words, now)
             else:
                 return message(request, 400, "dashboard.bad_request", agent, csrf)
             await s.commit()

@@ -26,6 +26,12 @@ REFUSALS = {
     "agent.stale_button": 409,
     "agent.unknown_service": 400,
     "agent.duplicate_of_itself": 400,
+    "agent.not_a_colleague": 403,
+    "agent.still_open": 409,
+    "agent.reopen_reason": 400,
+    "agent.already_sent": 409,
+    "templates.bad_placeholder": 400,
+    "templates.empty": 400,
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -18,12 +18,14 @@ from core.agents import dashboard
 from core.agents.access import Agent
 from core.agents.ticket_filter import MAX_SEARCH, TicketFilter
 from core.enums import OPEN_STATUSES, ReportStatus
+from core.reports.due import is_overdue
 from web.dashboard_common import csrf_of, ctx_of, logged_in, refused, short, when
 from web.pages import HEADERS, message, render, with_map
 
 #: The query keys the list understands (a page link keeps them).
-KEYS = ("status", "service", "q", "urgency", "from", "until")
-DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "reply"}
+KEYS = ("status", "service", "q", "urgency", "from", "until", "mine", "overdue")
+DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "take", "rel", "to", "note", "reply", "tpl"}
+DONE |= {"send", "drop", "reopen", "hidet", "hidep"}
 
 
 class BadQuery(ValueError):
@@ -56,11 +58,14 @@ def _day(raw: str, tz: ZoneInfo, after: bool) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
-def parse_filter(query: dict[str, str], tz: ZoneInfo) -> TicketFilter:
-    """The filter of a list's query string; :class:`BadQuery` if it makes no sense."""
+def parse_filter(query: dict[str, str], tz: ZoneInfo, me: int | None = None) -> TicketFilter:
+    """The filter of a list's query string; :class:`BadQuery` if it makes no sense. ``me``:
+    the agent's Telegram id, for "mine"."""
     urgency = query.get("urgency", "")
     if urgency not in ("", "urgent", "normal"):
         raise BadQuery(urgency)
+    if query.get("mine", "") not in ("", "1") or query.get("overdue", "") not in ("", "1"):
+        raise BadQuery("mine/overdue")
     search = query.get("q", "")
     if len(search) > MAX_SEARCH:
         raise BadQuery("q")
@@ -71,6 +76,8 @@ def parse_filter(query: dict[str, str], tz: ZoneInfo) -> TicketFilter:
         urgent=None if not urgency else urgency == "urgent",
         received_from=_day(query.get("from", ""), tz, after=False),
         received_before=_day(query.get("until", ""), tz, after=True),
+        assignee=me if query.get("mine") == "1" else None,
+        overdue=query.get("overdue") == "1",
     )
 
 
@@ -92,7 +99,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
     picked = {k: request.query.get(k, "") for k in KEYS}
     picked["status"] = picked["status"] or "open"
     try:
-        f = parse_filter(picked, deps.settings.tz)
+        f = parse_filter(picked, deps.settings.tz, agent.telegram_user_id)
         page = _page(request.query.get("page", ""))
     except BadQuery:
         return message(request, 400, "dashboard.bad_request", agent, csrf)
@@ -111,6 +118,8 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
             "place": x.report.address or "",
             "text": short(x.report.redacted_text),
             "co_reporters": x.co_reporters,
+            "assignee": x.report.assignee_name or "",
+            "overdue": is_overdue(x.report),
         }
         for x in found.tickets
     ]

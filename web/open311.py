@@ -183,6 +183,7 @@ def _request(r: PublicRequest, tz: ZoneInfo) -> dict[str, Any]:
         "agency_responsible": r.agency_responsible,
         "requested_datetime": _w3c(r.requested_at, tz),
         "updated_datetime": _w3c(r.updated_at, tz),
+        "expected_datetime": _w3c(r.expected_at, tz) if r.expected_at else None,
         "address": r.address,
         "lat": r.lat,
         "long": r.lon,

@@ -27,6 +27,7 @@ from bot.config.engagement import (
 from bot.config.safety import EmergencyConfig
 from bot.config.town import ServiceMatch, check_mapping
 from bot.config.web import WebConfig
+from bot.config.workspace import ResponseTimesConfig, ServiceTimes, TemplateConfig, check_templates
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -92,6 +93,8 @@ class BotConfig(_Strict):
     max_text_chars: int = Field(default=4_000, ge=100)
     #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
     country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
+    #: Telegram user ids who may edit answer templates on the dashboard.
+    administrators: list[int] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -139,14 +142,11 @@ class OutboxConfig(_Strict):
     poll_interval_s: float = Field(default=1.0, gt=0)
     #: ``/ready`` answers 503 when the oldest message due has waited longer than this.
     ready_max_lag_s: float = Field(default=60.0, gt=0)
-    #: What a crash does to a message that may or may not have reached Telegram (the Bot API
-    #: cannot say): these purposes are sent again (at-least-once: perhaps twice, never lost),
-    #: the others are left ``unknown`` (at-most-once: never twice, perhaps lost). Card edits
-    #: are always sent again: a second one changes nothing. By default every message about a
-    #: ticket, an idea or a resident's own questions (cards, words, "is it fixed?", consent) is
-    #: at-least-once: losing one breaks a conversation, while a duplicate shows as a glitch in
-    #: one chat (a second answer to the same question is refused anyway). Surveys and
-    #: broadcasts, pushed to thousands at once, are at-most-once: twice reads as spam.
+    #: What a crash does to a message that may or may not have reached Telegram: these
+    #: purposes are sent again (at-least-once), the others are left ``unknown`` (at-most-once).
+    #: Card edits are always sent again. By default every message about a ticket, an idea or a
+    #: resident's own questions is at-least-once (losing one breaks a conversation; a duplicate
+    #: is a glitch in one chat); surveys and broadcasts, pushed to thousands, are at-most-once.
     resend_in_doubt: list[OutboxPurpose] = Field(default_factory=lambda: _RESEND_BY_DEFAULT.copy())
     #: Transient failures (the Bot API down, slow, refusing) never use up a message's attempts:
     #: it waits and goes again, and gives up only this long after it was written.
@@ -178,6 +178,7 @@ class ServiceConfig(_Strict):
     match: ServiceMatch | None = None
     forward: fw.ForwardConfig | None = None  # where new reports also go (bot.config.forwarding)
     attributes: list[fw.AttributeConfig] = Field(default_factory=list)  # Open311 extra questions
+    response_times: ServiceTimes = ServiceTimes()
 
     @field_validator("code")
     @classmethod
@@ -283,6 +284,8 @@ class Config(_Strict):
     emergency: list[EmergencyConfig] = Field(default_factory=list)
     email: fw.EmailConfig = fw.EmailConfig()
     forwarding: fw.ForwardingConfig = fw.ForwardingConfig()
+    response_times: ResponseTimesConfig = ResponseTimesConfig()
+    templates: list[TemplateConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -294,6 +297,7 @@ class Config(_Strict):
             raise ValueError("services: the catalogue needs an 'other' service (the general desk)")
         check_mapping(self.nlp.mapping, codes)
         fw.check_forwarding(self.services, self.email)
+        check_templates(self.templates, codes)
         for i, f in enumerate(self.faq):
             if f.service not in codes:
                 raise ValueError(f"faq.{i}.service: {f.service!r} is not a configured service")
@@ -342,7 +346,7 @@ def _describe(err: ValidationError) -> str:
         msg = "unknown key"
     elif first["type"] == "missing":
         msg = "required key is missing"
-    if msg.startswith(("services", "webhook.", "faq.", "surveys.", "topics:")):
+    if msg.startswith(("services", "webhook.", "faq.", "surveys.", "topics:", "templates.")):
         return msg
     return f"{key}: {msg}"
 

@@ -73,6 +73,9 @@ class UpdateFactory:
         self, who: Person, chat_id: int, text: str, reply_to: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            cmd = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(cmd)}]
         if reply_to is not None:
             content["reply_to_message"] = reply_to
         return self._message(who, self.group(chat_id), **content)

@@ -14,7 +14,7 @@ from core.agents.access import Agent
 from core.agents.photos import kept_photos
 from core.agents.ticket_filter import TicketFilter, conditions
 from core.deps import Deps
-from core.reports import priority, status
+from core.reports import assignment, priority, status, templates
 from core.reports import submit as reports
 from core.reports.duplicates import co_reporter_ids
 from core.views import ReportView, view
@@ -22,6 +22,7 @@ from nlp.redact import redact
 from storage.enums import (
     OPEN_STATUSES,
     ActorKind,
+    EventKind,
     QuestionnaireAnswer,
     QuestionnaireKind,
     QuestionnaireState,
@@ -114,7 +115,8 @@ async def tickets(
 
 @dataclass(frozen=True)
 class Step:
-    """A status or service change."""
+    """A status or service change; or an assignment (``kind``, ``note``: who has it now), a
+    reopening (``note``: its reason), a response-time step, an "after" photo."""
 
     at: datetime
     by: str  # the agent's name; "" for the resident or the system
@@ -123,16 +125,27 @@ class Step:
     new_status: ReportStatus | None
     old_service: str | None
     new_service: str | None
+    kind: EventKind = EventKind.STATUS
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class Said:
-    """Words exchanged about the ticket: an agent's, or a resident's (masked)."""
+    """Words about the ticket: an agent's note (agents only), an agent's reply (sent to the
+    resident), a reply drafted and not sent yet, or a resident's message (masked)."""
 
     at: datetime
     by: str
     by_agent: bool
     text: str
+    kind: EventKind = EventKind.REPLY
+    id: int = 0
+
+
+#: The history's words, by kind; the rest are steps (status, service, assignment...).
+WORDS = frozenset({EventKind.NOTE, EventKind.REPLY, EventKind.REPLY_DRAFT, EventKind.MESSAGE})
+#: Steps without a status change, shown in the history too.
+STEPS = frozenset({EventKind.ASSIGN, EventKind.DEADLINE, EventKind.PHOTO})
 
 
 @dataclass(frozen=True)
@@ -181,7 +194,11 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
     said: list[Said] = []
     for e, first_name, lang in rows:
         by_agent = e.actor_kind is ActorKind.AGENT
-        if e.new_status is not None:
+        if e.kind in WORDS and e.note:
+            words = e.note if by_agent else redact(e.note, lang or rv.lang)
+            name = e.actor_name if by_agent else (first_name or "?")
+            said.append(Said(e.at, name, by_agent, words, e.kind, e.id))
+        elif e.new_status is not None or e.kind in STEPS:
             history.append(
                 Step(
                     e.at,
@@ -191,12 +208,9 @@ async def ticket(s: AsyncSession, deps: Deps, agent: Agent, report_id: int) -> T
                     e.new_status,
                     e.old_service,
                     e.new_service,
+                    e.kind,
+                    e.note if e.kind is not EventKind.DEADLINE else None,
                 )
-            )
-        elif e.note:
-            words = e.note if by_agent else redact(e.note, lang or rv.lang)
-            said.append(
-                Said(e.at, e.actor_name if by_agent else (first_name or "?"), by_agent, words)
             )
     who = await reports.reporter(s, report_id)
     originals = await reports.open_in_service(s, rv.service, rv.id, limit=20)
@@ -233,6 +247,24 @@ async def _questionnaires(s: AsyncSession, report_id: int, lang: str) -> list[An
         )
         for q in rows
     ]
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """What the ticket page offers to work the ticket: colleagues to hand it to, templates."""
+
+    colleagues: list[tuple[int, str]]
+    templates: list[templates.Offered]
+
+
+async def workbench(s: AsyncSession, deps: Deps, rv: ReportView) -> Workbench:
+    """For a ticket already shown to the agent (:func:`ticket` authorised it)."""
+    people: list[tuple[int, str]] = []
+    if rv.status.is_open:
+        ids = sorted(u for u in deps.catalogue.get(rv.service).agents if u != rv.assignee_id)
+        names = await assignment.agent_names(s, ids)
+        people = [(u, names.get(u, f"#{u}")) for u in ids]
+    return Workbench(people, await templates.offered(s, rv.service))
 
 
 @dataclass(frozen=True)

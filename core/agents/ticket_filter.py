@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, or_
 
 from core.actors import NotAllowed
 from core.agents.access import Agent
+from core.reports.due import overdue_clause
 from storage.enums import OPEN_STATUSES, ReportStatus
 from storage.models import Report
 
@@ -35,6 +36,8 @@ class TicketFilter:
     urgent: bool | None = None  # True: urgent only; False: not urgent only
     received_from: datetime | None = None  # included (UTC)
     received_before: datetime | None = None  # excluded (UTC)
+    assignee: int | None = None  # the Telegram id of the agent who has them ("mine")
+    overdue: bool = False  # only those past their response time
 
     def services(self, agent: Agent) -> list[str]:
         """The services shown: the agent's, or the one picked among them (another is
@@ -77,4 +80,8 @@ def conditions(f: TicketFilter, codes: Sequence[str]) -> list[ColumnElement[bool
         where.append(Report.created_at >= f.received_from)
     if f.received_before is not None:
         where.append(Report.created_at < f.received_before)
+    if f.assignee is not None:
+        where.append(Report.assignee_telegram_id == f.assignee)
+    if f.overdue:
+        where.append(overdue_clause())
     return where

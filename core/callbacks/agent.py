@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
-from core.callbacks.codec import CallbackError, fit, parse_id
+from core.callbacks.codec import CallbackError, fit, parse_id, parse_user_id
 
 
 class AgentVerb(StrEnum):
@@ -19,6 +19,19 @@ class AgentVerb(StrEnum):
     DUPLICATE_OF = "dupof"  # with the original's id
     REJECT = "rej"
     BACK = "back"  # back to the main buttons
+    TAKE = "take"  # the presser takes the report
+    RELEASE = "rel"  # nobody has it any more
+    HAND = "hand"  # opens the picker of the service's agents
+    HAND_TO = "to"  # with a Telegram user id: handed to that colleague
+    ANSWER = "ans"  # opens the answers: templates, and how to write to the resident
+    TEMPLATE = "tpl"  # with a template's id: a reply (and status) shown for confirmation
+    SEND = "send"  # with a reply draft's id: the resident receives it
+    DROP = "drop"  # with a reply draft's id: not sent
+    REOPEN = "reo"  # on a closed card: says how to reopen (a reason is needed)
+
+
+#: Verbs whose argument is a row id.
+WITH_ID = frozenset({AgentVerb.DUPLICATE_OF, AgentVerb.TEMPLATE, AgentVerb.SEND, AgentVerb.DROP})
 
 
 @dataclass(frozen=True)
@@ -47,8 +60,10 @@ class AgentAction:
         except ValueError as exc:
             raise CallbackError(f"unknown verb {parts[1]!r}") from exc
         arg = parts[3] if len(parts) == 4 else ""
-        if verb in (AgentVerb.MOVE, AgentVerb.DUPLICATE_OF) and not arg:
+        if verb in (AgentVerb.MOVE, AgentVerb.HAND_TO, *WITH_ID) and not arg:
             raise CallbackError("missing argument")
-        if verb is AgentVerb.DUPLICATE_OF:
+        if verb in WITH_ID:
             parse_id(arg)
+        if verb is AgentVerb.HAND_TO:
+            parse_user_id(arg)
         return cls(verb, parse_id(parts[2]), arg)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from core.telegram_format import CALLBACK_DATA_BYTES
 from storage.types import ROW_ID_MAX
 
-__all__ = ["MAX_BYTES", "ROW_ID_MAX", "CallbackError", "fit", "is_id", "parse_id"]
+__all__ = [
+    "MAX_BYTES",
+    "ROW_ID_MAX",
+    "CallbackError",
+    "fit",
+    "is_id",
+    "parse_id",
+    "parse_user_id",
+]
+
+#: Telegram user ids fit in 52 bits (BigInteger columns hold them).
+USER_ID_MAX = 2**52
 
 MAX_BYTES = CALLBACK_DATA_BYTES
 
@@ -30,4 +41,11 @@ def is_id(s: str) -> bool:
 def parse_id(s: str) -> int:
     if not is_id(s):
         raise CallbackError(f"not an id: {s!r}")
+    return int(s)
+
+
+def parse_user_id(s: str) -> int:
+    """A Telegram user id: ASCII digits, positive, within what Telegram hands out."""
+    if not (s.isascii() and s.isdigit() and len(s) <= 16) or not 0 < int(s) < USER_ID_MAX:
+        raise CallbackError(f"not a user id: {s!r}")
     return int(s)

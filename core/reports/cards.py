@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.callbacks import AgentAction, AgentVerb
 from core.catalogue import Catalogue
 from core.deps import Deps
 from core.i18n import Texts
 from core.messages import Buttons
+from core.reports.due import is_overdue
 from core.telegram_format import CAPTION_LIMIT, TEXT_LIMIT, escape, visible_length
 from core.views import ReportView
+
+if TYPE_CHECKING:  # templates sit above the cards (they draft replies)
+    from core.reports.templates import Offered
 
 
 def card_text(
@@ -25,6 +31,8 @@ def card_text(
     head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"
     if report.urgent:
         head = f"{t('card.urgent')} {head}"
+    if is_overdue(report):
+        head = f"{t('card.overdue')} {head}"
     place = t("card.no_place")
     if report.address:
         place = escape(report.address)
@@ -48,6 +56,8 @@ def card_text(
     ]
     if co_reporters:
         lines.append(t("card.co_reporters", n=co_reporters))
+    if report.assignee_name and report.status.is_open:
+        lines.append(t("card.assignee", name=escape(report.assignee_name)))
     skeleton = "\n".join(lines)
     room = max(limit - visible_length(skeleton.replace("{body}", "")), 40)
     body = report.redacted_text
@@ -57,18 +67,34 @@ def card_text(
 
 
 def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:
-    if not report.status.is_open:
-        return []
+    """An open report's actions; a closed one's card offers only to reopen it."""
     t = texts.lang(lang)
 
     def b(verb: AgentVerb) -> tuple[str, str]:
         return (t(f"button.{verb.value}"), AgentAction(verb, report.id).encode())
 
+    if not report.status.is_open:
+        return [[b(AgentVerb.REOPEN)]]
+    who = b(AgentVerb.RELEASE) if report.assignee_id else b(AgentVerb.TAKE)
     return [
         [b(AgentVerb.ACK), b(AgentVerb.PROGRESS)],
         [b(AgentVerb.RESOLVE), b(AgentVerb.NOT_OURS)],
         [b(AgentVerb.DUPLICATE), b(AgentVerb.REJECT)],
+        [who, b(AgentVerb.HAND)],
+        [b(AgentVerb.ANSWER)],
     ]
+
+
+def colleague_picker(
+    report: ReportView, colleagues: list[tuple[int, str]], texts: Texts, lang: str
+) -> Buttons:
+    """Buttons to hand a report to an agent of its service (after "Hand over")."""
+    rows: Buttons = [
+        [(name[:40], AgentAction(AgentVerb.HAND_TO, report.id, str(uid)).encode())]
+        for uid, name in colleagues
+    ]
+    rows.append([(texts.get(lang, "button.back"), AgentAction(AgentVerb.BACK, report.id).encode())])
+    return rows
 
 
 def service_picker(report: ReportView, catalogue: Catalogue, texts: Texts, lang: str) -> Buttons:
@@ -94,4 +120,15 @@ def duplicate_picker(
         label = f"#{c.id} · {c.redacted_text[:40]}"
         rows.append([(label, AgentAction(AgentVerb.DUPLICATE_OF, report.id, str(c.id)).encode())])
     rows.append([(texts.get(lang, "button.back"), AgentAction(AgentVerb.BACK, report.id).encode())])
+    return rows
+
+
+def answer_picker(report: ReportView, offered: list[Offered], texts: Texts, lang: str) -> Buttons:
+    """The service's templates (a status one says which status it sets), then "Back"."""
+    t = texts.lang(lang)
+    rows: Buttons = []
+    for o in offered:
+        label = o.label if o.status is None else f"{o.label} → {t(f'status.{o.status.value}')}"
+        rows.append([(label[:60], AgentAction(AgentVerb.TEMPLATE, report.id, str(o.id)).encode())])
+    rows.append([(t("button.back"), AgentAction(AgentVerb.BACK, report.id).encode())])
     return rows

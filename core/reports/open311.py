@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue import Attribute, Catalogue
 from core.deps import Deps
-from core.views import ERASED
+from core.reports.due import resolve_by
+from core.views import ERASED, view
 from nlp.redact import redact
 from storage.enums import OPEN_STATUSES, ReportStatus
 from storage.models import Report, ReportEvent
@@ -124,6 +125,8 @@ class PublicRequest:
     agency_responsible: str
     requested_at: datetime
     updated_at: datetime
+    #: When it should be resolved (its service's response time); None once closed.
+    expected_at: datetime | None
     address: str | None
     lat: float | None
     lon: float | None
@@ -223,6 +226,7 @@ def _public(deps: Deps, r: Report, changed: datetime | None, descriptions: bool)
         agency_responsible=name,
         requested_at=r.created_at,
         updated_at=max(changed or r.created_at, r.created_at),
+        expected_at=resolve_by(view(r), deps.catalogue) if r.status.is_open else None,
         address=redact(r.address, lang) if r.address else None,
         # An erased resident's point stays for the agents who fix the problem, never in public.
         lat=None if erased else coarse(r.lat),

@@ -1,5 +1,6 @@
-"""Which open reports agents see first: urgent ones, then those the most residents share (each
-co-reporter raises a report's priority), then the oldest."""
+"""Which open reports agents see first: urgent ones, then overdue ones (past their response
+time, ``core.reports.due``), then those the most residents share (each co-reporter raises a
+report's priority), then the oldest."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.deps import Deps
+from core.reports.due import is_overdue, overdue_clause
 from core.telegram_format import escape
 from core.views import ReportView, view
 from storage.enums import OPEN_STATUSES
@@ -28,9 +30,11 @@ def co_reporter_count() -> ScalarSelect[int]:
 
 
 def order() -> tuple[ColumnElement[Any], ...]:
-    """``ORDER BY`` of a query over reports: urgent first, then by co-reporters, then oldest."""
+    """``ORDER BY`` of a query over reports: urgent first, then overdue, then by co-reporters,
+    then oldest."""
     return (
         Report.urgent.desc(),
+        overdue_clause().desc(),
         co_reporter_count().desc(),
         Report.created_at.asc(),
         Report.id.asc(),
@@ -65,8 +69,17 @@ async def queue_text(
     if not ranked:
         return t("queue.empty")
     lines = [t("queue.title")]
-    for r in ranked:
-        rv = r.report
+    lines += queue_lines(deps, [r.report for r in ranked], [r.co_reporters for r in ranked])
+    return "\n".join(lines)
+
+
+def queue_lines(
+    deps: Deps, reports: list[ReportView], co_reporters: list[int] | None = None
+) -> list[str]:
+    """One line per report (HTML), as ``/queue`` and ``/mine`` show them."""
+    t = deps.texts.lang(deps.lang)
+    lines = []
+    for i, rv in enumerate(reports):
         line = t(
             "queue.line",
             ref=rv.id,
@@ -74,7 +87,12 @@ async def queue_text(
             status=t(f"status.{rv.status.value}"),
             date=deps.settings.local(rv.created_at).strftime("%d/%m/%Y"),
         )
-        if r.co_reporters:
-            line += " · " + t("queue.co_reporters", n=r.co_reporters)
+        n = co_reporters[i] if co_reporters else 0
+        if n:
+            line += " · " + t("queue.co_reporters", n=n)
+        if rv.assignee_name:
+            line += " · " + t("card.assignee", name=escape(rv.assignee_name))
+        if is_overdue(rv):
+            line = f"{t('card.overdue')} {line}"
         lines.append(f"{t('card.urgent')} {line}" if rv.urgent else line)
-    return "\n".join(lines)
+    return lines

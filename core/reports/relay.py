@@ -1,4 +1,5 @@
-"""Words between agents and residents, threaded on the report they concern."""
+"""A resident's words threaded on the card of the report they concern, and the cutting of long
+words into messages (an agent's replies: ``core.reports.notes``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import messages
-from core.actors import AgentRef, NotAllowed
 from core.deps import Deps
 from core.reports.submit import load, reporter
 from core.telegram_format import TEXT_LIMIT, escape, split, visible_length
 from nlp.redact import redact
 from storage import outbox
-from storage.enums import ActorKind, OutboxPurpose
+from storage.enums import ActorKind, EventKind, OutboxPurpose
 from storage.models import ReportEvent
 
 
@@ -26,45 +26,6 @@ class Relayed:
 
 async def report_of_message(s: AsyncSession, chat_id: int, message_id: int) -> int | None:
     return await outbox.report_of_message(s, chat_id, message_id)
-
-
-async def agent_to_resident(
-    s: AsyncSession, deps: Deps, by: AgentRef, report_id: int, text: str, now: datetime
-) -> Relayed:
-    """An agent replied to the card: the resident receives the text."""
-    row = await load(s, report_id)
-    if row is None:
-        raise NotAllowed("agent.unknown_report")
-    if not deps.catalogue.is_agent(by.telegram_user_id, row.service_code):
-        raise NotAllowed("agent.not_allowed")
-    who = await reporter(s, report_id)
-    s.add(
-        ReportEvent(
-            report_id=report_id,
-            at=now,
-            actor_kind=ActorKind.AGENT,
-            actor_telegram_id=by.telegram_user_id,
-            actor_name=by.name[:128],
-            note=text,
-        )
-    )
-    if who.chat_id:
-        t = deps.texts.lang(who.language)
-        service = escape(deps.catalogue.name(row.service_code, who.language))
-
-        def notice(words: str) -> str:
-            return t("notify.agent_message", ref=report_id, service=service, text=words)
-
-        for piece in in_pieces(notice, text):
-            messages.enqueue(
-                s,
-                chat_id=who.chat_id,
-                text=piece,
-                purpose=OutboxPurpose.AGENT_MESSAGE,
-                report_id=report_id,
-                now=now,
-            )
-    return Relayed(report_id)
 
 
 async def resident_to_agents(
@@ -79,6 +40,7 @@ async def resident_to_agents(
         ReportEvent(
             report_id=report_id,
             at=now,
+            kind=EventKind.MESSAGE,
             actor_kind=ActorKind.RESIDENT,
             actor_telegram_id=who.telegram_user_id,
             note=text,

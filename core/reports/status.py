@@ -22,9 +22,18 @@ from core.reports.cards import card_buttons, card_text
 from core.reports.duplicates import co_reporter_ids
 from core.reports.submit import enqueue_card, first_photo, load, reporter
 from core.residents import feedback
+from core.telegram_format import escape
 from core.views import ReportView, view
-from storage.enums import ActorKind, CorrectionSource, OutboxKind, OutboxPurpose, ReportStatus
-from storage.models import Report, ReportEvent, Resident
+from storage.enums import (
+    ActorKind,
+    CorrectionSource,
+    EventKind,
+    OutboxKind,
+    OutboxPurpose,
+    PhotoKind,
+    ReportStatus,
+)
+from storage.models import Photo, Report, ReportEvent, Resident
 
 #: The status each agent's verb sets (the card's buttons, the dashboard's forms).
 VERB_STATUS = {
@@ -42,8 +51,8 @@ class StatusChanged:
     changed: bool
 
 
-async def _authorised(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> Report:
-    """The report, locked, if ``by`` is an agent of its service."""
+async def locked_for(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> Report:
+    """The report, locked, if ``by`` is an agent of its service (every agent's use case)."""
     row = await load(s, report_id, for_update=True)
     if row is None:
         raise NotAllowed("agent.unknown_report")
@@ -52,7 +61,7 @@ async def _authorised(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int)
     return row
 
 
-def _still_open(row: Report) -> None:
+def still_open(row: Report) -> None:
     """The policy of every door (``core.reports.agent_actions``): a closed report accepts no
     change. Checked after "already so", so that a double tap is told "unchanged"."""
     if not row.status.is_open:
@@ -62,11 +71,11 @@ def _still_open(row: Report) -> None:
 async def authorise(s: AsyncSession, deps: Deps, by: AgentRef, report_id: int) -> ReportView:
     """Check ``by`` is an agent of the report's service, to show it or a picker (which change
     nothing yet)."""
-    row = await _authorised(s, deps, by, report_id)
+    row = await locked_for(s, deps, by, report_id)
     return view(row, await first_photo(s, report_id))
 
 
-async def _record(
+async def record(
     s: AsyncSession,
     deps: Deps,
     row: Report,
@@ -78,7 +87,8 @@ async def _record(
     card_chat: int | None,
     resident_key: str,
     note: str | None = None,
-    kind: ActorKind = ActorKind.AGENT,
+    kind: EventKind = EventKind.STATUS,
+    actor: ActorKind = ActorKind.AGENT,
 ) -> ReportView:
     """History entry, the card edited in place, and the resident told (all via the outbox)."""
     row.updated_at = now
@@ -86,7 +96,7 @@ async def _record(
         ReportEvent(
             report_id=row.id,
             at=now,
-            actor_kind=kind,
+            actor_kind=actor,
             actor_telegram_id=by.telegram_user_id or None,
             actor_name=by.name[:128],
             old_status=old_status,
@@ -94,9 +104,11 @@ async def _record(
             old_service=old_service,
             new_service=row.service_code,
             note=note,
+            kind=kind,
         )
     )
     rv = view(row, await first_photo(s, row.id))
+    after = await after_photo(s, row.id) if row.status is ReportStatus.RESOLVED else None
     if card_chat is not None:
         await refresh_card(
             s, deps, rv, card_chat, now, set_by=by.name, buttons=row.service_code == old_service
@@ -107,7 +119,8 @@ async def _record(
         messages.enqueue(
             s,
             chat_id=who.chat_id,
-            text=follower_notice(deps, who.language, resident_key, row),
+            text=follower_notice(deps, who.language, resident_key, row, reason=note or ""),
+            photo=after,
             purpose=OutboxPurpose.STATUS,
             report_id=row.id,
             now=now,
@@ -117,7 +130,17 @@ async def _record(
     return rv
 
 
-def follower_notice(deps: Deps, lang: str, key: str, row: Report) -> str:
+async def after_photo(s: AsyncSession, report_id: int) -> str | None:
+    """The latest "after" photo an agent attached: it goes with the resolved notice."""
+    return await s.scalar(
+        select(Photo.file_id)
+        .where(Photo.report_id == report_id, Photo.kind == PhotoKind.AFTER)
+        .order_by(Photo.id.desc())
+        .limit(1)
+    )
+
+
+def follower_notice(deps: Deps, lang: str, key: str, row: Report, reason: str = "") -> str:
     """What a follower (reporter or co-reporter) is told of a change to the report; when it is
     resolved, they are thanked for their part."""
     t = deps.texts.lang(lang)
@@ -127,6 +150,7 @@ def follower_notice(deps: Deps, lang: str, key: str, row: Report) -> str:
         status=t(f"status.{row.status.value}"),
         service=deps.catalogue.name(row.service_code, lang),
         original=row.duplicate_of or "",
+        reason=escape(reason),
     )
     if key == "notify.status" and row.status is ReportStatus.RESOLVED:
         text = f"{text}\n\n{t('notify.thanks')}"
@@ -191,14 +215,14 @@ async def change_status(
     to: ReportStatus,
     now: datetime,
 ) -> StatusChanged:
-    row = await _authorised(s, deps, by, report_id)
+    row = await locked_for(s, deps, by, report_id)
     old = row.status
     if old == to:
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
-    _still_open(row)
+    still_open(row)
     row.status = to
     chat = deps.catalogue.card_chat(row.service_code)
-    rv = await _record(
+    rv = await record(
         s,
         deps,
         row,
@@ -222,7 +246,7 @@ async def external_change(
     if row is None or row.status == to or not row.status.is_open:
         return False
     old, row.status = row.status, to
-    await _record(
+    await record(
         s,
         deps,
         row,
@@ -232,7 +256,7 @@ async def external_change(
         old_service=row.service_code,
         card_chat=deps.catalogue.card_chat(row.service_code),
         resident_key="notify.status",
-        kind=ActorKind.EXTERNAL,
+        actor=ActorKind.EXTERNAL,
     )
     return True
 
@@ -248,14 +272,14 @@ async def move_to_service(
     """ "Not ours": the report goes to ``to_service``, whose agents chat gets a new card."""
     if to_service not in deps.catalogue:
         raise NotAllowed("agent.unknown_service")
-    row = await _authorised(s, deps, by, report_id)
+    row = await locked_for(s, deps, by, report_id)
     old_status, old_service = row.status, row.service_code
     if old_service == to_service:
         return StatusChanged(view(row, await first_photo(s, row.id)), old_status, changed=False)
-    _still_open(row)
+    still_open(row)
     old_chat = deps.catalogue.card_chat(old_service)
     row.service_code, row.status = to_service, ReportStatus.NOT_OURS
-    rv = await _record(
+    rv = await record(
         s,
         deps,
         row,
@@ -265,6 +289,7 @@ async def move_to_service(
         old_service=old_service,
         card_chat=old_chat,
         resident_key="notify.moved",
+        kind=EventKind.SERVICE,
     )
     who = await reporter(s, row.id)
     enqueue_card(s, deps, rv, who.first_name, now)
@@ -294,7 +319,7 @@ async def mark_duplicate(
 ) -> StatusChanged:
     if original_id == report_id:
         raise NotAllowed("agent.duplicate_of_itself")
-    row = await _authorised(s, deps, by, report_id)
+    row = await locked_for(s, deps, by, report_id)
     original = await load(s, original_id)
     if original is None:
         raise NotAllowed("agent.unknown_report")
@@ -303,10 +328,10 @@ async def mark_duplicate(
     old = row.status
     if old is ReportStatus.DUPLICATE and row.duplicate_of == original_id:  # pressed twice
         return StatusChanged(view(row, await first_photo(s, row.id)), old, changed=False)
-    _still_open(row)
+    still_open(row)
     row.status, row.duplicate_of = ReportStatus.DUPLICATE, original_id
     chat = deps.catalogue.card_chat(row.service_code)
-    rv = await _record(
+    rv = await record(
         s,
         deps,
         row,

@@ -18,7 +18,7 @@ from core.reports.cards import card_buttons, card_text
 from core.residents.directory import ResidentRef
 from core.views import ReportView, view
 from storage import sql
-from storage.enums import ActorKind, OutboxPurpose, ReportIntent, ReportStatus
+from storage.enums import ActorKind, OutboxPurpose, PhotoKind, ReportIntent, ReportStatus
 from storage.models import CoReporter, Photo, Report, ReportEvent, Resident
 
 
@@ -160,7 +160,10 @@ async def get_view(s: AsyncSession, report_id: int) -> ReportView | None:
 
 async def first_photo(s: AsyncSession, report_id: int) -> str | None:
     return await s.scalar(
-        select(Photo.file_id).where(Photo.report_id == report_id).order_by(Photo.id).limit(1)
+        select(Photo.file_id)
+        .where(Photo.report_id == report_id, Photo.kind == PhotoKind.REPORT)
+        .order_by(Photo.id)
+        .limit(1)
     )
 
 

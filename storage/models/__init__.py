@@ -13,12 +13,14 @@ from storage.models.report import CoReporter, Photo, Report, ReportEvent
 from storage.models.resident import Resident, Subscription
 from storage.models.service import Agent, Service
 from storage.models.survey import Campaign, Survey, SurveyAnswer
+from storage.models.template import AnswerTemplate
 
 __all__ = [
     "NAMING",
     "Agent",
     "AgentLogin",
     "AgentSession",
+    "AnswerTemplate",
     "ApiClient",
     "ApiRequest",
     "Base",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.enums import (
     ActorKind,
+    EventKind,
+    PhotoKind,
     ReportIntent,
     ReportStatus,
 )
@@ -47,6 +50,14 @@ class Report(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+    #: The agent who took the report ("Take"), while someone has it.
+    assignee_telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    assignee_name: Mapped[str | None] = mapped_column(String(128))
+    #: Where the response times count from: the report's creation, or its reopening.
+    due_from: Mapped[datetime | None]
+    #: How far the response-time job went (``core.reports.deadlines.Stage``): each reminder
+    #: and escalation is written once.
+    deadline_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", lazy="raise"
     )
@@ -61,6 +72,9 @@ class ReportEvent(Base):
     __tablename__ = "report_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(
+        enum_column(EventKind, length=16), default=EventKind.STATUS, server_default="status"
+    )
     at: Mapped[datetime]
     actor_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -91,4 +105,8 @@ class Photo(Base):
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
     path: Mapped[str | None] = mapped_column(Text)
+    #: The resident's photo, or an agent's "after" photo (the place once fixed).
+    kind: Mapped[PhotoKind] = mapped_column(
+        enum_column(PhotoKind, length=8), default=PhotoKind.REPORT, server_default="report"
+    )
     report: Mapped[Report] = relationship(back_populates="photos", lazy="raise")

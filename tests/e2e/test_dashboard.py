@@ -70,12 +70,16 @@ async def log_in(http: aiohttp.ClientSession, link: str) -> tuple[int, str, str]
         return resp.status, resp.url.path, await page(resp)
 
 
-async def post(env: Env, http: aiohttp.ClientSession, rid: int, **form: str) -> tuple[int, str]:
+async def post(
+    env: Env, http: aiohttp.ClientSession, rid: int, work: bool = False, **form: str
+) -> tuple[int, str]:
+    """A form of the ticket page (``work``: one of the workspace's, ``web.workspace``)."""
     base = f"http://127.0.0.1:{env.runtime.port}/dashboard/tickets/{rid}"
     async with http.get(base) as resp:
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', await resp.text())
     assert csrf is not None
-    async with http.post(base, data={"csrf": csrf.group(1), **form}) as resp:
+    to = f"{base}/work" if work else base
+    async with http.post(to, data={"csrf": csrf.group(1), **form}) as resp:
         text = await page(resp)
         code = resp.status
     await env.runtime.settle()
@@ -126,9 +130,16 @@ async def test_login_by_link_then_every_action_reaches_the_resident_and_the_card
         code, _ = await post(env, http, rid, action="prog")
         assert "en cours" in api.texts(MARIE.user_id)[-1]
 
-        code, shown = await post(env, http, rid, action="reply", text="On arrive à 14h.")
+        told = len(api.texts(MARIE.user_id))
+        code, shown = await post(env, http, rid, True, action="reply", text="On arrive à 14h.")
+        assert code == 200 and len(api.texts(MARIE.user_id)) == told  # shown first
+        assert "Réponse à confirmer" in shown and "On arrive à 14h." in shown
+        draft = re.search(r'value="send"><input type="hidden" name="arg" value="(\d+)"', shown)
+        assert draft is not None
+        code, shown = await post(env, http, rid, True, action="send", arg=draft.group(1))
         assert code == 200 and "On arrive à 14h." in api.texts(MARIE.user_id)[-1]
         assert "On arrive à 14h." in shown  # the conversation on the ticket page
+        assert "Réponse à confirmer" not in shown
 
         code, _ = await post(env, http, rid, action="res")
         assert "résolu" in api.texts(MARIE.user_id)[-1]

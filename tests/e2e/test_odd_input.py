@@ -120,7 +120,9 @@ async def test_a_long_agent_reply_reaches_the_resident_whole(env: Env) -> None:
     card = env.api.last_message_id(WATER_CHAT)
     words = " ".join(f"mot{i}" for i in range(800))[:4096]
     before = len(env.api.texts(me))
-    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, card, words)
+    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, card, f"/reply {words}")
+    assert len(env.api.texts(me)) == before  # shown to the agent first
+    await s.press(WATER_AGENT_P, WATER_CHAT, "a:send:")
     got = env.api.texts(me)[before:]
     assert len(got) == 2 and all(visible_length(t) <= TEXT_LIMIT for t in got)
     assert all("#1" in t for t in got)

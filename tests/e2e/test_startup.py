@@ -26,7 +26,8 @@ async def test_commands_in_both_languages_and_the_webhook(
         for c in api.of("setMyCommands")
         if c.params["scope"] == {"type": "all_private_chats"}
     }
-    # Each agents chat gets its own menu: /queue and /stats, in the agents' language.
+    # Each agents chat gets its own menu (/queue, the workspace's, /stats, /dashboard), in the
+    # agents' language.
     agents = {
         c.params["scope"]["chat_id"]: [
             (x["command"], x["description"]) for x in c.params["commands"]
@@ -36,7 +37,14 @@ async def test_commands_in_both_languages_and_the_webhook(
     }
     assert set(agents) == {WATER_CHAT, ROADS_CHAT, DESK_CHAT}
     assert agents[WATER_CHAT][0] == ("queue", "Les signalements ouverts, les plus urgents d'abord")
-    assert [name for name, _ in agents[DESK_CHAT]] == ["queue", "stats", "dashboard"]
+    assert [name for name, _ in agents[DESK_CHAT]] == [
+        "queue",
+        "mine",
+        "reply",
+        "reopen",
+        "stats",
+        "dashboard",
+    ]
     assert set(commands) == {"default", "en"}
     assert {c["command"] for c in commands["en"]} >= {
         "start",

@@ -56,7 +56,15 @@ async def test_whole_story_in_french(env: Env) -> None:
     assert edit.params["message_id"] == card.result["message_id"]
     assert "Paul" in edit.params["text"]
 
-    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, card.result["message_id"], "On arrive à 14h.")
+    # A plain reply to the card is a note for agents; /reply shows the words, then sends them.
+    told = len(api.texts(MARIE.user_id))
+    await s.agent_reply(WATER_AGENT_P, WATER_CHAT, card.result["message_id"], "Équipe dispo à 14h")
+    assert len(api.texts(MARIE.user_id)) == told
+    await s.agent_reply(
+        WATER_AGENT_P, WATER_CHAT, card.result["message_id"], "/reply On arrive à 14h."
+    )
+    assert "en français" in api.texts(WATER_CHAT)[-1]
+    await s.press(WATER_AGENT_P, WATER_CHAT, "a:send:1:")
     relayed = api.texts(MARIE.user_id)[-1]
     assert "On arrive à 14h." in relayed and "#1" in relayed
 

@@ -8,9 +8,10 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.deps import Deps
-from core.reports import relay, status
+from core.reports import notes, relay, status
 from core.residents import privacy
 from storage.db import create_engine, create_sessionmaker
 from storage.enums import ReportStatus
@@ -71,7 +72,7 @@ async def test_a_request_shows_service_status_place_and_dates_only(svc: Deps, cl
     await set_status(svc, rid, ReportStatus.IN_PROGRESS)
     clock.advance(hours=1)
     async with svc.sessions() as s:  # the agent and Marie talk: never published
-        await relay.agent_to_resident(s, svc, WATER, rid, "On passe à 14h", svc.clock())
+        await _reply(s, svc, rid, "On passe à 14h")
         await relay.resident_to_agents(s, svc, marie.id, rid, "Merci Paul", svc.clock())
         await s.commit()
 
@@ -87,6 +88,7 @@ async def test_a_request_shows_service_status_place_and_dates_only(svc: Deps, cl
             "agency_responsible": "Eau",
             "requested_datetime": "2026-11-26T10:00:00+01:00",  # 09:00 UTC, in the town's time
             "updated_datetime": "2026-11-26T12:00:00+01:00",  # the status change, not the words
+            "expected_datetime": "2026-12-10T10:00:00+01:00",  # water: 14 days to resolve
             "address": "3 rue des Lilas, tél [téléphone]",
             "lat": 45.76,
             "long": 4.83,
@@ -110,7 +112,7 @@ async def test_no_response_ever_names_the_resident(svc: Deps) -> None:
     john = await resident(svc, 7654321, "Johnathan", "en")
     rid = await report(svc, john, "Water leak, call 07700 900123", address="12 Elm St")
     async with svc.sessions() as s:
-        await relay.agent_to_resident(s, svc, WATER, rid, "Coming at noon", svc.clock())
+        await _reply(s, svc, rid, "Coming at noon")
         await s.commit()
     paths = [
         "/open311/v2/requests.json",
@@ -287,3 +289,9 @@ async def test_a_failure_is_an_error_list_not_a_traceback(svc: Deps, tmp_path: P
         await down.dispose()
     assert resp.status == 500
     assert body == [{"code": 500, "description": "internal error: please try again later"}]
+
+
+async def _reply(s: AsyncSession, svc: Deps, rid: int, words: str) -> None:
+    """An agent's reply to the resident, drafted then sent (``core.reports.notes``)."""
+    draft = await notes.draft_reply(s, svc, WATER, rid, words, svc.clock())
+    await notes.send_reply(s, svc, WATER, rid, draft.draft_id, svc.clock())

@@ -23,7 +23,14 @@ BIG = 2**31 - 1  # the largest id the columns hold (int4 on PostgreSQL)
 
 @pytest.mark.parametrize("verb", list(AgentVerb))
 def test_agent_actions_round_trip_within_64_bytes(verb: AgentVerb) -> None:
-    arg = {AgentVerb.MOVE: "green_spaces", AgentVerb.DUPLICATE_OF: str(BIG)}.get(verb, "")
+    arg = {
+        AgentVerb.MOVE: "green_spaces",
+        AgentVerb.DUPLICATE_OF: str(BIG),
+        AgentVerb.TEMPLATE: str(BIG),
+        AgentVerb.SEND: str(BIG),
+        AgentVerb.DROP: str(BIG),
+        AgentVerb.HAND_TO: str(2**52 - 1),  # the largest Telegram user id
+    }.get(verb, "")
     action = AgentAction(verb, BIG, arg)
     data = action.encode()
     assert len(data.encode()) <= MAX_BYTES
@@ -153,3 +160,22 @@ def test_idea_buttons_of_the_older_shape_still_decode() -> None:
 def test_forged_idea_data_is_rejected(data: str) -> None:
     with pytest.raises(CallbackError):
         IdeaAction.decode(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a:to:1",  # no colleague
+        "a:to:1:0",
+        "a:to:1:-5",
+        "a:to:1:" + str(2**52),  # beyond Telegram's ids
+        "a:to:1:１２",  # not ASCII digits
+        "a:send:1",
+        "a:send:1:" + str(2**31),  # beyond the id columns
+        "a:tpl:1:x",
+        "a:drop:1:²",
+    ],
+)
+def test_forged_workspace_buttons_are_refused_before_any_query(data: str) -> None:
+    with pytest.raises(CallbackError):
+        AgentAction.decode(data)
