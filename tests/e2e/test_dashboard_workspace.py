@@ -19,7 +19,7 @@ from storage.enums import EventKind, ReportStatus
 from storage.models import AnswerTemplate, Report, ReportEvent
 from tests.conftest import ROADS_CHAT, WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, ROADS_AGENT_P, WATER_AGENT_P, Env
-from tests.e2e.test_dashboard import PUBLIC, dashboard_link, page, post
+from tests.e2e.test_dashboard import PUBLIC, dashboard_link, log_in, page, post
 from tests.e2e.test_story import _report
 from tests.e2e.test_workspace import PIA, TEMPLATES
 
@@ -61,8 +61,8 @@ async def test_work_a_ticket_from_the_dashboard(site: Env) -> None:
     await env.story.press(PIA, WATER_CHAT, f"a:ack:{rid}")  # Pia's name is known
     link = await dashboard_link(env, WATER_AGENT_P, WATER_CHAT)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        async with http.get(link) as resp:
-            assert resp.status == 200
+        code, _, _ = await log_in(http, link)
+        assert code == 200
         code, shown = await post(env, http, rid, True, action="take")
         assert code == 200 and "Paul" in shown
         assert "Pris par Paul" in api.of("editMessageText", WATER_CHAT)[-1].params["text"]
@@ -121,8 +121,8 @@ async def test_another_services_agent_and_forged_forms_change_nothing(site: Env)
     told = len(api.texts(MARIE.user_id))
     link = await dashboard_link(env, ROADS_AGENT_P, ROADS_CHAT)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        async with http.get(link) as resp:
-            assert resp.status == 200
+        code, _, _ = await log_in(http, link)
+        assert code == 200
         async with http.get(_base(env)) as resp:
             csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', await resp.text())
         assert csrf is not None
@@ -150,8 +150,8 @@ async def test_an_administrator_edits_a_template(site: Env) -> None:
     env = site
     link = await dashboard_link(env, WATER_AGENT_P, WATER_CHAT)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        async with http.get(link) as resp:
-            assert resp.status == 200
+        code, _, _ = await log_in(http, link)
+        assert code == 200
         async with http.get(f"{_base(env)}/templates") as resp:
             listing = await page(resp)
         assert resp.status == 200 and "Une équipe passe pour {ref}" in listing
