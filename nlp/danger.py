@@ -59,10 +59,19 @@ WIDTH = (1 << CHAR_BITS) + (1 << WORD_BITS) + N_CUE_FEATURES
 CUE_SCALE = 4.0
 
 
+def _marks(text: str) -> list[str]:
+    """Pseudo-words for what folding drops: a question mark (questions and ideas are rarely
+    emergencies), an exclamation mark, and a message in capitals (shouting)."""
+    letters = [c for c in text if c.isalpha()]
+    upper = len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    return [m for m, on in (("~q", "?" in text), ("~x", "!" in text), ("~caps", upper)) if on]
+
+
 def _word_keys(text: str) -> list[int]:
-    """Hashed buckets of the folded words and word bigrams (CRC-32: stable across runs)."""
+    """Hashed buckets of the folded words and word bigrams (CRC-32: stable across runs), and of
+    the marks of :func:`_marks`."""
     tokens = _WORD.findall(fold(text[:MAX_CHARS]))
-    grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)] + _marks(text[:MAX_CHARS])
     mask = (1 << WORD_BITS) - 1
     keys = [(1 << CHAR_BITS) + (zlib.crc32(g.encode()) & mask) for g in grams]
     found = [_FAMILIES.index(c) for c in cues(text[:MAX_CHARS])]
