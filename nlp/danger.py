@@ -10,8 +10,9 @@ the danger category (fitted on the urgent lines), both by full-batch Adam from z
 only, no random draw: deterministic). Both languages share one model (their n-grams
 hardly overlap, and a danger word borrowed from the other language still counts).
 
-The urgency score is P(urgent); a message is urgent when a rule fires **or** the score
-reaches the threshold of its language, calibrated out of fold on the training data for recall
+The urgency score is P(urgent); a message is urgent when a rule fires **or**, for a report
+(not a question or an idea: :func:`nlp.analysis.model_may_flag`), the score reaches the
+threshold of its language, calibrated out of fold on the training data for recall
 (:mod:`nlp.danger_train`). The model's hit carries the reason ``danger:<category>`` (the most
 likely category), so an agent reads why it was flagged.
 """

@@ -13,8 +13,9 @@ danger set.
 Threshold: the danger model is trained :data:`FOLDS` times, each time without one fold (a hash
 of the text, :func:`nlp.corpus.fold_of`), and scores the fold it left out. Per language, the
 threshold is the highest score at which "a rule fires or the score reaches it" still catches
-:data:`TARGET_RECALL` of the urgent lines of the danger set, out of fold. The shipped model is
-then trained on everything. No probe is read here.
+:data:`TARGET_RECALL` of the urgent lines of the danger set, out of fold, the score counting
+only for lines the intent model reads as reports (the gate of :func:`nlp.analysis.model_may_flag`,
+:func:`gate`). The shipped model is then trained on everything. No probe is read here.
 """
 
 from __future__ import annotations
