@@ -37,6 +37,19 @@ def should_ask(service: str, confidence: float, intent: Intent) -> bool:
     return intent is not Intent.OTHER and (service == OTHER or confidence < ASK_BELOW)
 
 
+def model_may_flag(intent: Intent) -> bool:
+    """Whether the learnt danger score may flag a message of this (model) intent on its own.
+
+    Questions and ideas about safety are not urgent by the guide ("could we have a crossing
+    near the school?", "what do we do if we smell gas?"); they are a large share of the
+    messages that name a danger without reporting one, and a linear score cannot tell "is
+    there a fire risk?" from "there is a fire" as well as the intent model can. A rule still
+    flags them (a resident who asks "who do I call, the flat next door is on fire?" is
+    caught by the ``fire`` rule), and the thresholds are calibrated with this gate
+    (:mod:`nlp.danger_train`), so recall is kept."""
+    return intent not in (Intent.QUESTION, Intent.IDEA)
+
+
 class Analyser:
     """Holds the rule-based parts, built once and shared by a classifier's calls."""
 
@@ -70,7 +83,10 @@ class Analyser:
         ``learnt``: the danger model's reasons when already scored in a batch."""
         if learnt is None:
             learnt = self.danger_reasons([text], [lang])[0]
-        # Urgent when a rule fires or the learnt score passes its threshold: rules first.
+        # Urgent when a rule fires or the learnt score passes its threshold (for a report, not
+        # a question or an idea: see :func:`model_may_flag`): rules first.
+        if not model_may_flag(intent):
+            learnt = ()
         reasons = assess(text[:MAX_CHARS], lang) + learnt
         if DESK_REASONS.intersection(reasons):
             probs = {s: 0.5 * p + (0.5 if s == "other" else 0.0) for s, p in probs.items()}

@@ -10,8 +10,9 @@ the danger category (fitted on the urgent lines), both by full-batch Adam from z
 only, no random draw: deterministic). Both languages share one model (their n-grams
 hardly overlap, and a danger word borrowed from the other language still counts).
 
-The urgency score is P(urgent); a message is urgent when a rule fires **or** the score
-reaches the threshold of its language, calibrated out of fold on the training data for recall
+The urgency score is P(urgent); a message is urgent when a rule fires **or**, for a report
+(not a question or an idea: :func:`nlp.analysis.model_may_flag`), the score reaches the
+threshold of its language, calibrated out of fold on the training data for recall
 (:mod:`nlp.danger_train`). The model's hit carries the reason ``danger:<category>`` (the most
 likely category), so an agent reads why it was flagged.
 """
@@ -59,10 +60,19 @@ WIDTH = (1 << CHAR_BITS) + (1 << WORD_BITS) + N_CUE_FEATURES
 CUE_SCALE = 4.0
 
 
+def _marks(text: str) -> list[str]:
+    """Pseudo-words for what folding drops: a question mark (questions and ideas are rarely
+    emergencies), an exclamation mark, and a message in capitals (shouting)."""
+    letters = [c for c in text if c.isalpha()]
+    upper = len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    return [m for m, on in (("~q", "?" in text), ("~x", "!" in text), ("~caps", upper)) if on]
+
+
 def _word_keys(text: str) -> list[int]:
-    """Hashed buckets of the folded words and word bigrams (CRC-32: stable across runs)."""
+    """Hashed buckets of the folded words and word bigrams (CRC-32: stable across runs), and of
+    the marks of :func:`_marks`."""
     tokens = _WORD.findall(fold(text[:MAX_CHARS]))
-    grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)] + _marks(text[:MAX_CHARS])
     mask = (1 << WORD_BITS) - 1
     keys = [(1 << CHAR_BITS) + (zlib.crc32(g.encode()) & mask) for g in grams]
     found = [_FAMILIES.index(c) for c in cues(text[:MAX_CHARS])]

@@ -1,17 +1,21 @@
 """Training the danger model (:mod:`nlp.danger`) and calibrating its thresholds for recall.
 
-Data: the blind danger set (``nlp/data/danger/*.jsonl``: ``text``, ``lang``, ``urgent``,
-``danger``, ``writer``; see ``nlp/data/SOURCES.md``) and, as ``none``, ordinary reports of the
-service corpus: ``train`` + ``dev`` lines only (the corpus's ``test`` split stays unread), and
-only those that no rule flags and that name no danger word at all (:data:`DANGER_WORDS`), so
-that no dangerous message of the corpus is learnt as harmless. Hard negatives (a hydrant, a
-gas bill, "URGENT: bins") come from the danger set.
+Data: the danger set (``nlp/data/danger/*.jsonl``: ``text``, ``lang``, ``urgent``,
+``danger``, ``writer``; see ``nlp/data/SOURCES.md``), which holds the blind writer's lines and,
+since round 2, the corpus's ``train`` + ``dev`` reports that name a danger word, each read and
+labelled for urgency by the guide (``writer`` ``corpus-read-r2``; ``corpus-unread-r2`` for the
+few not read, all far below every threshold); and, as ``none``, the other ordinary reports of
+the service corpus: ``train`` + ``dev`` lines only (the corpus's ``test`` split stays unread),
+those that no rule flags and that name no danger word at all (:data:`DANGER_WORDS`). Hard
+negatives (a hydrant, a gas bill, "URGENT: bins", a barking dog, a dark street) come from the
+danger set.
 
 Threshold: the danger model is trained :data:`FOLDS` times, each time without one fold (a hash
 of the text, :func:`nlp.corpus.fold_of`), and scores the fold it left out. Per language, the
 threshold is the highest score at which "a rule fires or the score reaches it" still catches
-:data:`TARGET_RECALL` of the urgent lines of the danger set, out of fold. The shipped model is
-then trained on everything. No probe is read here.
+:data:`TARGET_RECALL` of the urgent lines of the danger set, out of fold, the score counting
+only for lines the intent model reads as reports (the gate of :func:`nlp.analysis.model_may_flag`,
+:func:`gate`). The shipped model is then trained on everything. No probe is read here.
 """
 
 from __future__ import annotations
@@ -124,14 +128,32 @@ def pick_threshold(scores: Any, urgent: Any, rules: Any, target: float = TARGET_
     return float(missed_by_rules[min(need, len(missed_by_rules)) - 1])
 
 
+def share(flags: Any, mask: Any) -> float:
+    """The share of the lines in ``mask`` that ``flags`` raises (0 for none)."""
+    return float(flags[mask].mean()) if mask.any() else 0.0
+
+
 def rates(flags: Any, urgent: Any, ordinary: Any) -> tuple[float, float, float]:
     """Recall on urgent lines, false alarms on hard negatives and on ordinary reports."""
     hard = ~urgent & ~ordinary
+    return share(flags, urgent), share(flags, hard), share(flags, ordinary)
 
-    def share(mask: Any) -> float:
-        return float(flags[mask].mean()) if mask.any() else 0.0
 
-    return share(urgent), share(hard), share(ordinary)
+def gate(samples: Sequence[DangerSample], model_dir: Path) -> Any:
+    """Per sample, whether the learnt score may flag it (its intent, read by the intent model
+    in ``model_dir``, is neither a question nor an idea); all true without a model there."""
+    from .analysis import model_may_flag
+    from .pipeline import SpacyClassifier
+
+    allowed = np.ones(len(samples), dtype=bool)
+    if not (model_dir / "meta.json").is_file():
+        return allowed
+    clf = SpacyClassifier.load(model_dir)
+    for lang in LANGUAGES:
+        idx = [i for i, s in enumerate(samples) if s.lang == lang]
+        intents = clf.raw_intents([samples[i].text for i in idx], lang)
+        allowed[idx] = [model_may_flag(intent) for intent in intents]
+    return allowed
 
 
 def train_danger(out: Path, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -141,13 +163,19 @@ def train_danger(out: Path, log: Callable[[str], None] = print) -> dict[str, Any
     if not blind:
         raise FileNotFoundError(f"no danger set in {DANGER_DIR}")
     samples = blind + ordinary_reports()
-    scores = out_of_fold_scores(samples)
+    # A learnt hit counts only where the gate of the classifier lets it (not for questions and
+    # ideas, :func:`nlp.analysis.model_may_flag`), so the thresholds are set on gated scores.
+    may_flag = gate(samples, out)
+    scores = np.where(may_flag, out_of_fold_scores(samples), -1.0)
     rules = np.array([bool(assess(s.text)) for s in samples])
     urgent = np.array([s.label != NONE for s in samples])
     ordinary = np.array([s.source == "corpus" for s in samples])
     langs = np.array([s.lang for s in samples])
+    #: Hard negatives read from the service corpus, apart from the blind writer's own.
+    labelled = np.array([s.source.startswith("corpus-") for s in samples]) & ~urgent
     figures: dict[str, Any] = {"lines": len(blind), "ordinary": int(ordinary.sum()),
-                               "target_recall": TARGET_RECALL, "langs": {}}  # fmt: skip
+                               "target_recall": TARGET_RECALL, "langs": {},
+                               "gated": int((~may_flag).sum())}  # fmt: skip
     thresholds: dict[str, float] = {}
     for lang in LANGUAGES:
         m = langs == lang
@@ -160,6 +188,9 @@ def train_danger(out: Path, log: Callable[[str], None] = print) -> dict[str, Any
             "threshold": thresholds[lang], "urgent": int(urgent[m].sum()),
             "hard_negatives": int((~urgent[m] & ~ordinary[m]).sum()),
             "ordinary": int(ordinary[m].sum()),
+            "labelled_corpus_negatives": int(labelled[m].sum()),
+            "false_alarm_labelled_corpus": {"rules": share(rules[m], labelled[m]),
+                                            "blended": share(blended, labelled[m])},
             "rules": dict(zip(("recall", "false_alarm_hard", "false_alarm_ordinary"), r_rules,
                               strict=True)),
             "blended": dict(zip(("recall", "false_alarm_hard", "false_alarm_ordinary"), r_blend,
@@ -167,7 +198,8 @@ def train_danger(out: Path, log: Callable[[str], None] = print) -> dict[str, Any
         }  # fmt: skip
         log(f"danger {lang}: threshold {t:.4f}, out of fold (recall, false alarms on hard "
             f"negatives, on ordinary reports): rules {tuple(round(x, 3) for x in r_rules)}, "
-            f"blended {tuple(round(x, 3) for x in r_blend)}")  # fmt: skip
+            f"blended {tuple(round(x, 3) for x in r_blend)}; of which the corpus's labelled "
+            f"negatives {share(blended, labelled[m]):.3f}")  # fmt: skip
     model = DangerModel.fit([s.text for s in samples], [s.label for s in samples])
     model.thresholds = thresholds
     out.mkdir(parents=True, exist_ok=True)

@@ -119,6 +119,11 @@ class SpacyClassifier:
         done = zip(texts, detected, scored, learnt, strict=True)
         return [self.analyser.finish(t, d, sc.probs, sc.intent, lr) for t, d, sc, lr in done if sc]
 
+    def raw_intents(self, texts: Sequence[str], lang: str) -> list[Intent]:
+        """The intent model's reading of each text in ``lang``, before :func:`nlp.intent.settle`
+        (what the danger gate, :func:`nlp.analysis.model_may_flag`, reads)."""
+        return [sc.intent for sc in self._score_lang(texts, lang)]
+
     def _score_lang(self, texts: Sequence[str], lang: str) -> list[Scored]:
         """The textcats' models read only a message's text and its cached features, so they
         are run on :class:`Message` items, without spaCy's tokenizer (half the batch time)."""

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.analysis import Analyser, should_ask
-from nlp.danger import DangerModel, feature_matrix
-from nlp.danger_train import pick_threshold, rates
+from nlp.analysis import Analyser, model_may_flag, should_ask
+from nlp.danger import DangerModel, _marks, feature_matrix
+from nlp.danger_train import DangerSample, gate, pick_threshold, rates
 from nlp.pipeline import SpacyClassifier
 from nlp.types import Intent
 from tests.nlp.shipped import shipped
@@ -110,6 +110,37 @@ def test_blend_rule_or_model(tiny: DangerModel) -> None:
     rules_only = Analyser(["roads", "other"])
     c = rules_only.finish("a man is threatening people with a knife", "en", probs, Intent.REPORT)
     assert not c.urgent
+
+
+def test_questions_and_ideas_are_flagged_by_rules_only(tiny: DangerModel) -> None:
+    """The learnt score flags a report, not a question or an idea about safety; a rule still
+    flags a question that reports a danger."""
+    assert model_may_flag(Intent.REPORT) and model_may_flag(Intent.OTHER)
+    assert not model_may_flag(Intent.QUESTION) and not model_may_flag(Intent.IDEA)
+    analyser = Analyser(["roads", "other"], danger=tiny)
+    probs = {"roads": 0.2, "other": 0.8}
+    text = "a man is threatening people with a knife"
+    assert analyser.finish(text, "en", probs, Intent.REPORT).urgent
+    assert not analyser.finish(text, "en", probs, Intent.QUESTION).urgent
+    assert not analyser.finish(text, "en", probs, Intent.IDEA).urgent
+    c = analyser.finish("who do I call? the flat next door is on fire", "en", probs,
+                        Intent.QUESTION)  # fmt: skip
+    assert c.urgent and c.urgency_reasons == ("fire",)
+
+
+def test_marks_are_features() -> None:
+    """What folding drops: a question mark, an exclamation mark, a message in capitals."""
+    assert _marks("is the fire station open to visitors?") == ["~q"]
+    assert _marks("help!") == ["~x"]
+    assert _marks("AGRESSION EN COURS PARKING NIVEAU -2") == ["~caps"]
+    assert _marks("OK") == []  # too short to be shouting
+    indptr = feature_matrix(["gas smell in the hall", "gas smell in the hall?"])[0]
+    assert indptr[2] - indptr[1] == indptr[1] - indptr[0] + 1  # one more feature: the "?"
+
+
+def test_gate_without_a_model_lets_everything_through(tmp_path: Path) -> None:
+    samples = [DangerSample("is there a fire risk?", "en", "none", "t")]
+    assert gate(samples, tmp_path).tolist() == [True]
 
 
 @pytest.mark.parametrize(
