@@ -23,7 +23,6 @@ from core.engagement.subscriptions import Topic
 from core.engagement.surveys import SurveyDef
 from core.enums import SurveyType
 from core.i18n import Texts
-from core.reports import metoo
 from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
@@ -97,7 +96,6 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             idea_remind_days=config.ideas.remind_days,
             inbox_keep_days=config.inbox.keep_days,
             outbox_keep_days=config.outbox.keep_days,
-            link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
             open_data=config.web.open311.enabled,
             open_data_text=config.web.open311.publish_descriptions,
             dashboard_login_url=(

@@ -24,7 +24,9 @@ from bot.config.engagement import (
     default_topics,
 )
 from bot.config.safety import EmergencyConfig
+from bot.config.security import MIN_SECRET, SecurityConfig, https_or_loopback
 from bot.config.town import ServiceMatch, check_mapping
+from bot.config.web import WebConfig
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -40,6 +42,11 @@ class TelegramConfig(_Strict):
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     mode: Literal["polling", "webhook"] = "polling"
+
+    @field_validator("api_base_url", "api_file_url")
+    @classmethod
+    def _https(cls, v: str) -> str:
+        return https_or_loopback(v)
 
 
 class WebhookConfig(_Strict):
@@ -63,9 +70,11 @@ class WebhookConfig(_Strict):
     @field_validator("secret_token")
     @classmethod
     def _secret_charset(cls, v: str) -> str:
-        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
-        if v and (len(v) > 256 or not all(c.isalnum() or c in "_-" for c in v)):
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -; a short one can be guessed.
+        if v and (len(v) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in v)):
             raise ValueError("must be 1-256 characters among A-Z, a-z, 0-9, _ and -")
+        if v and len(v) < MIN_SECRET:
+            raise ValueError(f"must be at least {MIN_SECRET} characters (or left out: generated)")
         return v
 
 
@@ -256,38 +265,6 @@ def default_services() -> list[ServiceConfig]:
     ]
 
 
-class Open311Config(_Strict):
-    """The Open311 GeoReport v2 API (``/open311/v2/``): the town's reports as open data."""
-
-    enabled: bool = True
-    #: Publish the report's text, with personal data masked as agents see it. Off: the open
-    #: data has the service, the status, the place and the dates only.
-    publish_descriptions: bool = False
-    #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
-    contact: str = ""
-
-
-class DashboardConfig(_Strict):
-    """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
-
-    enabled: bool = True
-
-
-class WebConfig(_Strict):
-    #: The public address of the web pages (dashboard links, Open311 discovery); default:
-    #: ``webhook.public_url``. The dashboard needs one.
-    public_url: str = ""
-    open311: Open311Config = Open311Config()
-    dashboard: DashboardConfig = DashboardConfig()
-
-    @field_validator("public_url")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        if v and not v.startswith(("https://", "http://")):
-            raise ValueError("must start with 'https://' (or 'http://' for a local test)")
-        return v.rstrip("/")
-
-
 class Config(_Strict):
     telegram: TelegramConfig = TelegramConfig()
     webhook: WebhookConfig = WebhookConfig()
@@ -304,6 +281,7 @@ class Config(_Strict):
     ideas: IdeasConfig = IdeasConfig()
     web: WebConfig = WebConfig()
     emergency: list[EmergencyConfig] = Field(default_factory=list)
+    security: SecurityConfig = SecurityConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -328,8 +306,6 @@ class Config(_Strict):
         topic_codes = [t.code for t in self.topics]
         if len(set(topic_codes)) != len(topic_codes):
             raise ValueError("topics: a topic code appears twice")
-        if self.telegram.mode == "webhook" and not self.webhook.secret_token:
-            raise ValueError("webhook.secret_token: required in webhook mode")
         return self
 
     @property

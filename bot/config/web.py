@@ -1,0 +1,53 @@
+"""``[web]``: the pages beside the webhook (Open311, the agents' dashboard), their limits."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from bot.config.base import Strict
+
+
+class RateLimitConfig(Strict):
+    """Requests per client address (a token bucket): ``burst`` at once, then ``per_minute``.
+    Past it the answer is 429 with ``Retry-After``."""
+
+    per_minute: float = Field(default=120.0, gt=0)
+    burst: int = Field(default=30, ge=1)
+
+
+class Open311Config(Strict):
+    """The Open311 GeoReport v2 API (``/open311/v2/``): the town's reports as open data."""
+
+    enabled: bool = True
+    #: Publish the report's text, with personal data masked as agents see it. Off: the open
+    #: data has the service, the status, the place and the dates only.
+    publish_descriptions: bool = False
+    #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
+    contact: str = ""
+    #: The most requests one page may hold (Open311 allows 1000).
+    max_page_size: int = Field(default=200, ge=1, le=1000)
+    rate_limit: RateLimitConfig = RateLimitConfig()
+
+
+class DashboardConfig(Strict):
+    """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
+
+    enabled: bool = True
+    #: A session ends after this many minutes without a request (and after 8 hours anyway).
+    idle_minutes: int = Field(default=60, ge=1, le=480)
+    rate_limit: RateLimitConfig = RateLimitConfig()
+
+
+class WebConfig(Strict):
+    #: The public address of the web pages (dashboard links, Open311 discovery); default:
+    #: ``webhook.public_url``. The dashboard needs one.
+    public_url: str = ""
+    open311: Open311Config = Open311Config()
+    dashboard: DashboardConfig = DashboardConfig()
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("must start with 'https://' (or 'http://' for a local test)")
+        return v.rstrip("/")
