@@ -30,6 +30,7 @@ from nlp.town import TownClassifier, TownServices
 from nlp.types import DEFAULT_SERVICES, LANGUAGES, Classifier
 from storage.db import create_engine, create_sessionmaker, is_sqlite
 from web.context import WebOptions
+from web.ratelimit import Rate
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
 
@@ -120,7 +121,12 @@ def web_options(config: Config) -> WebOptions:
         open311=w.open311.enabled,
         descriptions=w.open311.publish_descriptions,
         contact=w.open311.contact,
+        max_page_size=w.open311.max_page_size,
         dashboard=w.dashboard.enabled and bool(config.public_url),
+        idle_minutes=w.dashboard.idle_minutes,
+        open311_rate=Rate(w.open311.rate_limit.per_minute, w.open311.rate_limit.burst),
+        dashboard_rate=Rate(w.dashboard.rate_limit.per_minute, w.dashboard.rate_limit.burst),
+        client_address_header=w.client_address_header,
     )
 
 

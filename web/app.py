@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web import dashboard, open311
+from web import dashboard, open311, ratelimit
 from web.context import CONTEXT, WebContext
 
 
 def add_routes(app: web.Application, context: WebContext) -> None:
-    """The enabled routes, on ``app`` (the server that also takes Telegram's webhook)."""
+    """The enabled routes, on ``app`` (the server that also takes Telegram's webhook), each
+    family limited per client (the webhook and the health checks are not)."""
     app[CONTEXT] = context
-    if context.options.open311:
+    options = context.options
+    limits: dict[str, ratelimit.Buckets] = {}
+    if options.open311:
         open311.add_routes(app)
-    if context.options.dashboard:
+        limits[open311.PREFIX] = ratelimit.Buckets(options.open311_rate, context.monotonic)
+    if options.dashboard:
         dashboard.add_routes(app)
+        limits[dashboard.PATH] = ratelimit.Buckets(options.dashboard_rate, context.monotonic)
+    if limits:
+        app.middlewares.append(ratelimit.middleware(limits, options.client_address_header))

@@ -42,6 +42,9 @@ class WebConfig(Strict):
     #: The public address of the web pages (dashboard links, Open311 discovery); default:
     #: ``webhook.public_url``. The dashboard needs one.
     public_url: str = ""
+    #: Behind a reverse proxy: the header it sets to the client's address (e.g. "X-Real-IP"),
+    #: which the rate limits count by. Only if the proxy always sets it (a client could).
+    client_address_header: str = Field(default="", pattern=r"^[A-Za-z0-9-]*$")
     open311: Open311Config = Open311Config()
     dashboard: DashboardConfig = DashboardConfig()
 

@@ -112,7 +112,10 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
     cfg = _load(
         tmp_path,
         '[telegram]\ntoken = "from-file"\nmode = "webhook"',
-        env={"SENSCOMMUN_TELEGRAM_TOKEN": "from-env", "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": "abc_D-1abc_D-1abc"},
+        env={
+            "SENSCOMMUN_TELEGRAM_TOKEN": "from-env",
+            "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": "abc_D-1abc_D-1abc",
+        },
     )
     assert cfg.telegram.token == "from-env" and cfg.webhook.secret_token == "abc_D-1abc_D-1abc"
 
