@@ -22,3 +22,13 @@ def add_routes(app: web.Application, context: WebContext) -> None:
         limits[dashboard.PATH] = ratelimit.Buckets(options.dashboard_rate, context.monotonic)
     if limits:
         app.middlewares.append(ratelimit.middleware(limits, options.client_address_header))
+    if options.https:
+        app.on_response_prepare.append(_hsts)
+
+
+#: Served over https: browsers are told to come back only over https, for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+async def _hsts(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Strict-Transport-Security"] = HSTS

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from core.deps import Deps
+from web.addresses import is_local_http
 from web.ratelimit import Rate
 
 
@@ -34,6 +35,15 @@ class WebOptions:
     dashboard_rate: Rate = field(default_factory=Rate)
     #: Behind a reverse proxy, the header that names the client ("" : the peer's address).
     client_address_header: str = ""
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def secure_cookie(self) -> bool:
+        """The session cookie is ``Secure`` unless the pages are plain http on this machine."""
+        return not is_local_http(self.public_url)
 
 
 @dataclass(frozen=True)

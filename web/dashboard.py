@@ -9,7 +9,7 @@ import csv
 import functools
 import io
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -54,9 +54,17 @@ def _cookie(request: web.Request) -> str:
 
 
 async def _agent(request: web.Request) -> Agent | None:
-    deps = _ctx(request).deps
+    """The session's agent; its request recorded (the idle timeout starts again)."""
+    ctx = _ctx(request)
+    deps, now, cookie = ctx.deps, ctx.deps.clock(), _cookie(request)
+    idle = timedelta(minutes=ctx.options.idle_minutes)
     async with deps.sessions() as s:
-        return await dashboard_access.agent_of(s, deps.catalogue, _cookie(request), deps.clock())
+        agent = await dashboard_access.agent_of(s, deps.catalogue, cookie, now, idle)
+    if agent is not None and dashboard_access.needs_touch(agent, now):
+        async with deps.writing() as s:
+            await dashboard_access.touch(s, cookie, now)
+            await s.commit()
+    return agent
 
 
 def _logged_in(handler: AgentHandler) -> Handler:
@@ -102,7 +110,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         path=PATH,
         httponly=True,
         samesite="Lax",
-        secure=ctx.options.public_url.startswith("https://"),
+        secure=ctx.options.secure_cookie,
     )
     return resp
 
@@ -335,16 +343,22 @@ def _cell(text: str) -> str:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    """This session ends; with ``everywhere`` in the form, every session of the agent."""
     deps = _ctx(request).deps
     cookie = _cookie(request)
     form = await request.post()
     given = form.get("csrf")
     if not isinstance(given, str) or not dashboard_access.csrf_ok(cookie, given):
         return message(request, 403, "dashboard.bad_form")
+    everywhere = _field(form, "everywhere") == "1"
+    agent = await _agent(request) if everywhere else None
     async with deps.writing() as s:
+        if agent is not None:
+            await dashboard_access.logout_everywhere(s, agent.telegram_user_id)
         await dashboard_access.logout(s, cookie)
         await s.commit()
-    resp = message(request, 200, "dashboard.logged_out", refusal=False)
+    done = "dashboard.logged_out_everywhere" if agent is not None else "dashboard.logged_out"
+    resp = message(request, 200, done, refusal=False)
     resp.del_cookie(COOKIE, path=PATH)
     return resp
 

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from pydantic import Field, field_validator
 
 from bot.config.base import Strict
+from web.addresses import is_local_http
 
 #: The shortest key accepted for a link key or the webhook's secret.
 MIN_SECRET = 16
 
 
-def is_loopback(url: str) -> bool:
-    """True when ``url`` names this machine (``localhost``, 127.0.0.0/8, ``::1``): the only
-    place where plain ``http://`` is accepted (tests, a fake Bot API, a proxy beside us)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def https_or_loopback(url: str) -> str:
     """``url`` if it is ``https://``, or ``http://`` on this machine; raises otherwise."""
-    if url.startswith("https://") or (url.startswith("http://") and is_loopback(url)):
+    if url.startswith("https://") or is_local_http(url):
         return url
     raise ValueError("must start with 'https://' ('http://' only on localhost or 127.0.0.1)")
 
