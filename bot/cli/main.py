@@ -149,13 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
     from bot.cli.campaigns import register as register_campaigns
+    from bot.cli.doctor import register as register_doctor
     from bot.cli.ideas import register as register_ideas
     from bot.cli.outbox import register as register_outbox
     from bot.cli.results import add_results_command
+    from bot.cli.secrets import register as register_secrets
 
     add_results_command(register_campaigns(sub))  # `survey results` beside create/list/send
     register_ideas(sub)
     register_outbox(sub)
+    register_doctor(sub)
+    register_secrets(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

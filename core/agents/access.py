@@ -3,9 +3,9 @@
 An agent sends /dashboard to the bot and receives, in private, a one-time link carrying a
 random token; opening it within ten minutes, once, opens a session (a random cookie) that ends
 after ``idle`` without a request (sliding: each request moves it on) and after eight hours
-anyway; "log out everywhere" ends every session of the agent. Only hashes of both tokens are kept: a copy of the database opens nothing. Which
-tickets an agent sees is decided at every request from the configured catalogue, so an agent
-removed from a service loses it at once.
+anyway; "log out everywhere" ends every session of the agent. Only hashes of both tokens are
+kept: a copy of the database opens nothing. Which tickets an agent sees is decided at every
+request from the configured catalogue, so an agent removed from a service loses it at once.
 """
 
 from __future__ import annotations
