@@ -57,7 +57,8 @@ Route = Callable[[web.Request, WebContext], Awaitable[tuple[str, Any]]]
 
 
 def _fmt(request: web.Request) -> str:
-    fmt = request.match_info.get("fmt", "json")
+    """The format asked for: the path's extension (JSON when there is none)."""
+    fmt = request.match_info.get("fmt") or ("xml" if request.path.endswith(".xml") else "json")
     if fmt not in FORMATS:
         raise Refused(400, "the format must be .json or .xml")
     return fmt
@@ -112,7 +113,7 @@ def route(handler: Route) -> Handler:
     failures into Open311 errors."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        fmt = "xml" if request.match_info.get("fmt") == "xml" else "json"
+        fmt = "xml" if request.path.endswith(".xml") else "json"  # until checked below
         try:
             if len(request.query_string) > MAX_QUERY:
                 raise Refused(400, f"the query string is longer than {MAX_QUERY} characters")

@@ -68,6 +68,21 @@ def client_of(request: web.Request, header: str) -> str:
     return request.remote or "?"
 
 
+TOO_MANY = "too many requests: please slow down"
+
+
+def _too_many(path: str, seconds: int) -> web.Response:
+    """429 as an Open311 error list, in XML for an XML page (and JSON otherwise)."""
+    headers = {"Retry-After": str(seconds)}
+    if path.endswith(".xml"):
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>429</code>'
+            f"<description>{TOO_MANY}</description></error></errors>"
+        )
+        return web.Response(text=body, status=429, content_type="text/xml", headers=headers)
+    return web.json_response([{"code": 429, "description": TOO_MANY}], status=429, headers=headers)
+
+
 def middleware(
     limits: dict[str, Buckets], header: str = ""
 ) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -79,11 +94,7 @@ def middleware(
             if request.path.startswith(prefix):
                 wait = buckets.take(client_of(request, header))
                 if wait > 0:
-                    return web.json_response(
-                        [{"code": 429, "description": "too many requests: please slow down"}],
-                        status=429,
-                        headers={"Retry-After": str(max(1, math.ceil(wait)))},
-                    )
+                    return _too_many(request.path, max(1, math.ceil(wait)))
                 break
         return await handler(request)
 

@@ -46,6 +46,8 @@ async def test_open311_answers_429_with_retry_after_past_the_limit(svc: Deps) ->
         assert (await resp.json())[0]["code"] == 429
         # the webhook is never limited by it (403: the wrong secret, but it was heard)
         assert (await client.post("/telegram", json={})).status == 403
+        xml = await client.get("/open311/v2/services.xml")
+        assert xml.status == 429 and "<code>429</code>" in await xml.text()
         t.now += 10
         assert (await client.get("/open311/v2/services.json")).status == 200
 
