@@ -327,6 +327,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": ("webhook", "secret_token"),
     "SENSCOMMUN_WEBHOOK_PUBLIC_URL": ("webhook", "public_url"),
     "SENSCOMMUN_DATABASE_URL": ("database", "url"),
+    "SENSCOMMUN_SECURITY_LINK_SECRET": ("security", "link_secret"),
 }
 
 

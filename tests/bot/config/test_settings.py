@@ -164,3 +164,9 @@ def test_plain_http_is_accepted_for_the_api_on_this_machine_only(tmp_path: Path,
 
 def test_webhook_mode_without_a_secret_is_valid_it_is_generated_at_start(tmp_path: Path) -> None:
     assert _load(tmp_path, '[telegram]\nmode = "webhook"').webhook.secret_token == ""
+
+
+def test_the_link_key_may_come_from_the_environment(tmp_path: Path) -> None:
+    key = "k" * 20
+    cfg = _load(tmp_path, "", env={"SENSCOMMUN_SECURITY_LINK_SECRET": key})
+    assert cfg.security.link_secret == key
