@@ -41,7 +41,10 @@ class ScrubFilter(logging.Filter):
     """A logging filter that scrubs each record's final message (its arguments included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: left to the handler, which reports it
+            return True
         clean = scrub(message)
         if clean != message or record.exc_info or record.exc_text:
             record.msg, record.args = clean, None
