@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 MO     := core/locales/fr/LC_MESSAGES/messages.mo core/locales/en/LC_MESSAGES/messages.mo
 
-.PHONY: demo test lint install locales model bench clean
+.PHONY: demo test lint audit lock install locales model bench clean
 
 demo: $(STAMP) locales model
 	$(BIN)/senscommun demo
@@ -18,15 +18,26 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The pinned versions against known vulnerabilities (runtime and development locks): fails
+# for a vulnerability found, says so plainly (and passes) when the service cannot be reached.
+audit: $(STAMP)
+	$(BIN)/python -m tools.audit requirements.lock requirements-dev.lock
+
 install: $(STAMP)
 
 # The venv is made when missing and refreshed when the dependencies change; versions come
-# from requirements.lock so that every machine gets the same ones.
-$(STAMP): pyproject.toml requirements.lock
+# from requirements.lock (runtime) and requirements-dev.lock (tests, linters, training, audit)
+# so that every machine gets the same ones.
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install -q -c requirements.lock -c requirements-dev.lock -e '.[dev]'
 	touch $(STAMP)
+
+# After a change of pyproject.toml's dependencies: both locks written anew from this venv
+# (the runtime lock is what `pip install .` alone resolves to).
+lock: $(STAMP)
+	$(BIN)/python -m tools.lock
 
 locales: $(MO)
 

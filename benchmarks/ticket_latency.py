@@ -29,7 +29,7 @@ from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
 from bot.demo.simulate import Person, UpdateFactory, post_update, wait_healthy
 
 AGENTS_CHAT = -100_777
-SECRET = "bench-secret"
+SECRET = "bench-secret-0123456"
 FIRST_RESIDENT = 5_000_000
 
 

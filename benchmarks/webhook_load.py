@@ -33,7 +33,7 @@ from bot.runtime import Runtime
 from storage.models import InboxUpdate
 from tests.conftest import make_config
 
-SECRET = "bench-secret"
+SECRET = "bench-secret-0123456"
 TEXTS = [
     "Il y a une fuite d'eau devant le 12 rue Victor Hugo depuis ce matin",
     "Le lampadaire de la rue des Lilas est éteint depuis trois jours",

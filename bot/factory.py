@@ -31,7 +31,6 @@ from core.engagement.subscriptions import Topic
 from core.engagement.surveys import SurveyDef
 from core.enums import SurveyType
 from core.i18n import Texts
-from core.reports import metoo
 from handlers import register
 from handlers.context import BotData, Ctx
 from nlp import load_classifier
@@ -39,6 +38,7 @@ from nlp.town import TownClassifier, TownServices
 from nlp.types import DEFAULT_SERVICES, LANGUAGES, Classifier
 from storage.db import create_engine, create_sessionmaker, is_sqlite
 from web.context import WebOptions
+from web.ratelimit import Rate
 
 App = Application[Any, Ctx, Any, Any, BotData, Any]
 
@@ -142,7 +142,6 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             idea_remind_days=config.ideas.remind_days,
             inbox_keep_days=config.inbox.keep_days,
             outbox_keep_days=config.outbox.keep_days,
-            link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
             open_data=config.web.open311.enabled,
             open_data_text=config.web.open311.publish_descriptions,
             dashboard_login_url=(
@@ -170,9 +169,14 @@ def web_options(config: Config) -> WebOptions:
         open311=w.open311.enabled,
         descriptions=w.open311.publish_descriptions,
         contact=w.open311.contact,
+        max_page_size=w.open311.max_page_size,
         dashboard=w.dashboard.enabled and bool(config.public_url),
         tile_url=w.dashboard.tile_url,
         tile_attribution=w.dashboard.tile_attribution,
+        idle_minutes=w.dashboard.idle_minutes,
+        open311_rate=Rate(w.open311.rate_limit.per_minute, w.open311.rate_limit.burst),
+        dashboard_rate=Rate(w.dashboard.rate_limit.per_minute, w.dashboard.rate_limit.burst),
+        client_address_header=w.client_address_header,
     )
 
 

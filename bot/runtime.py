@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 
+from bot import keys
 from bot.config.settings import Config
 from bot.factory import (
     App,
@@ -30,6 +32,7 @@ from bot.inbox.writer import InboxWriter
 from bot.jobs import Job, Jobs, default_jobs
 from bot.loops import Loop, Supervisor, Task, guarded
 from bot.outbox.worker import OutboxWorker
+from bot.permissions import check_permissions
 from core.catalogue import sync_catalogue
 from core.deps import Clock, Deps, utcnow
 from handlers import AGENT_COMMANDS, COMMANDS
@@ -66,11 +69,13 @@ class Runtime:
         role: Role = "all",
         health_port: int | None = None,
         lock: ProcessLock | None = None,
+        config_path: Path | None = None,
     ) -> None:
         """``health_port``: where a worker process serves /health and /ready (the other roles
         serve them beside the webhook); ``lock``: the SQLite process lock, when the caller took
         it already (the command line does, before loading anything)."""
         self.config = config
+        self.config_path = config_path
         self.role = role
         self.health_port = health_port
         self.lock = lock or ProcessLock(config.database.url)
@@ -100,6 +105,7 @@ class Runtime:
         lag = None if role == "web" else config.outbox.ready_max_lag_s
         self.readiness = Readiness(self.deps, self.loops, lag)
         self.port: int = 0
+        self.keys = keys.Keys((), config.webhook.secret_token)
         self.health_port_bound: int = 0
 
     def loops(self) -> list[Loop]:
@@ -147,6 +153,9 @@ class Runtime:
 
     async def _start(self) -> None:
         await self.prepare_database()
+        self.keys = await keys.load(self.deps, self.config)
+        keys.apply(self.deps, self.keys)
+        check_permissions(self.config, self.config_path)
         await self.app.initialize()
         await self.app.start()
         await self._set_commands()
@@ -228,7 +237,7 @@ class Runtime:
         self.writer.start()  # the webhook's and polling's one way into the inbox
         self.web = create_web_app(
             wh.path,
-            wh.secret_token,
+            self.keys.webhook_secret,
             wh.max_body_bytes,
             self.kick,
             self.writer.store,
@@ -245,7 +254,7 @@ class Runtime:
         if hooked and wh.public_url:
             await self.app.bot.set_webhook(
                 wh.public_url.rstrip("/") + wh.path,
-                secret_token=wh.secret_token,
+                secret_token=self.keys.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
         mark_started(self.web)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -47,9 +48,12 @@ class Settings:
     #: Days a processed update stays in the inbox (``inbox.keep_days``).
     inbox_keep_days: int = 7
     outbox_keep_days: int = 30  # delivered messages lose their text after this many days
-    #: Signs the report links residents share (``core.reports.metoo``); derived from the bot's
-    #: token.
-    link_secret: bytes = b"unset"
+    #: Signs the report links residents share (``core.reports.metoo``): ``security.link_secret``
+    #: or the key stored at first start (``bot.keys``). Until then a random key nobody knows:
+    #: never a public value.
+    link_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    #: Earlier link keys, still accepted (a link already shared keeps working).
+    old_link_secrets: tuple[bytes, ...] = ()
     #: Reports published as open data (the Open311 API), with their masked text or without:
     #: /privacy says so.
     open_data: bool = False
@@ -63,6 +67,11 @@ class Settings:
     #: desk's chat).
     deadline_warn_at: float = 0.8
     escalation_chat_id: int | None = None
+
+    @property
+    def link_keys(self) -> tuple[bytes, ...]:
+        """Every link key accepted, the newest (the one that signs) first."""
+        return (self.link_secret, *self.old_link_secrets)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -33,8 +33,8 @@ def _say(ctx: Ctx, update: Update, text: str, markup: InlineKeyboardMarkup | Non
 
 
 async def on_start(update: Update, ctx: Ctx) -> None:
-    secret = ctx.deps.settings.link_secret
-    report_id = metoo.report_of_start(ctx.args[0], secret) if ctx.args else None
+    keys = ctx.deps.settings.link_keys
+    report_id = metoo.report_of_start(ctx.args[0], keys) if ctx.args else None
     if report_id is not None:  # a report's link, shared by a neighbour
         await metoo_handlers.show(update, ctx, report_id)
         return

@@ -69,7 +69,7 @@ async def _download(ctx: Ctx, file_id: str, unique_id: str) -> str | None:
     safe = "".join(c for c in unique_id if c.isalnum() or c in "-_")[:64] or "photo"
     target = folder / f"{safe}.jpg"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # residents' photos: ours only
         if not target.exists():
             tg_file = await ctx.bot.get_file(file_id)
             await tg_file.download_to_drive(target)

@@ -25,8 +25,10 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, busy_timeout_ms: int = 5_000) -> AsyncEngine:
-    """Build the engine for ``url``; pragmas are set on every new SQLite connection."""
-    kwargs: dict[str, Any] = {}
+    """Build the engine for ``url``; pragmas are set on every new SQLite connection. An error's
+    text never holds the statement's parameters (``hide_parameters``): it may be stored
+    (``inbox.last_error``) or logged, and the parameters are residents' words."""
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
         if ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:"):

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import sql
 from storage.db import rowcount
 from storage.models import InboxUpdate
+from storage.scrub import error_text
 from storage.sql import CHAT_LOCKS
 from storage.types import fits_big
 
@@ -98,7 +99,7 @@ def _row(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
         "received_at": now,
         "processed_at": now,
         "attempts": 1,
-        "last_error": why,
+        "last_error": error_text(why),
     }
 
 
@@ -114,7 +115,7 @@ async def set_aside(s: AsyncSession, raw: dict[str, Any], now: datetime, why: st
         "received_at": now,
         "processed_at": now,
         "attempts": 1,
-        "last_error": why[:500],
+        "last_error": error_text(why),
     }
     ins = sql.insert(s.get_bind().dialect.name, InboxUpdate)
     res = await s.execute(ins.values([row]).on_conflict_do_nothing(index_elements=["update_id"]))
@@ -185,7 +186,9 @@ _MARK_PROCESSED = (
 
 
 async def mark_processed(s: AsyncSession, row_id: int, now: datetime, error: str | None) -> None:
-    await s.execute(_MARK_PROCESSED, {"p_id": row_id, "p_now": now, "p_error": error})
+    await s.execute(
+        _MARK_PROCESSED, {"p_id": row_id, "p_now": now, "p_error": error and error_text(error)}
+    )
 
 
 async def mark_failed_attempt(s: AsyncSession, row_id: int, error: str) -> int:
@@ -193,7 +196,7 @@ async def mark_failed_attempt(s: AsyncSession, row_id: int, error: str) -> int:
     await s.execute(
         update(InboxUpdate)
         .where(InboxUpdate.id == row_id)
-        .values(attempts=InboxUpdate.attempts + 1, last_error=error[:500])
+        .values(attempts=InboxUpdate.attempts + 1, last_error=error_text(error))
     )
     return int(await s.scalar(select(InboxUpdate.attempts).where(InboxUpdate.id == row_id)) or 0)
 

@@ -1,8 +1,6 @@
-"""The outbox: messages that must be delivered because something changed.
-
-Rows are written in the transaction of the change that causes them; ``bot.outbox.worker``
-claims due rows, sends them within Telegram's limits, and records each one's fate.
-"""
+"""The outbox: messages that must be delivered because something changed. Rows are written in
+the transaction of the change that causes them; ``bot.outbox.worker`` claims due rows, sends
+them within Telegram's limits, and records each one's fate."""
 
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ from storage.db import rowcount
 from storage.enums import CampaignState, OutboxKind, OutboxLane, OutboxPurpose, OutboxState
 from storage.models import Campaign, OutboxMessage
 from storage.outbox_payload import OutboxPayload
+from storage.scrub import error_text
 
 #: Pushes to many: they take what rate the other lanes leave.
 PUSH_PURPOSES = frozenset({OutboxPurpose.SURVEY, OutboxPurpose.BROADCAST})
@@ -194,13 +193,14 @@ async def record(s: AsyncSession, outcomes: list[Outcome], now: datetime) -> Non
         for o in outcomes
         if o.state is OutboxState.SENT
     ]
+    err = {o.id: error_text(o.error) for o in outcomes}  # never a secret in a stored error
     retry = [
-        {"p_id": o.id, "p_at": o.at or now, "p_error": o.error[:500], "p_refund": int(o.refund)}
+        {"p_id": o.id, "p_at": o.at or now, "p_error": err[o.id], "p_refund": int(o.refund)}
         for o in outcomes
         if o.state is OutboxState.PENDING
     ]
     final = [
-        {"p_id": o.id, "p_state": o.state.value, "p_error": o.error[:500]}
+        {"p_id": o.id, "p_state": o.state.value, "p_error": err[o.id]}
         for o in outcomes
         if o.state in (OutboxState.FAILED, OutboxState.BLOCKED, OutboxState.UNKNOWN)
     ]
@@ -222,7 +222,7 @@ async def mark_retry(
 
 
 async def mark_final(s: AsyncSession, row_id: int, state: OutboxState, error: str) -> None:
-    await s.execute(_FINAL, {"p_id": row_id, "p_state": state.value, "p_error": error[:500]})
+    await record(s, [Outcome(row_id, state, error=error)], datetime.min)
 
 
 class Recovered(NamedTuple):

@@ -80,7 +80,7 @@ def make_config(db_url: str, tmp_path: Path, api: Any = None, **sections: Any) -
         "telegram": {"token": "123:test", "mode": "webhook"},
         # A loaded test machine can take seconds to commit: only the fault tests, which set
         # their own, expect the webhook's 503.
-        "webhook": {"port": 0, "secret_token": "s3cret-token", "store_timeout_ms": 60_000},
+        "webhook": {"port": 0, "secret_token": "s3cret-token-0123456", "store_timeout_ms": 60_000},
         "database": {"url": db_url, "migrate_on_start": True},
         "bot": {"media_dir": str(tmp_path / "media")},
         "nlp": {"kind": "keywords"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -51,10 +51,18 @@ def csrf_of(request: web.Request) -> str:
     return dashboard_access.csrf_token(cookie_of(request))
 
 
-async def _agent(request: web.Request) -> Agent | None:
-    deps = ctx_of(request).deps
+async def current_agent(request: web.Request) -> Agent | None:
+    """The session's agent; its request recorded (the idle timeout starts again)."""
+    ctx = ctx_of(request)
+    deps, now, cookie = ctx.deps, ctx.deps.clock(), cookie_of(request)
+    idle = timedelta(minutes=ctx.options.idle_minutes)
     async with deps.sessions() as s:
-        return await dashboard_access.agent_of(s, deps.catalogue, cookie_of(request), deps.clock())
+        agent = await dashboard_access.agent_of(s, deps.catalogue, cookie, now, idle)
+    if agent is not None and dashboard_access.needs_touch(agent, now):
+        async with deps.writing() as s:
+            await dashboard_access.touch(s, cookie, now)
+            await s.commit()
+    return agent
 
 
 def logged_in(handler: AgentHandler) -> Handler:
@@ -62,7 +70,7 @@ def logged_in(handler: AgentHandler) -> Handler:
 
     @functools.wraps(handler)
     async def page(request: web.Request) -> web.StreamResponse:
-        agent = await _agent(request)
+        agent = await current_agent(request)
         if agent is None:
             return message(request, 401, "dashboard.login_needed")
         return await handler(request, agent)

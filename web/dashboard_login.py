@@ -13,7 +13,7 @@ from aiohttp import web
 
 from core.actors import NotAllowed
 from core.agents import access as dashboard_access
-from web.dashboard_common import COOKIE, PATH, cookie_of, ctx_of, field, form_ok
+from web.dashboard_common import COOKIE, PATH, cookie_of, ctx_of, current_agent, field, form_ok
 from web.pages import HEADERS, language, message, render
 
 #: The cookie of the login page's form, for its CSRF token only.
@@ -23,7 +23,8 @@ MAX_TOKEN = 200
 
 
 def _secure(request: web.Request) -> bool:
-    return ctx_of(request).options.public_url.startswith("https://")
+    """``Secure`` unless the pages are plain http on this machine (``WebOptions``)."""
+    return ctx_of(request).options.secure_cookie
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
@@ -91,13 +92,20 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    """This session ends; with ``everywhere`` in the form, every session of the agent."""
     deps = ctx_of(request).deps
+    cookie = cookie_of(request)
     form = await request.post()
     if not form_ok(request, form):
         return message(request, 403, "dashboard.bad_form")
+    everywhere = form.get("everywhere") == "1"
+    agent = await current_agent(request) if everywhere else None
     async with deps.writing() as s:
-        await dashboard_access.logout(s, cookie_of(request))
+        if agent is not None:
+            await dashboard_access.logout_everywhere(s, agent.telegram_user_id)
+        await dashboard_access.logout(s, cookie)
         await s.commit()
-    resp = message(request, 200, "dashboard.logged_out", refusal=False)
+    done = "dashboard.logged_out_everywhere" if agent is not None else "dashboard.logged_out"
+    resp = message(request, 200, done, refusal=False)
     resp.del_cookie(COOKIE, path=PATH)
     return resp

@@ -9,20 +9,19 @@ from datetime import datetime
 from aiohttp import web
 
 from core.agents import access as dashboard_access
+from core.agents.access import Agent
 from core.enums import ForwardChannel, ForwardState
 from core.integrations import forwarding
 from web.context import CONTEXT
-from web.dashboard_common import COOKIE, PATH
-from web.pages import message, render
+from web.dashboard_common import COOKIE, PATH, logged_in
+from web.pages import render
 
 
-async def forwards(request: web.Request) -> web.StreamResponse:
+@logged_in
+async def forwards(request: web.Request, agent: Agent) -> web.StreamResponse:
     deps = request.app[CONTEXT].deps
     cookie = request.cookies.get(COOKIE, "")
     async with deps.sessions() as s:
-        agent = await dashboard_access.agent_of(s, deps.catalogue, cookie, deps.clock())
-        if agent is None:
-            return message(request, 401, "dashboard.login_needed")
         waiting = await forwarding.not_delivered(s, agent.services)
     t = deps.texts.lang(agent.lang)
 

@@ -8,8 +8,10 @@ Open311 error list, ``[{"code": 400, "description": "..."}]``, never a traceback
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -56,22 +58,28 @@ Route = Callable[[web.Request, WebContext], Awaitable[tuple[str, Any]]]
 
 
 def _fmt(request: web.Request) -> str:
-    fmt = request.match_info.get("fmt", "json")
+    """The format asked for: the path's extension (JSON when there is none)."""
+    fmt = request.match_info.get("fmt") or ("xml" if request.path.endswith(".xml") else "json")
     if fmt not in FORMATS:
         raise Refused(400, "the format must be .json or .xml")
     return fmt
 
 
-def respond(fmt: str, root: str, data: Any, status: int = 200) -> web.Response:
+#: A page with more items than this is written off the event loop (the webhook shares it).
+OFF_LOOP_ITEMS = 50
+
+
+def _body(fmt: str, root: str, data: Any) -> str:
     if fmt == "xml":
-        body = ET.tostring(_element(root, data), encoding="unicode", xml_declaration=True)
-        return web.Response(text=body, status=status, content_type="text/xml", headers=CORS)
-    return web.json_response(
-        data,
-        status=status,
-        headers=CORS,
-        dumps=lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")),
-    )
+        return ET.tostring(_element(root, data), encoding="unicode", xml_declaration=True)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def respond(
+    fmt: str, root: str, data: Any, status: int = 200, body: str | None = None
+) -> web.Response:
+    body = _body(fmt, root, data) if body is None else body
+    return web.Response(text=body, status=status, content_type=FORMATS[fmt], headers=CORS)
 
 
 #: Characters XML 1.0 forbids (C0 controls but tab and line breaks, lone surrogates, U+FFFE/F):
@@ -106,19 +114,23 @@ def route(handler: Route) -> Handler:
     failures into Open311 errors."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        fmt = "xml" if request.match_info.get("fmt") == "xml" else "json"
+        fmt = "xml" if request.path.endswith(".xml") else "json"  # until checked below
         try:
             if len(request.query_string) > MAX_QUERY:
                 raise Refused(400, f"the query string is longer than {MAX_QUERY} characters")
             fmt = _fmt(request)
             root, data = await handler(request, request.app[CONTEXT])
+            if isinstance(data, list) and len(data) > OFF_LOOP_ITEMS:
+                return respond(
+                    fmt, root, data, body=await asyncio.to_thread(_body, fmt, root, data)
+                )
             return respond(fmt, root, data)
         except Refused as exc:
             return error(fmt, exc.status, exc.description)
         except QueryError as exc:
             return error(fmt, 400, str(exc))
-        except Exception:
-            log.exception("open311: %s failed", request.path)
+        except Exception as exc:  # a bug: its type only (a traceback may quote the input)
+            log.error("open311: %s failed: %s", request.path[:100], type(exc).__name__)
             return error(fmt, 500, "internal error: please try again later")
 
     return wrapped
@@ -226,9 +238,39 @@ def _date(request: web.Request, name: str, tz: ZoneInfo) -> datetime | None:
     return at.astimezone(UTC)
 
 
-def parse_query(request: web.Request, tz: ZoneInfo) -> RequestQuery:
+def _degrees(request: web.Request, name: str, limit: float) -> float | None:
+    raw = request.query.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw.strip()[:40])
+    except ValueError:
+        value = math.nan
+    if not -limit <= value <= limit:  # NaN fails too
+        raise Refused(400, f"{name} must be a number of degrees between -{limit:g} and {limit:g}")
+    return value
+
+
+def _near(request: web.Request) -> tuple[float, float, float] | None:
+    """A search around a point (``lat``, ``long``, ``radius`` in metres), or None."""
+    lat, lon = _degrees(request, "lat", 90), _degrees(request, "long", 180)
+    radius = request.query.get("radius", "").strip()
+    if lat is None and lon is None and not radius:
+        return None
+    if lat is None or lon is None:
+        raise Refused(400, "lat and long go together")
+    metres = _number(radius, "radius") if radius else open311.DEFAULT_RADIUS
+    if not 1 <= metres <= open311.MAX_RADIUS:
+        raise Refused(400, f"radius must be between 1 and {open311.MAX_RADIUS} metres")
+    return lat, lon, float(metres)
+
+
+def parse_query(request: web.Request, tz: ZoneInfo, max_page_size: int) -> RequestQuery:
     page = request.query.get("page", "1")
-    size = request.query.get("page_size", str(open311.MAX_RESULTS))
+    size = request.query.get("page_size", str(max_page_size))
+    page_size = _number(size, "page_size")
+    if not 1 <= page_size <= max_page_size:
+        raise Refused(400, f"page_size must be between 1 and {max_page_size}")
     return RequestQuery(
         ids=tuple(_number(v, "service_request_id") for v in _values(request, "service_request_id")),
         service_codes=tuple(_values(request, "service_code")),
@@ -236,13 +278,14 @@ def parse_query(request: web.Request, tz: ZoneInfo) -> RequestQuery:
         end=_date(request, "end_date", tz),
         statuses=frozenset(v.lower() for v in _values(request, "status")),
         page=_number(page, "page"),
-        page_size=_number(size, "page_size"),
+        page_size=page_size,
+        near=_near(request),
     )
 
 
 async def requests(request: web.Request, ctx: WebContext) -> tuple[str, Any]:
     deps = ctx.deps
-    q = parse_query(request, deps.settings.tz)
+    q = parse_query(request, deps.settings.tz, ctx.options.max_page_size)
     async with deps.sessions() as s:
         found = await open311.search(s, deps, q, deps.clock(), ctx.options.descriptions)
     return "service_requests", [_request(r, deps.settings.tz) for r in found]

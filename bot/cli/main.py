@@ -12,15 +12,37 @@ from pathlib import Path
 
 from bot.config.settings import ConfigError, load_config
 
+#: Libraries whose INFO and DEBUG lines hold personal data or the token: SQL with its
+#: parameters and rows (sqlalchemy, aiosqlite), Bot API calls with their text (telegram),
+#: request URLs with the token (httpx), clients' addresses (aiohttp.access).
+QUIET = (
+    "httpx",
+    "httpcore",
+    "aiohttp.access",
+    "apscheduler",
+    "sqlalchemy",
+    "aiosqlite",
+    "telegram",
+)
+
 
 def _logging(verbose: bool) -> None:
+    """The log on standard error: ``-v`` adds our own DEBUG lines, never the libraries' (see
+    :data:`QUIET`); every line goes through ``storage.scrub`` (no token, no secret)."""
+    from storage.scrub import install
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs request URLs, which hold the bot token: keep it quiet.
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+    for handler in logging.getLogger().handlers:
+        install(handler)
+    for noisy in QUIET:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _env_config() -> Path | None:
+    return Path(os.environ["SENSCOMMUN_CONFIG"]) if os.environ.get("SENSCOMMUN_CONFIG") else None
 
 
 async def _run(config_path: Path | None, role: str, health_port: int | None = None) -> int:
@@ -44,7 +66,13 @@ async def _run(config_path: Path | None, role: str, health_port: int | None = No
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        runtime = Runtime(cfg, role=role, health_port=health_port, lock=lock)  # type: ignore[arg-type]
+        runtime = Runtime(
+            cfg,
+            role=role,  # type: ignore[arg-type]
+            health_port=health_port,
+            lock=lock,
+            config_path=config_path or _env_config(),
+        )
         async with runtime:
             # What start-up loaded (the classifier's tables, the application) lives as long
             # as the process: kept out of the collector's full passes, which otherwise walked
@@ -121,15 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("action", choices=["export"])
     fb.add_argument("--out", type=Path, help="JSONL file (default: standard output)")
     from bot.cli.campaigns import register as register_campaigns
+    from bot.cli.doctor import register as register_doctor
     from bot.cli.ideas import register as register_ideas
     from bot.cli.integrations import register as register_integrations
     from bot.cli.outbox import register as register_outbox
     from bot.cli.results import add_results_command
+    from bot.cli.secrets import register as register_secrets
 
     add_results_command(register_campaigns(sub))  # `survey results` beside create/list/send
     register_ideas(sub)
     register_outbox(sub)
     register_integrations(sub)
+    register_doctor(sub)
+    register_secrets(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

@@ -25,6 +25,7 @@ from bot.config.engagement import (
     default_topics,
 )
 from bot.config.safety import EmergencyConfig
+from bot.config.security import MIN_SECRET, SecurityConfig, https_or_loopback
 from bot.config.town import ServiceMatch, check_mapping
 from bot.config.web import WebConfig
 from bot.config.workspace import ResponseTimesConfig, ServiceTimes, TemplateConfig, check_templates
@@ -43,6 +44,11 @@ class TelegramConfig(_Strict):
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     mode: Literal["polling", "webhook"] = "polling"
+
+    @field_validator("api_base_url", "api_file_url")
+    @classmethod
+    def _https(cls, v: str) -> str:
+        return https_or_loopback(v)
 
 
 class WebhookConfig(_Strict):
@@ -66,9 +72,11 @@ class WebhookConfig(_Strict):
     @field_validator("secret_token")
     @classmethod
     def _secret_charset(cls, v: str) -> str:
-        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
-        if v and (len(v) > 256 or not all(c.isalnum() or c in "_-" for c in v)):
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -; a short one can be guessed.
+        if v and (len(v) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in v)):
             raise ValueError("must be 1-256 characters among A-Z, a-z, 0-9, _ and -")
+        if v and len(v) < MIN_SECRET:
+            raise ValueError(f"must be at least {MIN_SECRET} characters (or left out: generated)")
         return v
 
 
@@ -286,6 +294,7 @@ class Config(_Strict):
     forwarding: fw.ForwardingConfig = fw.ForwardingConfig()
     response_times: ResponseTimesConfig = ResponseTimesConfig()
     templates: list[TemplateConfig] = Field(default_factory=list)
+    security: SecurityConfig = SecurityConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:
@@ -312,8 +321,6 @@ class Config(_Strict):
         topic_codes = [t.code for t in self.topics]
         if len(set(topic_codes)) != len(topic_codes):
             raise ValueError("topics: a topic code appears twice")
-        if self.telegram.mode == "webhook" and not self.webhook.secret_token:
-            raise ValueError("webhook.secret_token: required in webhook mode")
         return self
 
     @property
@@ -335,6 +342,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": ("webhook", "secret_token"),
     "SENSCOMMUN_WEBHOOK_PUBLIC_URL": ("webhook", "public_url"),
     "SENSCOMMUN_DATABASE_URL": ("database", "url"),
+    "SENSCOMMUN_SECURITY_LINK_SECRET": ("security", "link_secret"),
 }
 
 

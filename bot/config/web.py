@@ -1,10 +1,18 @@
-"""The ``[web]`` section: the public address, the Open311 API and the agents' dashboard."""
+"""``[web]``: the pages beside the webhook (Open311, the agents' dashboard), their limits."""
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from bot.config.base import Strict
+
+
+class RateLimitConfig(Strict):
+    """Requests per client address (a token bucket): ``burst`` at once, then ``per_minute``.
+    Past it the answer is 429 with ``Retry-After``."""
+
+    per_minute: float = Field(default=120.0, gt=0)
+    burst: int = Field(default=30, ge=1)
 
 
 class Open311Config(Strict):
@@ -16,6 +24,9 @@ class Open311Config(Strict):
     publish_descriptions: bool = False
     #: Who to contact about the API (discovery), e.g. an e-mail address of the town hall.
     contact: str = ""
+    #: The most requests one page may hold (Open311 allows 1000).
+    max_page_size: int = Field(default=200, ge=1, le=1000)
+    rate_limit: RateLimitConfig = RateLimitConfig()
 
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -25,6 +36,9 @@ class DashboardConfig(Strict):
     """The agents' dashboard (``/dashboard``): login by a one-time link sent by the bot."""
 
     enabled: bool = True
+    #: A session ends after this many minutes without a request (and after 8 hours anyway).
+    idle_minutes: int = Field(default=60, ge=1, le=480)
+    rate_limit: RateLimitConfig = RateLimitConfig()
     #: The maps' tiles, with {z}, {x}, {y} (and {s} for subdomains); "" draws the markers on a
     #: plain background (no request leaves the town's server). Mind the tile server's policy.
     tile_url: str = OSM_TILES
@@ -50,6 +64,9 @@ class WebConfig(Strict):
     #: The public address of the web pages (dashboard links, Open311 discovery); default:
     #: ``webhook.public_url``. The dashboard needs one.
     public_url: str = ""
+    #: Behind a reverse proxy: the header it sets to the client's address (e.g. "X-Real-IP"),
+    #: which the rate limits count by. Only if the proxy always sets it (a client could).
+    client_address_header: str = Field(default="", pattern=r"^[A-Za-z0-9-]*$")
     open311: Open311Config = Open311Config()
     dashboard: DashboardConfig = DashboardConfig()
 

@@ -222,6 +222,11 @@ class FakeBotApi:
                 status=429,
             )
         chat = str(params["chat_id"]) if "chat_id" in params else None
+        if chat is not None and not chat.lstrip("-").isdigit():  # as Telegram answers it
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+                status=400,
+            )
         if chat is not None and method.startswith("send") and int(chat) in self.blocked:
             return web.json_response(
                 {

@@ -22,6 +22,22 @@ from storage.types import fits_big
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: No Telegram update nests deeper than a dozen levels; a deeper body would only strain what
+#: reads it later (the database's JSON, the Bot API library, each recursive).
+MAX_DEPTH = 32
+
+
+def shallow(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` (parsed JSON) nests at most ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict | list):
+            if depth > limit:
+                return False
+            items = v.values() if isinstance(v, dict) else v
+            stack.extend((x, depth + 1) for x in items)
+    return True
 
 
 def create_web_app(
@@ -50,10 +66,11 @@ def create_web_app(
             return web.json_response({"ok": False, "error": "body too large"}, status=413)
         try:
             raw: Any = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
             return web.json_response({"ok": False, "error": "not JSON"}, status=400)
         uid = raw.get("update_id") if isinstance(raw, dict) else None
-        if not isinstance(uid, int) or isinstance(uid, bool) or not fits_big(uid):
+        bad_id = not isinstance(uid, int) or isinstance(uid, bool) or not fits_big(uid)
+        if bad_id or not shallow(raw):
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         try:
             await asyncio.wait_for(store(raw), store_timeout_s)

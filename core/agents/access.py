@@ -2,10 +2,11 @@
 
 An agent sends /dashboard to the bot and receives, in private, a one-time link carrying a
 random token; opening it shows a button, and pressing it within ten minutes, once, opens a
-session of eight hours (a random cookie). Opening the link alone uses nothing up. Only
-hashes of both tokens are kept: a copy of the database opens nothing. Which
-tickets an agent sees is decided at every request from the configured catalogue, so an agent
-removed from a service loses it at once.
+session (a random cookie) that ends after ``idle`` without a request (sliding: each request
+moves it on) and after eight hours anyway; "log out everywhere" ends every session of the
+agent. Opening the link alone uses nothing up. Only hashes of both tokens are kept: a copy of
+the database opens nothing. Which tickets an agent sees is decided at every request from the
+configured catalogue, so an agent removed from a service loses it at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -26,6 +27,9 @@ from storage.models import AgentLogin, AgentSession
 
 LOGIN_TTL = timedelta(minutes=10)
 SESSION_TTL = timedelta(hours=8)
+IDLE = timedelta(minutes=60)
+#: A session's last request is written at most this often (a page is several requests).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Agent:
     name: str
     lang: str
     services: tuple[str, ...]
+    #: The session's last request before this one (None: just opened).
+    last_seen: datetime | None = field(default=None, compare=False)
 
     @property
     def ref(self) -> AgentRef:
@@ -108,28 +114,52 @@ async def redeem(
             lang=login.lang,
             created_at=now,
             expires_at=now + SESSION_TTL,
+            last_seen=now,
         )
     )
-    return cookie, Agent(login.telegram_user_id, login.agent_name, login.lang, services)
+    return cookie, Agent(login.telegram_user_id, login.agent_name, login.lang, services, now)
 
 
 async def agent_of(
-    s: AsyncSession, catalogue: Catalogue, cookie: str, now: datetime
+    s: AsyncSession, catalogue: Catalogue, cookie: str, now: datetime, idle: timedelta = IDLE
 ) -> Agent | None:
-    """The agent of a session cookie, or None (unknown, expired, or no longer an agent)."""
-    if not cookie:
+    """The agent of a session cookie, or None (unknown, expired, idle for ``idle`` or longer,
+    or no longer an agent). The caller records the request with :func:`touch` when
+    :func:`needs_touch` says so."""
+    if not cookie or len(cookie) > 200:
         return None
     row = await s.scalar(select(AgentSession).where(AgentSession.token_hash == _hash(cookie)))
     if row is None or row.expires_at <= now:
         return None
+    if (row.last_seen or row.created_at) + idle <= now:
+        return None
     services = tuple(catalogue.services_of(row.telegram_user_id))
     if not services:
         return None
-    return Agent(row.telegram_user_id, row.agent_name, row.lang, services)
+    return Agent(row.telegram_user_id, row.agent_name, row.lang, services, row.last_seen)
+
+
+def needs_touch(agent: Agent, now: datetime) -> bool:
+    return agent.last_seen is None or now - agent.last_seen >= TOUCH_EVERY
+
+
+async def touch(s: AsyncSession, cookie: str, now: datetime) -> None:
+    """Record a request of the session: its idle time starts again."""
+    await s.execute(
+        update(AgentSession).where(AgentSession.token_hash == _hash(cookie)).values(last_seen=now)
+    )
 
 
 async def logout(s: AsyncSession, cookie: str) -> None:
     await s.execute(delete(AgentSession).where(AgentSession.token_hash == _hash(cookie)))
+
+
+async def logout_everywhere(s: AsyncSession, telegram_user_id: int) -> int:
+    """End every session of an agent (a lost phone, a shared computer); returns how many."""
+    res = await s.execute(
+        delete(AgentSession).where(AgentSession.telegram_user_id == telegram_user_id)
+    )
+    return rowcount(res)
 
 
 def csrf_token(cookie: str) -> str:

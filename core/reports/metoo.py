@@ -1,11 +1,12 @@
 """ "Me too" from a shared link: a resident opens someone's report and joins it as a co-reporter.
 
 The link is Telegram's deep link ``https://t.me/<bot>?start=r<id>_<signature>`` (it arrives as
-``/start r<id>_<signature>``). The signature (an HMAC of the id under a secret derived from the
-bot's token) means only links the bot handed out open a report: nobody can walk through every
-report by counting. What it shows is public: the reference, the service, the status, the
-masked text and how many residents joined, never who reported it nor where they typed they
-live.
+``/start r<id>_<signature>``). The signature (an HMAC of the id under ``security.link_secret``,
+or the key generated at first start: never the bot's token) means only links the bot handed
+out open a report: nobody can walk through every report by counting. Keys rotate: a link signed
+with an older key still accepted keeps working. What it shows is public: the reference, the
+service, the status, the masked text and how many residents joined, never who reported it nor
+where they typed they live.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,11 +39,6 @@ TEXT_SHOWN = 1_000
 SIGNATURE_CHARS = 10
 
 
-def link_secret(token: str) -> bytes:
-    """The key that signs report links, derived from the bot's token (never the token itself)."""
-    return hmac.new(token.encode(), b"senscommun report links", hashlib.sha256).digest()
-
-
 def _signature(secret: bytes, report_id: int) -> str:
     mac = hmac.new(secret, str(report_id).encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).decode()[:SIGNATURE_CHARS]
@@ -52,15 +49,17 @@ def link(bot_username: str, report_id: int, secret: bytes) -> str:
     return f"https://t.me/{bot_username}?start={ref}"
 
 
-def report_of_start(arg: str, secret: bytes) -> int | None:
+def report_of_start(arg: str, keys: Sequence[bytes]) -> int | None:
     """The report a ``/start`` argument points at (``r123_<signature>``), or None when it is
-    not a report link or its signature is wrong."""
+    not a report link or its signature matches none of ``keys`` (the newest and the older ones
+    still accepted)."""
     digits, _, sig = arg[len(START_PREFIX) :].partition("_")
     if not arg.startswith(START_PREFIX) or not is_id(digits):
         return None
-    if not hmac.compare_digest(sig.encode(), _signature(secret, int(digits)).encode()):
-        return None
-    return int(digits)
+    given = sig.encode()
+    # Every key is tried (no early exit): the time taken does not say which one matched.
+    ok = [hmac.compare_digest(given, _signature(k, int(digits)).encode()) for k in keys]
+    return int(digits) if any(ok) else None
 
 
 async def join_and_refresh(

@@ -12,6 +12,8 @@ for the agents who fix the problem) is not published: so is it shown.
 
 from __future__ import annotations
 
+import asyncio
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +37,12 @@ MAX_LISTED = 200
 OPEN311_STATUSES = ("open", "closed")
 #: No report number is larger (the database's integer): a larger one is nobody's.
 MAX_ID = 2**31 - 1
+#: A search around a point: its radius by default and at most, in metres.
+DEFAULT_RADIUS, MAX_RADIUS = 500, 5_000
+#: Metres in a degree of latitude (and of longitude at the equator).
+METRES_PER_DEGREE = 111_320.0
+#: More rows than this are made public off the event loop (masking the addresses takes time).
+OFF_LOOP_ROWS = 50
 #: Published points are rounded to this grid (degrees; about 55 m of latitude): a point a
 #: resident shares is often her home, and the open data needs the street, not the door.
 GRID = 0.0005
@@ -110,6 +118,8 @@ class RequestQuery:
     statuses: frozenset[str] = frozenset()
     page: int = 1
     page_size: int = MAX_RESULTS
+    #: Around a point: latitude, longitude, radius in metres (a box around the circle).
+    near: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,12 @@ async def search(
         query = query.where(Report.created_at >= start, Report.created_at <= end)
     if q.service_codes:
         query = query.where(Report.service_code.in_(q.service_codes))
+    if q.near is not None:
+        lat, lon, metres = q.near
+        dlat = metres / METRES_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+        query = query.where(Report.lat.between(lat - dlat, lat + dlat))
+        query = query.where(Report.lon.between(lon - dlon, lon + dlon))
     if q.statuses == {"open"}:
         query = query.where(Report.status.in_(OPEN_STATUSES))
     elif q.statuses == {"closed"}:
@@ -197,7 +213,12 @@ async def search(
         .limit(q.page_size)
     )
     rows = (await s.execute(query)).all()
-    return [_public(deps, r, changed, descriptions) for r, changed in rows]
+
+    def public() -> list[PublicRequest]:
+        return [_public(deps, r, changed, descriptions) for r, changed in rows]
+
+    # The webhook shares the event loop: a large page is made public in a thread.
+    return await asyncio.to_thread(public) if len(rows) > OFF_LOOP_ROWS else public()
 
 
 async def one(

@@ -11,6 +11,7 @@ from storage.models.outbox import OutboxMessage
 from storage.models.questionnaire import Questionnaire
 from storage.models.report import CoReporter, Photo, Report, ReportEvent
 from storage.models.resident import Resident, Subscription
+from storage.models.secret import Secret
 from storage.models.service import Agent, Service
 from storage.models.survey import Campaign, Survey, SurveyAnswer
 from storage.models.template import AnswerTemplate
@@ -40,6 +41,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "Resident",
+    "Secret",
     "Service",
     "Subscription",
     "Survey",

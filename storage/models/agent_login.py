@@ -30,7 +30,9 @@ class AgentLogin(Base):
 
 
 class AgentSession(Base):
-    """An agent logged in to the dashboard (its cookie's hash); logging out deletes it."""
+    """An agent logged in to the dashboard (its cookie's hash); logging out deletes it. It ends
+    after ``web.dashboard.idle_minutes`` without a request (``last_seen``), and at the latest at
+    ``expires_at``."""
 
     __tablename__ = "agent_sessions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -40,3 +42,4 @@ class AgentSession(Base):
     lang: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    last_seen: Mapped[datetime | None]

@@ -40,7 +40,7 @@ api_file_url = "{api.file_url}"
 [webhook]
 listen = "127.0.0.1"
 port = {port}
-secret_token = "s3cret-token"
+secret_token = "s3cret-token-0123456"
 
 [database]
 url = "{db_url}"
@@ -85,7 +85,7 @@ async def test_killed_after_storing_is_processed_once_after_restart(
     try:
         async with aiohttp.ClientSession() as http:
             await wait_healthy(http, f"http://127.0.0.1:{port}/health", proc)
-            assert await post_update(http, url, "s3cret-token", raw) == 200
+            assert await post_update(http, url, "s3cret-token-0123456", raw) == 200
     finally:
         proc.send_signal(signal.SIGKILL)
         await proc.wait()

@@ -21,7 +21,7 @@ from tests.conftest import ROADS_CHAT, WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, STRANGER, WATER_AGENT_P, Env
 from tests.e2e.test_story import _report
 
-PUBLIC = "http://town.example"
+PUBLIC = "http://localhost"
 
 
 @pytest.fixture
@@ -45,9 +45,7 @@ def local(env: Env, link: str) -> str:
 
 async def dashboard_link(env: Env, who: Person, chat_id: int) -> str:
     await command(env, who, chat_id, "/dashboard")
-    m = re.search(
-        r"http://town\.example/dashboard/login\?token=[\w-]+", env.api.texts(who.user_id)[-1]
-    )
+    m = re.search(r"http://localhost/dashboard/login\?token=[\w-]+", env.api.texts(who.user_id)[-1])
     assert m is not None, "no link in private"
     return local(env, m.group(0))
 

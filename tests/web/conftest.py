@@ -3,7 +3,8 @@ loopback by aiohttp's test server, over a database filled through the real ``cor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,17 @@ async def svc(db_url: str, tmp_path: Path, clock: Clock) -> AsyncIterator[Deps]:
 
 
 @asynccontextmanager
-async def serve(svc: Deps, **options: Any) -> AsyncIterator[TestClient[Any, Any]]:
-    """The server ``bot/`` runs, with the web routes of ``options``, and a client for it."""
+async def serve(
+    svc: Deps, monotonic: Callable[[], float] = time.monotonic, **options: Any
+) -> AsyncIterator[TestClient[Any, Any]]:
+    """The server ``bot/`` runs, with the web routes of ``options``, and a client for it;
+    ``monotonic``: the rate limits' clock."""
 
     async def store(update: dict[str, Any]) -> None:
         raise AssertionError("no update is expected here")
 
     app = create_web_app("/telegram", "secret", 1_000_000, lambda: None, store)
-    add_routes(app, WebContext(svc, WebOptions(**options)))
+    add_routes(app, WebContext(svc, WebOptions(**options), monotonic=monotonic))
     async with TestClient(TestServer(app)) as client:
         yield client
 

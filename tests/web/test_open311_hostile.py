@@ -74,3 +74,53 @@ async def test_the_point_is_rounded_to_about_fifty_metres_and_dropped_on_erasure
         await s.commit()
     erased = await _point(svc)
     assert "lat" not in erased and "long" not in erased
+
+
+MORE_HOSTILE = [
+    "lat=91&long=2",
+    "lat=nan&long=2",
+    "lat=inf&long=2",
+    "lat=48.8&long=-180.5",
+    "lat=48.8",
+    "lat=abc&long=1",
+    "lat=48.8&long=2.3&radius=0",
+    "lat=48.8&long=2.3&radius=999999",
+    "lat=48.8&long=2.3&radius=1e3",
+    "page_size=201",
+    "page_size=-1",
+    "page=0",
+    "page=%EF%BC%91",
+]
+
+
+@pytest.mark.parametrize("query", MORE_HOSTILE)
+async def test_more_bad_parameters_get_a_400_and_no_traceback_in_the_log(
+    svc: Deps, query: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with serve(svc) as client:
+        resp = await client.get(f"/open311/v2/requests.xml?{query}")
+        body = await resp.text()
+    assert resp.status == 400, body
+    ET.fromstring(body)  # well-formed
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+
+
+async def test_a_search_around_a_point(svc: Deps) -> None:
+    marie = await resident(svc, 1001)
+    near = await report(svc, marie, "Fuite ici", lat=48.8566, lon=2.3522)
+    await report(svc, marie, "Fuite loin", lat=48.9, lon=2.5)
+    async with serve(svc) as client:
+        resp = await client.get("/open311/v2/requests.json?lat=48.857&long=2.352&radius=300")
+        found = await resp.json()
+    assert [r["service_request_id"] for r in found] == [str(near)]
+
+
+async def test_a_page_is_capped_and_a_large_one_is_complete(svc: Deps) -> None:
+    marie = await resident(svc, 1001)
+    for i in range(60):
+        await report(svc, marie, f"Fuite {i}")
+    async with serve(svc, max_page_size=55) as client:
+        page = await (await client.get("/open311/v2/requests.xml")).text()
+        too_big = await client.get("/open311/v2/requests.json?page_size=56")
+    assert len(ET.fromstring(page)) == 55
+    assert too_big.status == 400

@@ -67,7 +67,23 @@ def test_the_example_file_is_valid_and_documents_every_section() -> None:
             '[[services]]\nname = {fr = "Eau", en = "Water"}',
             "services.0.code: required key is missing",
         ),
-        ('[telegram]\nmode = "webhook"', "webhook.secret_token: required in webhook mode"),
+        (
+            '[webhook]\nsecret_token = "short-1"',
+            "webhook.secret_token: must be at least 16 characters",
+        ),
+        (
+            '[telegram]\napi_base_url = "http://api.telegram.org/bot"',
+            "telegram.api_base_url: must start with 'https://'",
+        ),
+        (
+            '[telegram]\napi_file_url = "http://10.0.0.8/file/bot"',
+            "telegram.api_file_url: must start with 'https://'",
+        ),
+        ('[security]\nlink_secret = "tiny"', "security.link_secret: must be at least 16"),
+        (
+            '[security]\nold_link_secrets = ["0123456789abcdef", "x"]',
+            "security.old_link_secrets: must be at least 16",
+        ),
         ('[[services]]\ncode = "water"\nname = {fr = "Eau", en = "Water"}', "an 'other' service"),
         ("[telegram\n", "not valid TOML"),
         (
@@ -96,9 +112,12 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
     cfg = _load(
         tmp_path,
         '[telegram]\ntoken = "from-file"\nmode = "webhook"',
-        env={"SENSCOMMUN_TELEGRAM_TOKEN": "from-env", "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": "abc_D-1"},
+        env={
+            "SENSCOMMUN_TELEGRAM_TOKEN": "from-env",
+            "SENSCOMMUN_WEBHOOK_SECRET_TOKEN": "abc_D-1abc_D-1abc",
+        },
     )
-    assert cfg.telegram.token == "from-env" and cfg.webhook.secret_token == "abc_D-1"
+    assert cfg.telegram.token == "from-env" and cfg.webhook.secret_token == "abc_D-1abc_D-1abc"
 
 
 def test_config_path_from_environment(tmp_path: Path) -> None:
@@ -134,3 +153,20 @@ def test_web_settings_default_and_fall_back_on_the_webhook_address(tmp_path: Pat
     assert own.public_url == "https://b.example"
     with pytest.raises(ConfigError, match=r"web\.public_url: must start with 'https://'"):
         _load(tmp_path, '[web]\npublic_url = "town.example"')
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8081/bot", "http://localhost/bot", "http://[::1]:9/bot"]
+)
+def test_plain_http_is_accepted_for_the_api_on_this_machine_only(tmp_path: Path, url: str) -> None:
+    assert _load(tmp_path, f'[telegram]\napi_base_url = "{url}"').telegram.api_base_url == url
+
+
+def test_webhook_mode_without_a_secret_is_valid_it_is_generated_at_start(tmp_path: Path) -> None:
+    assert _load(tmp_path, '[telegram]\nmode = "webhook"').webhook.secret_token == ""
+
+
+def test_the_link_key_may_come_from_the_environment(tmp_path: Path) -> None:
+    key = "k" * 20
+    cfg = _load(tmp_path, "", env={"SENSCOMMUN_SECURITY_LINK_SECRET": key})
+    assert cfg.security.link_secret == key

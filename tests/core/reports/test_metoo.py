@@ -29,18 +29,37 @@ def test_forged_presses_do_not_decode(data: str) -> None:
         MeTooAction.decode(data)
 
 
+KEY, OLD, OTHER = b"k" * 32, b"o" * 32, b"x" * 32
+
+
 def test_the_link_is_signed_so_reports_cannot_be_walked_through() -> None:
-    key = metoo.link_secret("123:token")
-    url = metoo.link("senscommun_bot", 12, key)
+    key = (KEY,)
+    url = metoo.link("senscommun_bot", 12, KEY)
     assert url.startswith("https://t.me/senscommun_bot?start=r12_")
     arg = url.split("start=")[1]
     assert len(arg) <= 64 and all(c.isalnum() or c in "_-" for c in arg)  # Telegram's rule
     assert metoo.report_of_start(arg, key) == 12
     other = arg.replace("r12_", "r13_")  # the next report, with this report's signature
     assert metoo.report_of_start(other, key) is None
-    assert metoo.report_of_start(arg, metoo.link_secret("456:other")) is None
+    assert metoo.report_of_start(arg, (OTHER,)) is None
     for bad in ("", "r", "12", "rx", "r-1", "x12", "r12", "r12_", "r" + "9" * 19 + "_x"):
         assert metoo.report_of_start(bad, key) is None, bad
+
+
+def test_keys_rotate_old_links_work_until_their_key_is_removed() -> None:
+    shared_before = metoo.link("b", 5, OLD).split("start=")[1]
+    new = metoo.link("b", 5, KEY).split("start=")[1]
+    assert metoo.report_of_start(new, (KEY, OLD)) == 5
+    assert metoo.report_of_start(shared_before, (KEY, OLD)) == 5  # still accepted
+    assert metoo.report_of_start(shared_before, (KEY,)) is None  # once removed
+
+
+def test_the_default_key_is_random_never_a_public_value() -> None:
+    from core.deps import Settings
+
+    a, b = Settings(), Settings()
+    assert a.link_secret != b.link_secret and len(a.link_secret) >= 32
+    assert a.link_keys == (a.link_secret,)
 
 
 async def test_the_public_view_and_its_button(svc: Deps) -> None:
