@@ -113,7 +113,7 @@ async def show(s: AsyncSession, deps: Deps, who: ResidentRef, report_id: int) ->
     refusal = await _refusal(s, rv, who.id, t)
     if refusal is not None:
         return Reply("\n".join([*lines, refusal]))
-    button = (t("button.me_too"), MeTooAction(rv.id).encode())
+    button = (t("button.me_too"), MeTooAction.signed(rv.id, deps.settings.link_secret).encode())
     return Reply("\n".join([*lines, t("metoo.prompt")]), buttons=[[button]])
 
 
@@ -128,6 +128,8 @@ async def join(
 ) -> Joined:
     """ "Me too" pressed: checked again here, whatever the button said when it was sent."""
     t = deps.texts.lang(who.language)
+    if not action.genuine(deps.settings.link_secret):  # forged: not a button the bot sent
+        return Joined(False, t("report.stale_button"))
     rv = await reports.get_view(s, action.report_id)
     if rv is None:
         return Joined(False, t("metoo.unknown", ref=action.report_id))
