@@ -14,7 +14,7 @@ from storage.models import Base
 async def test_migrations_create_exactly_the_models(db_url: str) -> None:
     engine = create_engine(db_url)
     await upgrade(engine)
-    assert await current_revision(engine) == "0008"
+    assert await current_revision(engine) == "0012"
 
     def diff(conn: Connection) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
@@ -52,7 +52,7 @@ async def test_processes_starting_together_migrate_once(db_url: str) -> None:
 
     engines = [create_engine(db_url) for _ in range(3)]
     await asyncio.gather(*(upgrade(e) for e in engines))
-    assert await current_revision(engines[0]) == "0008"
+    assert await current_revision(engines[0]) == "0012"
     for e in engines:
         await e.dispose()
 
@@ -66,5 +66,5 @@ async def test_db_upgrade_command(db_url: str, tmp_path: Path) -> None:
     cfg.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
     assert await asyncio.to_thread(main, ["--config", str(cfg), "db", "upgrade"]) == 0
     engine = create_engine(db_url)
-    assert await current_revision(engine) == "0008"
+    assert await current_revision(engine) == "0012"
     await engine.dispose()
