@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from contextlib import nullcontext
 from typing import Any
 
@@ -98,6 +99,14 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             inbox_keep_days=config.inbox.keep_days,
             outbox_keep_days=config.outbox.keep_days,
             link_secret=metoo.link_secret(config.telegram.token or "0:demo"),
+            administrators=frozenset(config.bot.administrators),
+            reports_per_hour=config.limits.reports_per_hour,
+            messages_per_minute=config.limits.messages_per_minute,
+            idea_require_phone=config.ideas.require_phone,
+            phone_salt=(
+                config.ideas.phone_salt.encode()
+                or hashlib.sha256(b"senscommun phones:" + config.telegram.token.encode()).digest()
+            ),
             open_data=config.web.open311.enabled,
             open_data_text=config.web.open311.publish_descriptions,
             dashboard_login_url=(

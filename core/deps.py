@@ -54,6 +54,15 @@ class Settings:
     #: /privacy says so.
     open_data: bool = False
     open_data_text: bool = False
+    #: Telegram user ids of the town's administrators (``bot.administrators``): they block.
+    administrators: frozenset[int] = frozenset()
+    #: Per resident (``[limits]``; 0: none).
+    reports_per_hour: int = 0
+    messages_per_minute: int = 0
+    #: Idea supports count only from residents who shared their phone (``ideas.require_phone``).
+    idea_require_phone: bool = False
+    #: Salts the hashes of those phone numbers.
+    phone_salt: bytes = b"unset"
     #: The dashboard's login address (``{web.public_url}/dashboard/login``); "" when it is off.
     dashboard_login_url: str = ""
 

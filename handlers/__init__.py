@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from core.catalogue import Catalogue
 from handlers import (
@@ -12,6 +20,7 @@ from handlers import (
     commands,
     engage,
     errors,
+    gate,
     ideas,
     metoo,
     privacy,
@@ -47,6 +56,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     in_agents_chat = filters.Chat(chat_id=agent_chats) if agent_chats else filters.Chat(chat_id=[])
     private = filters.ChatType.PRIVATE
 
+    app.add_handler(TypeHandler(Update, gate.screen), group=-1)  # blocked, too fast, too long
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))

@@ -23,7 +23,7 @@ from bot.config.engagement import (
     TopicConfig,
     default_topics,
 )
-from bot.config.safety import EmergencyConfig
+from bot.config.safety import EmergencyConfig, LimitsConfig
 from bot.config.town import ServiceMatch, check_mapping
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
@@ -90,6 +90,8 @@ class BotConfig(_Strict):
     max_text_chars: int = Field(default=4_000, ge=100)
     #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
     country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
+    #: Telegram user ids who may block a resident (``/block`` in an agents chat).
+    administrators: list[int] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -304,6 +306,7 @@ class Config(_Strict):
     ideas: IdeasConfig = IdeasConfig()
     web: WebConfig = WebConfig()
     emergency: list[EmergencyConfig] = Field(default_factory=list)
+    limits: LimitsConfig = LimitsConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:

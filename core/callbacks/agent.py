@@ -19,6 +19,8 @@ class AgentVerb(StrEnum):
     DUPLICATE_OF = "dupof"  # with the original's id
     REJECT = "rej"
     BACK = "back"  # back to the main buttons
+    HIDE_TEXT = "hidet"  # moderation: the text out of every public output
+    HIDE_PHOTO = "hidep"  # moderation: the photos out of every public output
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:
         [b(AgentVerb.ACK), b(AgentVerb.PROGRESS)],
         [b(AgentVerb.RESOLVE), b(AgentVerb.NOT_OURS)],
         [b(AgentVerb.DUPLICATE), b(AgentVerb.REJECT)],
+        [b(AgentVerb.HIDE_TEXT), *([b(AgentVerb.HIDE_PHOTO)] if report.photo_file_id else [])],
     ]
 
 

@@ -16,6 +16,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.callbacks import MeTooAction, is_id
@@ -27,6 +28,7 @@ from core.reports import submit as reports
 from core.residents.directory import ResidentRef
 from core.telegram_format import escape
 from core.views import ReportView
+from storage.models import Report
 
 START_PREFIX = "r"
 #: Longest masked text shown; the rest is cut (well within ``telegram_format.TEXT_LIMIT``).
@@ -96,6 +98,8 @@ async def show(s: AsyncSession, deps: Deps, who: ResidentRef, report_id: int) ->
         return Reply(t("metoo.unknown", ref=report_id))
     n = len(await duplicates.co_reporter_ids(s, rv.id))
     body = rv.redacted_text
+    if await s.scalar(select(Report.text_hidden).where(Report.id == rv.id)):  # moderation
+        body = t("metoo.text_hidden")
     if len(body) > TEXT_SHOWN:
         body = body[: TEXT_SHOWN - 1] + "…"
     lines = [

@@ -1,4 +1,5 @@
-"""moderation (hidden text or photo, barred residents, audit log), phone-checked supports
+"""moderation (hidden text or photo, barred residents, audit log), phone-checked supports,
+a resident's recent messages found by chat
 
 Revision ID: 0012
 Revises: 0008
@@ -47,9 +48,11 @@ def upgrade() -> None:
     )
     op.add_column('residents', sa.Column('phone_hash', sa.String(length=64), nullable=True))
     op.create_index('ix_residents_phone_hash', 'residents', ['phone_hash'], unique=True)
+    op.create_index('ix_inbox_chat_received', 'inbox', ['chat_id', 'received_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_inbox_chat_received', table_name='inbox')
     op.drop_index('ix_residents_phone_hash', table_name='residents')
     with op.batch_alter_table('residents', schema=None) as batch_op:
         batch_op.drop_column('phone_hash')
