@@ -33,7 +33,7 @@ class Settings:
     default_language: str = "fr"
     confidence_threshold: float = 0.55
     media_dir: Path = Path("media")
-    max_text_chars: int = 4_000
+    max_text_chars: int = 4_096
     timezone: str = "Europe/Paris"
     #: Minutes after a resolution before "is it fixed?" is asked.
     questionnaire_delay_minutes: int = 1440

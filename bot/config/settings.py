@@ -87,7 +87,8 @@ class BotConfig(_Strict):
     default_language: Literal["fr", "en"] = "fr"
     timezone: str = "Europe/Paris"
     media_dir: Path = Path("media")
-    max_text_chars: int = Field(default=4_000, ge=100)
+    #: Longest text a resident may send (a message, a caption, an address); longer: refused.
+    max_text_chars: int = Field(default=4_096, ge=100)
     #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
     country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
     #: Telegram user ids who may block a resident (``/block`` in an agents chat).
