@@ -19,6 +19,7 @@ from core.conversation.faq import FaqEntry
 from core.engagement.quiet import QuietHours
 from core.engagement.subscriptions import Topic
 from core.i18n import Texts
+from core.telegram_format import TEXT_LIMIT
 from nlp.types import Classifier
 
 Clock = Callable[[], datetime]
@@ -33,7 +34,7 @@ class Settings:
     default_language: str = "fr"
     confidence_threshold: float = 0.55
     media_dir: Path = Path("media")
-    max_text_chars: int = 4_096
+    max_text_chars: int = TEXT_LIMIT
     timezone: str = "Europe/Paris"
     #: Minutes after a resolution before "is it fixed?" is asked.
     questionnaire_delay_minutes: int = 1440

@@ -25,6 +25,7 @@ from bot.config.engagement import (
 )
 from bot.config.safety import EmergencyConfig, LimitsConfig
 from bot.config.town import ServiceMatch, check_mapping
+from core.telegram_format import TEXT_LIMIT
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -88,7 +89,7 @@ class BotConfig(_Strict):
     timezone: str = "Europe/Paris"
     media_dir: Path = Path("media")
     #: Longest text a resident may send (a message, a caption, an address); longer: refused.
-    max_text_chars: int = Field(default=4_096, ge=100)
+    max_text_chars: int = Field(default=TEXT_LIMIT, ge=100)
     #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
     country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
     #: Telegram user ids who may block a resident (``/block`` in an agents chat).

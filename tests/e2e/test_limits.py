@@ -61,7 +61,7 @@ async def test_messages_too_fast_are_answered_then_read_a_minute_later(
     limited: Env, clock: Clock
 ) -> None:
     env, me = limited, MARIE.user_id
-    for i in range(12):
+    for _ in range(12):
         await env.story.say(MARIE, "/help")
     before = len(env.api.texts(me))
     await env.story.say(MARIE, "/help")
