@@ -23,6 +23,7 @@ from handlers import (
     gate,
     ideas,
     metoo,
+    moderation,
     privacy,
     questionnaire,
     report,
@@ -60,6 +61,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))
+    app.add_handler(
+        CommandHandler(["block", "unblock"], moderation.on_block, filters=in_agents_chat)
+    )
     app.add_handler(MessageHandler(in_agents_chat & filters.REPLY & filters.TEXT, agent.on_reply))
     app.add_handler(
         CommandHandler("dashboard", agent.on_dashboard, filters=private | in_agents_chat)

@@ -21,7 +21,7 @@ from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
 from core.enums import OPEN_STATUSES, ReportStatus
 from core.reports import agent_actions, relay
-from core.reports.agent_actions import CHANGES
+from core.reports.agent_actions import CHANGES, HIDES
 from core.reports.status import VERB_STATUS
 from web.context import CONTEXT, WebContext
 from web.pages import HEADERS, TEMPLATES, environment, message, render
@@ -39,7 +39,7 @@ REFUSALS = {
     "agent.unknown_service": 400,
     "agent.duplicate_of_itself": 400,
 }
-DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "reply"}
+DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "reply", "hidet", "hidep"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 AgentHandler = Callable[[web.Request, Agent], Awaitable[web.StreamResponse]]
@@ -220,6 +220,8 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         co_reporters=shown.co_reporters,
         is_open=rv.status.is_open,
         verbs=verbs,
+        # moderation, in any state: what the public sees of the report (Open311, shared links)
+        hides=[(v.value, t(f"button.{v.value}")) for v in HIDES],
         other_services=[(i.code, i.name(lang)) for i in deps.catalogue if i.code != rv.service],
         originals=shown.originals,
         conversation=[

@@ -123,11 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli.campaigns import register as register_campaigns
     from bot.cli.ideas import register as register_ideas
     from bot.cli.outbox import register as register_outbox
+    from bot.cli.residents import register as register_residents
     from bot.cli.results import add_results_command
 
     add_results_command(register_campaigns(sub))  # `survey results` beside create/list/send
     register_ideas(sub)
     register_outbox(sub)
+    register_residents(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

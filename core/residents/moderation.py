@@ -91,15 +91,15 @@ async def resident_of(s: AsyncSession, ref: str) -> int | None:
 
 async def block(
     s: AsyncSession,
-    deps: Deps,
+    administrators: frozenset[int],
     by: AgentRef | None,
     resident_id: int,
     now: datetime,
     on: bool = True,
 ) -> Blocked:
     """Block (``on``) or unblock a resident. ``by`` None is the command line; an agent must be
-    one of ``bot.administrators``."""
-    if by is not None and by.telegram_user_id not in deps.settings.administrators:
+    one of ``administrators`` (``bot.administrators``)."""
+    if by is not None and by.telegram_user_id not in administrators:
         raise NotAllowed("moderation.not_admin")
     who = await s.get(Resident, resident_id)
     if who is None:
