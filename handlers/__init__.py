@@ -88,6 +88,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(in_private(engage.on_answer), pattern=r"^sv:"))
     app.add_handler(CommandHandler("idea", ideas.on_idea, filters=private))
     app.add_handler(CommandHandler("ideas", ideas.on_ideas, filters=private))
+    app.add_handler(MessageHandler(private & filters.CONTACT, ideas.on_contact))
     app.add_handler(CallbackQueryHandler(ideas.on_press, pattern=r"^i:"))
     app.add_handler(CallbackQueryHandler(in_private(report.on_draft_action), pattern=r"^d:"))
     app.add_handler(

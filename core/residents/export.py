@@ -105,6 +105,7 @@ async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
             "training_consent": who.consent_training,
             "surveys_consent": who.consent_surveys,
             "last_surveyed": _iso(who.last_surveyed_at),
+            "phone_shared": who.phone_hash is not None,  # only a fingerprint is kept
         },
         "subscriptions": sorted(topics),
         "survey_answers": [

@@ -126,7 +126,7 @@ async def erase(
     idea_ids = list((await s.scalars(select(Idea.id).where(Idea.resident_id == resident_id))).all())
     await _erase_outbox(s, chat, report_ids, idea_ids)
     await _drop_queued(s, chat, report_ids, idea_ids)
-    await _erase_ideas(s, resident_id)
+    await _erase_ideas(s, deps, resident_id)
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:
         await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
@@ -138,6 +138,7 @@ async def erase(
             .values(state=OutboxState.FAILED, last_error="resident erased", payload={})
         )
     who.telegram_user_id, who.chat_id, who.first_name = None, None, ""
+    who.phone_hash = None  # her number's fingerprint: the number may serve someone else
     who.consent_training, who.last_seen_at = None, now
     who.consent_surveys, who.last_surveyed_at = None, None
     await s.flush()
@@ -230,7 +231,7 @@ async def _erase_inbox(s: AsyncSession, chat: int, through_update: int | None) -
     )
 
 
-async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
+async def _erase_ideas(s: AsyncSession, deps: Deps, resident_id: int) -> None:
     """Published ideas keep their reviewed text only; the others lose their words and leave
     the review queue; supports given are withdrawn (and the counts follow)."""
     await s.execute(
@@ -257,7 +258,7 @@ async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
     for idea_id in supported:
         idea = await s.get(Idea, idea_id)
         if idea is not None:
-            idea.supports = await ideas.support_count(s, idea_id)
+            idea.supports = await ideas.support_count(s, idea_id, deps.settings.idea_require_phone)
 
 
 def remove_files(paths: list[str]) -> None:
