@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from telegram import (
     CallbackQuery,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -16,6 +14,7 @@ from telegram.constants import ChatType, ParseMode
 
 from core.actors import NotAllowed
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb, is_id
+from core.conversation.prompts import Reply
 from core.i18n import Translate
 from core.ideas import answers as idea_answers
 from core.ideas import cards as idea_cards
@@ -26,7 +25,7 @@ from core.telegram_format import escape
 from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
-from handlers.render import inline
+from handlers.render import inline, send_replies
 from handlers.resident import answer, intake_of, resident_of
 
 #: Ideas shown per page of /ideas.
@@ -228,12 +227,10 @@ async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> N
 
 
 def ask_phone(ctx: Ctx, chat_id: int, t: Translate) -> None:
-    """Ask once for the resident's own number, with Telegram's contact button (the only way
-    a contact comes with her own user id: ``core.residents.phone``)."""
-    button = KeyboardButton(t("button.share_phone"), request_contact=True)
-    keyboard = ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
-    text = t("idea.phone_needed")
-    ctx.later(lambda: ctx.bot.send_message(chat_id, text, reply_markup=keyboard))
+    """Ask for the resident's own number, with Telegram's contact button (the only way a
+    contact comes with her own user id: ``core.residents.phone``)."""
+    ask = Reply(t("idea.phone_needed"), ask_contact=t("button.share_phone"))
+    ctx.later(lambda: send_replies(ctx.bot, chat_id, [ask], ""))
 
 
 async def on_contact(update: Update, ctx: Ctx) -> None:

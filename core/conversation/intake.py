@@ -23,7 +23,7 @@ from core.engagement import surveys
 from core.ideas import proposals as ideas
 from core.reports import duplicates, metoo
 from core.reports import submit as reports
-from core.residents import feedback, limits
+from core.residents import feedback, limits, phone
 from core.residents.directory import ResidentRef
 from core.telegram_format import escape
 from nlp.redact import redact_off_loop
@@ -308,7 +308,12 @@ class Intake:
             return [Reply(self.t(exc.key), alert=True)]
         await self._discard()
         key = "idea.supported_instead" if done.changed else "idea.already_supporting"
-        return self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
+        said = self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
+        if not await phone.counts(self.s, self.svc, self.resident.id):  # asked for her number
+            said.append(
+                Reply(self.t("idea.phone_needed"), ask_contact=self.t("button.share_phone"))
+            )
+        return said
 
     async def _next(self, data: DraftData) -> list[Reply]:
         """The first step still missing something: service, place, duplicates, photo."""
