@@ -3,7 +3,9 @@
 Hiding takes a report's text (with its typed address) or its photos out of every public
 output (Open311, the page a shared link opens); the agents keep seeing them, and the
 resident's own copy is untouched. A card's button and the dashboard's form both come here
-(through ``core.reports.agent_actions``): an agent of the report's service, any state.
+(through ``core.reports.agent_actions``): an agent of the report's service, any state. No
+public output shows photos today (Open311 publishes no ``media_url``); ``photo_hidden`` is
+the flag any that does must honour.
 
 Blocking is the town's answer to abuse: a blocked resident's messages are still stored as
 they arrive (the inbox keeps them, as any update) but no longer processed, and she is told

@@ -8,7 +8,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.enums import IdeaState, QuestionnaireState, ReportStatus
-from storage.models import CoReporter, Idea, IdeaSupport, Questionnaire, Report
+from storage.models import (
+    CoReporter,
+    Idea,
+    IdeaSupport,
+    Questionnaire,
+    Report,
+    SurveyAnswer,
+)
 from tests.conftest import WATER_CHAT, Clock
 from tests.e2e.conftest import JOHN, MARIE, STRANGER, WATER_AGENT_P, Env
 from tests.e2e.test_story import _report
@@ -55,6 +62,11 @@ async def test_forged_presses_of_every_family_change_nothing(env: Env, clock: Cl
         q = await db.get_one(Questionnaire, qid)
         assert q.state is not QuestionnaireState.ANSWERED and q.answer is None
         assert (await db.get_one(Report, rid)).status is ReportStatus.RESOLVED
+
+    # engagement family: an answer to a survey round never sent to John's chat.
+    await _forge(env, john, "sv:1:1")
+    async with env.runtime.deps.sessions() as db:
+        assert await db.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
 
     # ideas family: a resident publishing an idea under review, or supporting it.
     await s.say(MARIE, "/idea Une fontaine d'eau potable place Bellecour")
