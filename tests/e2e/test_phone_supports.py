@@ -16,10 +16,12 @@ from bot.demo.fake_telegram import FakeBotApi
 from bot.demo.simulate import Person, Story
 from bot.runtime import Runtime
 from storage.models import Idea, Resident
-from tests.conftest import WATER_CHAT, Clock, make_config
+from tests.conftest import DESK_AGENT, DESK_CHAT, WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, WATER_AGENT_P, Env
 
 LEA = Person(1003, "Léa", "fr")
+AMY = Person(1004, "Amy", "en")
+DESK_P = Person(DESK_AGENT, "Zoé")
 NUMBER = "+33 6 12 34 56 78"
 
 
@@ -72,4 +74,17 @@ async def test_a_support_counts_once_the_phone_is_shared(checked: Env) -> None:
     await s.press(LEA, LEA.user_id, "i:sup:")
     await s.post(_contact(env, LEA, "33612345678", user_id=LEA.user_id))
     assert "déjà utilisé" in api.texts(LEA.user_id)[-1]
+    assert await _supports(env) == 1
+
+
+async def test_supporting_a_similar_idea_instead_asks_for_the_phone(checked: Env) -> None:
+    env, s, api = checked, checked.story, checked.api
+    await s.say(JOHN, "/idea more benches in the park")
+    await s.press(DESK_P, DESK_CHAT, "i:ok:1")  # green spaces: the desk reviews it
+    await s.say(AMY, "/idea more benches in the park")
+    await s.press(AMY, AMY.user_id, "d:isup:")
+    asked = api.of("sendMessage", AMY.user_id)[-1].params
+    assert asked["reply_markup"]["keyboard"][0][0]["request_contact"] is True
+    assert await _supports(env) == 0
+    await s.post(_contact(env, AMY, NUMBER, user_id=AMY.user_id))
     assert await _supports(env) == 1
