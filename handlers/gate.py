@@ -19,7 +19,9 @@ async def screen(update: Update, ctx: Ctx) -> None:
     q = update.callback_query
     msg = None if q is not None else update.effective_message
     text = (msg.text or msg.caption or "") if msg is not None else ""
-    held = await limits.admit(ctx.session, ctx.deps, user.id, chat.id, text, ctx.deps.clock())
+    deps = ctx.deps
+    lang = deps.texts.pick(user.language_code)
+    held = await limits.admit(ctx.session, deps, user.id, chat.id, text, deps.clock(), lang)
     if held is None:
         return
     reply = held.reply

@@ -35,9 +35,16 @@ class Held:
 
 
 async def admit(
-    s: AsyncSession, deps: Deps, user_id: int, chat_id: int, text: str, now: datetime
+    s: AsyncSession,
+    deps: Deps,
+    user_id: int,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    language: str | None = None,
 ) -> Held | None:
-    """None when the update may be processed; else what to answer."""
+    """None when the update may be processed; else what to answer (in her language, or in
+    ``language``, Telegram's, for someone not known yet)."""
     row = (
         await s.execute(
             select(Resident.id, Resident.language, Resident.barred_at, Resident.barred_told).where(
@@ -45,7 +52,7 @@ async def admit(
             )
         )
     ).first()
-    t = deps.texts.lang(row.language if row is not None else deps.lang)
+    t = deps.texts.lang(row.language if row is not None else (language or deps.lang))
     if row is not None and row.barred_at is not None:
         if row.barred_told:
             return Held(None)
