@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from contextlib import nullcontext
 from typing import Any
 
@@ -142,12 +143,19 @@ def create_deps(config: Config, clock: Clock = utcnow) -> Deps:
             idea_remind_days=config.ideas.remind_days,
             inbox_keep_days=config.inbox.keep_days,
             outbox_keep_days=config.outbox.keep_days,
+            administrators=frozenset(config.bot.administrators),
+            reports_per_hour=config.limits.reports_per_hour,
+            messages_per_minute=config.limits.messages_per_minute,
+            idea_require_phone=config.ideas.require_phone,
+            phone_salt=(
+                config.ideas.phone_salt.encode()
+                or hashlib.sha256(b"senscommun phones:" + config.telegram.token.encode()).digest()
+            ),
             open_data=config.web.open311.enabled,
             open_data_text=config.web.open311.publish_descriptions,
             dashboard_login_url=(
                 f"{config.public_url}/dashboard/login" if web_options(config).dashboard else ""
             ),
-            administrators=frozenset(config.bot.administrators),
             deadline_warn_at=config.response_times.warn_at,
             escalation_chat_id=config.response_times.escalation_chat_id,
         ),

@@ -20,6 +20,7 @@ from core.conversation.faq import FaqEntry
 from core.engagement.quiet import QuietHours
 from core.engagement.subscriptions import Topic
 from core.i18n import Texts
+from core.telegram_format import TEXT_LIMIT
 from nlp.types import Classifier
 
 Clock = Callable[[], datetime]
@@ -34,7 +35,7 @@ class Settings:
     default_language: str = "fr"
     confidence_threshold: float = 0.55
     media_dir: Path = Path("media")
-    max_text_chars: int = 4_000
+    max_text_chars: int = TEXT_LIMIT
     timezone: str = "Europe/Paris"
     #: Minutes after a resolution before "is it fixed?" is asked.
     questionnaire_delay_minutes: int = 1440
@@ -58,10 +59,18 @@ class Settings:
     #: /privacy says so.
     open_data: bool = False
     open_data_text: bool = False
+    #: Telegram user ids of the town's administrators (``bot.administrators``): they block a
+    #: resident and edit answer templates on the dashboard.
+    administrators: frozenset[int] = frozenset()
+    #: Per resident (``[limits]``; 0: none).
+    reports_per_hour: int = 0
+    messages_per_minute: int = 0
+    #: Idea supports count only from residents who shared their phone (``ideas.require_phone``).
+    idea_require_phone: bool = False
+    #: Salts the hashes of those phone numbers.
+    phone_salt: bytes = b"unset"
     #: The dashboard's login address (``{web.public_url}/dashboard/login``); "" when it is off.
     dashboard_login_url: str = ""
-    #: Who may edit answer templates on the dashboard (``bot.administrators``).
-    administrators: frozenset[int] = frozenset()
     #: A report is re-announced once this share of its response time has passed
     #: (``response_times.warn_at``); past it, escalated to ``escalation_chat_id`` (else the
     #: desk's chat).

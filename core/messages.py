@@ -44,6 +44,7 @@ def enqueue(
     idea_id: int | None = None,
     force_reply: bool = False,
     urgent: bool = False,
+    caption_only: bool = False,
 ) -> OutboxMessage:
     """Add one message to the outbox (the caller's transaction commits it); ``not_before``
     holds it (quiet hours), else it is due at once. ``urgent``: an urgent report's card, sent
@@ -57,6 +58,7 @@ def enqueue(
         # an edit of an idea's review card (a report's card is found by ``report_id``)
         idea_card=idea_id if kind is OutboxKind.EDIT_CARD else None,
         pin=pin,
+        caption_only=caption_only,
     )
     row = OutboxMessage(
         chat_id=chat_id,

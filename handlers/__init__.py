@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from core.catalogue import Catalogue
 from handlers import (
@@ -12,8 +20,10 @@ from handlers import (
     commands,
     engage,
     errors,
+    gate,
     ideas,
     metoo,
+    moderation,
     privacy,
     questionnaire,
     report,
@@ -48,9 +58,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     in_agents_chat = filters.Chat(chat_id=agent_chats) if agent_chats else filters.Chat(chat_id=[])
     private = filters.ChatType.PRIVATE
 
+    app.add_handler(TypeHandler(Update, gate.screen), group=-1)  # blocked, too fast, too long
     app.add_handler(CallbackQueryHandler(agent.on_action, pattern=r"^a:"))
     app.add_handler(CommandHandler("stats", stats.on_agents_stats, filters=in_agents_chat))
     app.add_handler(CommandHandler("queue", agent.on_queue, filters=in_agents_chat))
+    app.add_handler(
+        CommandHandler(["block", "unblock"], moderation.on_block, filters=in_agents_chat)
+    )
     app.add_handler(CommandHandler("mine", workspace.on_mine, filters=in_agents_chat))
     app.add_handler(CommandHandler("reply", workspace.on_reply_command, filters=in_agents_chat))
     app.add_handler(CommandHandler("reopen", workspace.on_reopen, filters=in_agents_chat))
@@ -80,6 +94,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], catalogue: Catalogu
     app.add_handler(CallbackQueryHandler(in_private(engage.on_answer), pattern=r"^sv:"))
     app.add_handler(CommandHandler("idea", ideas.on_idea, filters=private))
     app.add_handler(CommandHandler("ideas", ideas.on_ideas, filters=private))
+    app.add_handler(MessageHandler(private & filters.CONTACT, ideas.on_contact))
     app.add_handler(CallbackQueryHandler(ideas.on_press, pattern=r"^i:"))
     app.add_handler(CallbackQueryHandler(in_private(report.on_draft_action), pattern=r"^d:"))
     app.add_handler(

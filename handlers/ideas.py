@@ -4,21 +4,28 @@ supported) where residents support them, and the agents review and answer them o
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message, Update
+from telegram import (
+    CallbackQuery,
+    Message,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 
 from core.actors import NotAllowed
 from core.callbacks import AGENT_IDEA_VERBS, IdeaAction, IdeaOrder, IdeaVerb, is_id
+from core.conversation.prompts import Reply
 from core.i18n import Translate
 from core.ideas import answers as idea_answers
 from core.ideas import cards as idea_cards
 from core.ideas import proposals as ideas
 from core.messages import Buttons
+from core.residents import phone
 from core.telegram_format import escape
 from handlers import inputs
 from handlers.buttons import decode_or_refuse
 from handlers.context import Ctx, agent_of
-from handlers.render import inline
+from handlers.render import inline, send_replies
 from handlers.resident import answer, intake_of, resident_of
 
 #: Ideas shown per page of /ideas.
@@ -147,6 +154,8 @@ async def on_press(update: Update, ctx: Ctx) -> None:
                 ctx.later(lambda: q.answer(refusal, show_alert=True))
                 return
             note = t("idea.supported" if done.supporting else "idea.withdrawn", count=done.count)
+            if done.supporting and not await phone.counts(ctx.session, deps, r.id):
+                ask_phone(ctx, r.chat_id, t)
         text, buttons = await _page(ctx, t, r.language, action)
     markup = inline(buttons)
     ctx.later(lambda: q.answer(note or None))
@@ -215,3 +224,31 @@ async def on_agent_reply(update: Update, ctx: Ctx, idea_id: int, text: str) -> N
         return
     said = t(f"idea.replied.{done.what}", ref=idea_id, count=done.told)
     ctx.later(lambda: msg.reply_text(said, parse_mode=ParseMode.HTML))
+
+
+def ask_phone(ctx: Ctx, chat_id: int, t: Translate) -> None:
+    """Ask for the resident's own number, with Telegram's contact button (the only way a
+    contact comes with her own user id: ``core.residents.phone``)."""
+    ask = Reply(t("idea.phone_needed"), ask_contact=t("button.share_phone"))
+    ctx.later(lambda: send_replies(ctx.bot, chat_id, [ask], ""))
+
+
+async def on_contact(update: Update, ctx: Ctx) -> None:
+    """A contact sent in private: her phone number, for supports that count."""
+    msg = inputs.message(update)
+    r = await resident_of(update, ctx)
+    contact = msg.contact
+    if contact is None:
+        return
+    user = update.effective_user
+    key = await phone.share(
+        ctx.session,
+        ctx.deps,
+        r.id,
+        user.id if user is not None else 0,
+        contact.user_id,
+        contact.phone_number,
+        ctx.deps.clock(),
+    )
+    text = ctx.deps.texts.get(r.language, key)
+    ctx.later(lambda: msg.reply_text(text, reply_markup=ReplyKeyboardRemove()))

@@ -32,6 +32,12 @@ def inline(buttons: Sequence[Sequence[Sequence[str]]] | None) -> InlineKeyboardM
 def markup(reply: Reply, location_label: str) -> Markup | None:
     if reply.buttons:
         return inline(reply.buttons)
+    if reply.ask_contact:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.ask_contact, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
     if reply.ask_location:
         return ReplyKeyboardMarkup(
             [[KeyboardButton(location_label, request_location=True)]],

@@ -42,6 +42,9 @@ class OutboxPayload:
     pin: bool | None = None  # pin (True) or unpin (False) the message once delivered
     expires_at: datetime | None = None  # a campaign's: not sent after this
     questionnaire_id: int | None = None  # the questionnaire a reply to the message answers
+    #: An edit of a card sent with a photo that is no longer ours (its resident erased her
+    #: data): editMessageCaption, since Telegram refuses a text edit of a photo.
+    caption_only: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The column's value: only the keys that say something, as the rows already stored."""
@@ -62,6 +65,8 @@ class OutboxPayload:
             out["expires_at"] = self.expires_at.isoformat()
         if self.questionnaire_id is not None:
             out["questionnaire_id"] = self.questionnaire_id
+        if self.caption_only:
+            out["caption_only"] = True
         return out
 
     @classmethod
@@ -84,6 +89,7 @@ class OutboxPayload:
             pin=None if pin is None else bool(pin),
             expires_at=datetime.fromisoformat(expires) if expires else None,
             questionnaire_id=_int(raw.get("questionnaire_id")),
+            caption_only=bool(raw.get("caption_only")),
         )
 
 

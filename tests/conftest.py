@@ -86,6 +86,10 @@ def make_config(db_url: str, tmp_path: Path, api: Any = None, **sections: Any) -
         "nlp": {"kind": "keywords"},
         "outbox": {"per_chat_interval_s": 0, "messages_per_second": 1000},
         "services": services,
+        # A story sends dozens of messages within one minute of the test clock; the limits and
+        # the phone check have their own tests.
+        "limits": {"reports_per_hour": 0, "messages_per_minute": 0},
+        "ideas": {"require_phone": False},
     }
     if api is not None:
         raw["telegram"]["api_base_url"] = api.base_url

@@ -22,7 +22,7 @@ from core.deps import Deps
 from core.enums import EventKind
 from core.i18n import Translate
 from core.reports import agent_actions
-from core.reports.agent_actions import CHANGES
+from core.reports.agent_actions import CHANGES, HIDES
 from core.reports.status import VERB_STATUS
 from web import dashboard_list, dashboard_login, dashboard_stats, static
 from web.dashboard_common import (
@@ -102,6 +102,8 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         co_reporters=shown.co_reporters,
         is_open=rv.status.is_open,
         verbs=verbs,
+        # moderation, in any state: what the public sees of the report (Open311, shared links)
+        hides=[(v.value, t(f"button.{v.value}")) for v in HIDES],
         other_services=[(i.code, i.name(lang)) for i in deps.catalogue if i.code != rv.service],
         originals=shown.originals,
         history=history,

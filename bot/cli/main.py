@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli.ideas import register as register_ideas
     from bot.cli.integrations import register as register_integrations
     from bot.cli.outbox import register as register_outbox
+    from bot.cli.residents import register as register_residents
     from bot.cli.results import add_results_command
     from bot.cli.secrets import register as register_secrets
 
@@ -162,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_integrations(sub)
     register_doctor(sub)
     register_secrets(sub)
+    register_residents(sub)
     try:
         from nlp.commands import register
     except ImportError:  # the NLP commands are optional while the pipeline is being built

@@ -84,6 +84,12 @@ class IdeasConfig(Strict):
     support_threshold: int = Field(default=25, ge=1)
     #: Days between reminders to the agents chat while an idea on its agenda has no answer.
     remind_days: int = Field(default=3, ge=1)
+    #: Supports count toward the threshold only from residents who shared their phone number
+    #: once (Telegram's contact button; a salted hash kept, one resident per number).
+    require_phone: bool = True
+    #: The salt of those hashes (derived from the bot's token when empty: set it, so that a
+    #: new token does not let a number be used again).
+    phone_salt: str = ""
 
 
 class SurveysConfig(Strict):

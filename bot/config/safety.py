@@ -1,4 +1,5 @@
-"""``[[emergency]]``: the numbers a resident sees first when someone may be in danger.
+"""``[[emergency]]``: the numbers a resident sees first when someone may be in danger;
+``[limits]``: how much one resident may ask of the town's services.
 
 A town lists its own (label per language, and the number); without a list, the numbers of
 ``bot.country`` apply. Every number is shown before any other question of the report.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from bot.config.base import Strict, in_every_language
 
@@ -70,3 +71,11 @@ FALLBACK = (_n("112", "urgences", "emergency"),)
 def emergency_numbers(listed: list[EmergencyConfig], country: str) -> tuple[EmergencyConfig, ...]:
     """The town's own list, else its country's numbers."""
     return tuple(listed) or BY_COUNTRY.get(country.upper(), FALLBACK)
+
+
+class LimitsConfig(Strict):
+    """Per resident: reports sent per hour (a report over it stays a draft, sent later), and
+    messages per minute (a message over it is answered, not read). Zero: no limit."""
+
+    reports_per_hour: int = Field(default=6, ge=0)
+    messages_per_minute: int = Field(default=20, ge=0)

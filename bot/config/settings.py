@@ -24,11 +24,12 @@ from bot.config.engagement import (
     TopicConfig,
     default_topics,
 )
-from bot.config.safety import EmergencyConfig
+from bot.config.safety import EmergencyConfig, LimitsConfig
 from bot.config.security import MIN_SECRET, SecurityConfig, https_or_loopback
 from bot.config.town import ServiceMatch, check_mapping
 from bot.config.web import WebConfig
 from bot.config.workspace import ResponseTimesConfig, ServiceTimes, TemplateConfig, check_templates
+from core.telegram_format import TEXT_LIMIT
 from nlp.types import DEFAULT_SERVICES
 from storage.enums import OutboxPurpose
 
@@ -98,10 +99,12 @@ class BotConfig(_Strict):
     default_language: Literal["fr", "en"] = "fr"
     timezone: str = "Europe/Paris"
     media_dir: Path = Path("media")
-    max_text_chars: int = Field(default=4_000, ge=100)
+    #: Longest text a resident may send (a message, a caption, an address); longer: refused.
+    max_text_chars: int = Field(default=TEXT_LIMIT, ge=100)
     #: ISO 3166 code: the emergency numbers shown when no ``[[emergency]]`` is listed.
     country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
-    #: Telegram user ids who may edit answer templates on the dashboard.
+    #: Telegram user ids of the town's administrators: they edit answer templates on the
+    #: dashboard and block a resident (``/block`` in an agents chat).
     administrators: list[int] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -295,6 +298,7 @@ class Config(_Strict):
     response_times: ResponseTimesConfig = ResponseTimesConfig()
     templates: list[TemplateConfig] = Field(default_factory=list)
     security: SecurityConfig = SecurityConfig()
+    limits: LimitsConfig = LimitsConfig()
 
     @model_validator(mode="after")
     def _coherent(self) -> Config:

@@ -75,6 +75,8 @@ class FakeBotApi:
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self.gone: set[int] = set()  # chats that no longer exist (400 "chat not found")
         self.files: list[bytes] = []  # uploaded files (sendDocument, sendPhoto), in order
+        #: (chat, message id) of the photos sent: Telegram refuses a text edit of those.
+        self.photo_messages: set[tuple[str, int]] = set()
         self.fail_next: dict[str, int] = defaultdict(int)  # method -> number of 500s to answer
         self.throttle_next: dict[str, int] = defaultdict(int)  # method -> number of 429s
         self._message_ids: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -254,12 +256,26 @@ class FakeBotApi:
                 },
                 status=429,
             )
+        if (
+            method == "editMessageText"
+            and (chat, int(params.get("message_id") or 0)) in self.photo_messages
+        ):
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: there is no text in the message to edit",
+                },
+                status=400,
+            )
         if method == "getUpdates":
             result: Any = [self.updates.popleft() for _ in range(len(self.updates))]
             if not result:
                 await asyncio.sleep(0.05)
         else:
             result = self._result(method, params)
+        if method == "sendPhoto" and chat is not None:
+            self.photo_messages.add((chat, int(result["message_id"])))
         call = Call(method, params, time.monotonic(), result)
         self.calls.append(call)
         if self.on_call:

@@ -54,6 +54,8 @@ def demo_config(
             "surveys": {"quiet_hours": ""},
             # "Is it fixed?" comes a day after the resolution in production; at once here.
             "questionnaire": {"delay_minutes": 0},
+            # The fake residents have no phone to share: their supports count as they are.
+            "ideas": {"require_phone": False},
             "services": [s.model_dump() for s in services],
         }
     )

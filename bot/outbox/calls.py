@@ -53,7 +53,7 @@ async def send_row(bot: Any, svc: Deps, row: Claimed) -> Any:
             return await _send(bot, row, markup, parse, None)
         if target is None:
             return None  # no card to edit (never had one): nothing to do
-        if p.photo:
+        if p.photo or p.caption_only:
             return await bot.edit_message_caption(
                 row.chat_id, target, caption=p.text, parse_mode=parse, reply_markup=markup
             )

@@ -28,6 +28,8 @@ class AgentVerb(StrEnum):
     SEND = "send"  # with a reply draft's id: the resident receives it
     DROP = "drop"  # with a reply draft's id: not sent
     REOPEN = "reo"  # on a closed card: says how to reopen (a reason is needed)
+    HIDE_TEXT = "hidet"  # moderation: the text out of every public output
+    HIDE_PHOTO = "hidep"  # moderation: the photos out of every public output
 
 
 #: Verbs whose argument is a row id.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
-from core.callbacks.codec import CallbackError, fit, parse_id
+from core.callbacks.codec import CallbackError, fit, parse_id, sign, signed_ok
 
 
 class DraftVerb(StrEnum):
@@ -128,19 +128,32 @@ class LanguageChoice:
 
 @dataclass(frozen=True)
 class MeTooAction:
-    """``m:<report>``: "me too" under a report opened from its shared link. The use case
-    checks the report is open, not the presser's own, and not already followed by them."""
+    """``m:<report>:<signature>``: "me too" under a report opened from its shared link.
+
+    The report is someone else's, so the button is signed (``codec.sign``): a forged press
+    (an id typed by hand, an unsigned button of an older release) is refused before the use
+    case, which also checks the report is open, not the presser's own, and not already
+    followed by them."""
 
     report_id: int
+    signature: str = ""
 
     PREFIX = "m"
 
+    @classmethod
+    def signed(cls, report_id: int, secret: bytes) -> Self:
+        return cls(report_id, sign(secret, f"{cls.PREFIX}:{report_id}"))
+
+    def genuine(self, secret: bytes) -> bool:
+        return signed_ok(secret, f"{self.PREFIX}:{self.report_id}", self.signature)
+
     def encode(self) -> str:
-        return fit(f"{self.PREFIX}:{self.report_id}")
+        return fit(f"{self.PREFIX}:{self.report_id}:{self.signature}")
 
     @classmethod
     def decode(cls, data: str) -> Self:
         parts = data.split(":")
-        if len(parts) != 2 or parts[0] != cls.PREFIX:
+        if len(parts) not in (2, 3) or parts[0] != cls.PREFIX:
             raise CallbackError("not a me-too press")
-        return cls(parse_id(parts[1]))
+        signature = parts[2] if len(parts) == 3 else ""  # unsigned: refused by genuine()
+        return cls(parse_id(parts[1]), signature)

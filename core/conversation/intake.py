@@ -23,10 +23,10 @@ from core.engagement import surveys
 from core.ideas import proposals as ideas
 from core.reports import duplicates, metoo
 from core.reports import submit as reports
-from core.residents import feedback
+from core.residents import feedback, limits, phone
 from core.residents.directory import ResidentRef
 from core.telegram_format import escape
-from nlp.redact import redact
+from nlp.redact import redact_off_loop
 from nlp.types import Classification, Intent
 from storage.enums import CorrectionSource, DraftStep, ReportIntent
 
@@ -113,6 +113,8 @@ class Intake:
         data = draft.data.copy()
         if draft.step in (DraftStep.DESCRIBE, DraftStep.SERVICE):
             joined = f"{data.text}\n{text}" if draft.step is DraftStep.SERVICE else text
+            if not limits.fits_description(self.svc, joined):  # the draft is kept as it was
+                return self.say("limits.description_full", limit=self.svc.settings.max_text_chars)
             return await self._describe(data, joined, new=False)
         if draft.step is DraftStep.PLACE:
             data.address = text[:500]
@@ -127,10 +129,12 @@ class Intake:
         words = caption.strip() if caption and any(c.isalnum() for c in caption) else ""
         if words and (draft is None or not data.text):
             return await self._describe(data, words, new=draft is None)
+        if words and not limits.fits_description(self.svc, f"{data.text}\n{words}"):
+            return self.say("limits.description_full", limit=self.svc.settings.max_text_chars)
         if words:  # the description is there already: the caption adds to it, not replaces it
             lang = data.lang or self.lang
             data.text = f"{data.text}\n{words}"
-            data.redacted = f"{data.redacted}\n{redact(words, lang)}".lstrip()
+            data.redacted = f"{data.redacted}\n{await redact_off_loop(words, lang)}".lstrip()
         if draft is None or draft.step is DraftStep.DESCRIBE:
             return await self._prompt(await self._save(DraftStep.DESCRIBE, data))
         if draft.step is DraftStep.PHOTO:
@@ -218,7 +222,7 @@ class Intake:
         c = await self._classify(text)
         if new and c.intent is Intent.OTHER and len(text.split()) <= 4 and data.is_empty():
             return self.say("report.small_talk")
-        self._fill(data, text, c)
+        await self._fill(data, text, c)
         replies = []
         if c.urgent:
             numbers = self.svc.emergency_numbers(self.lang)
@@ -236,15 +240,15 @@ class Intake:
         return await self.svc.ahead.classify(self.svc.nlp, text, self.lang)
 
     async def _classified(self, data: DraftData, text: str) -> DraftData:
-        self._fill(data, text, await self._classify(text))
+        await self._fill(data, text, await self._classify(text))
         return data
 
-    def _fill(self, data: DraftData, text: str, c: Classification) -> None:
+    async def _fill(self, data: DraftData, text: str, c: Classification) -> None:
         """What the classification tells, kept in the draft."""
         service = c.service if c.service in self.svc.catalogue else "other"
         redacted = c.redacted or text
         if len(text) > CLASSIFY_CHARS:  # the classifier read (and masked) only the beginning
-            redacted = redact(text, c.lang)
+            redacted = await redact_off_loop(text, c.lang)
         data.text, data.lang, data.suggested = text, c.lang, service
         # Someone in danger confirms the best guess in one press rather than picking from a list.
         data.confidence, data.ask = round(c.confidence, 4), c.ask_service and not c.urgent
@@ -304,7 +308,12 @@ class Intake:
             return [Reply(self.t(exc.key), alert=True)]
         await self._discard()
         key = "idea.supported_instead" if done.changed else "idea.already_supporting"
-        return self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
+        said = self.say(key, ref=done.idea_id, count=done.count, remove_keyboard=True)
+        if not await phone.counts(self.s, self.svc, self.resident.id):  # asked for her number
+            said.append(
+                Reply(self.t("idea.phone_needed"), ask_contact=self.t("button.share_phone"))
+            )
+        return said
 
     async def _next(self, data: DraftData) -> list[Reply]:
         """The first step still missing something: service, place, duplicates, photo."""
@@ -351,6 +360,11 @@ class Intake:
         return Prompts(self.svc, self.lang).for_step(d)
 
     async def _submit(self, data: DraftData) -> list[Reply]:
+        later = await limits.report_allowed_from(self.s, self.svc, self.resident.id, self.now)
+        if later is not None:  # the draft stays, its "Send" button with it
+            at = self.svc.settings.local(later).strftime("%H:%M")
+            limit = self.svc.settings.reports_per_hour
+            return [Reply(self.t("limits.reports_per_hour", limit=limit, time=at), alert=True)]
         new = reports.NewReport.from_draft(data)
         rv = await reports.submit(self.s, self.svc, self.resident, new, self.now)
         await self._discard()

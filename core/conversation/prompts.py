@@ -20,6 +20,8 @@ class Reply:
     ask_location: bool = False
     remove_keyboard: bool = False
     alert: bool = False  # for button presses: show as a pop-up rather than a message
+    #: The label of Telegram's contact button to show (her own number: ``residents.phone``).
+    ask_contact: str = ""
 
 
 class Prompts:

@@ -25,7 +25,7 @@ from core.reports.submit import first_photo, load
 from core.residents.directory import ResidentRef
 from core.telegram_format import escape
 from core.views import view
-from nlp.redact import redact
+from nlp.redact import redact_off_loop
 from storage import sql
 from storage.enums import (
     ActorKind,
@@ -325,7 +325,8 @@ async def comment(
                 deps.lang, "notice.comment", ref=q.report_id, name=name, rating=rating, text=piece
             )
 
-        for piece in in_pieces(notice, redact(words, resident.language)):  # masked for agents
+        masked = await redact_off_loop(words, resident.language)
+        for piece in in_pieces(notice, masked):  # masked for agents
             messages.enqueue(
                 s,
                 chat_id=chat,

@@ -18,6 +18,7 @@ from core.deps import Deps
 from core.i18n import Translate
 from core.messages import Buttons
 from core.telegram_format import escape
+from nlp.redact import redact
 from storage import outbox
 from storage.enums import IdeaAnswerKind, IdeaState, OutboxKind, OutboxPurpose
 from storage.models import Idea, IdeaMilestone
@@ -78,7 +79,8 @@ def _card_text(t: Translate, deps: Deps, idea: Idea, author: str) -> str:
         ref=idea.id,
         service=escape(deps.catalogue.name(idea.service_code, deps.lang)),
         name=escape(author),
-        text=escape(excerpt(idea.text, ON_CARD)),
+        # masked: the whole group reads it (the author's own words stay in ``idea.text``)
+        text=escape(excerpt(redact(idea.text, deps.lang), ON_CARD)),
     )
     if idea.state is IdeaState.PENDING_REVIEW:
         return f"{card}\n\n{t('idea.card_pending')}"

@@ -239,17 +239,36 @@ async def toggle_support(
     else:
         await s.delete(mine)
     await s.flush()
-    idea.supports = await support_count(s, idea_id)
+    on_agenda = await _count_and_check(s, deps, idea, now)
+    return Supported(idea.id, mine is None, idea.supports, on_agenda)
+
+
+async def recount(s: AsyncSession, deps: Deps, idea_id: int, now: datetime) -> None:
+    """The idea's count again (a supporter's phone was checked): it may reach the agenda."""
+    idea = await load(s, idea_id, for_update=True)
+    if idea.state is IdeaState.PUBLISHED:
+        await _count_and_check(s, deps, idea, now)
+
+
+async def _count_and_check(s: AsyncSession, deps: Deps, idea: Idea, now: datetime) -> bool:
+    """Count the supports; True when this count first puts the idea on its agenda."""
+    idea.supports = await support_count(s, idea.id, deps.settings.idea_require_phone)
     threshold = deps.settings.threshold(idea.service_code)
     on_agenda = idea.on_agenda_at is None and idea.supports >= threshold
     if on_agenda:
         idea.on_agenda_at = idea.reminded_at = now
         idea_cards.send_agenda_notice(s, deps, idea, now)
-    return Supported(idea.id, mine is None, idea.supports, on_agenda)
+    return on_agenda
 
 
-async def support_count(s: AsyncSession, idea_id: int) -> int:
+async def support_count(s: AsyncSession, idea_id: int, require_phone: bool = False) -> int:
+    """Supports that count: with ``require_phone`` (``ideas.require_phone``), only those of
+    residents who shared their phone number (``core.residents.phone``)."""
     q = select(func.count()).select_from(IdeaSupport).where(IdeaSupport.idea_id == idea_id)
+    if require_phone:
+        q = q.join(Resident, Resident.id == IdeaSupport.resident_id).where(
+            Resident.phone_hash.is_not(None)
+        )
     return int(await s.scalar(q) or 0)
 
 

@@ -34,9 +34,13 @@ from core.reports.cards import (
 )
 from core.reports.status import VERB_STATUS
 from core.reports.submit import open_in_service
+from core.residents import moderation
+from core.residents.moderation import Hidden
 from core.telegram_format import escape
 from core.views import ReportView
 
+#: Moderation: what the public sees of a report (any state: a closed report is still public).
+HIDES = {AgentVerb.HIDE_TEXT: Hidden.TEXT, AgentVerb.HIDE_PHOTO: Hidden.PHOTO}
 #: Verbs that change the report; the others only show a picker on the card.
 CHANGES = frozenset(
     {
@@ -48,6 +52,7 @@ CHANGES = frozenset(
         AgentVerb.HAND_TO,
         AgentVerb.SEND,
         AgentVerb.DROP,
+        *HIDES,
     }
 )
 
@@ -74,6 +79,9 @@ async def perform(
 ) -> Outcome:
     """Do ``action`` as ``by``, in the caller's transaction; raises :class:`NotAllowed`."""
     verb, rid = action.verb, action.report_id
+    if verb in HIDES:
+        rv, changed = await moderation.hide(s, deps, by, rid, HIDES[verb], now)
+        return Outcome(Result.CHANGED if changed else Result.UNCHANGED, rv)
     if verb in VERB_STATUS:
         done = await status.change_status(s, deps, by, rid, VERB_STATUS[verb], now)
     elif verb is AgentVerb.MOVE:

@@ -12,6 +12,7 @@ from core.messages import Buttons
 from core.reports.due import is_overdue
 from core.telegram_format import CAPTION_LIMIT, TEXT_LIMIT, escape, visible_length
 from core.views import ReportView
+from nlp.redact import redact
 
 if TYPE_CHECKING:  # templates sit above the cards (they draft replies)
     from core.reports.templates import Offered
@@ -23,9 +24,11 @@ def card_text(
     deps: Deps,
     set_by: str | None = None,
     co_reporters: int = 0,
+    photo_card: bool = False,
 ) -> str:
-    """The card's text, within Telegram's limit (a photo's caption is shorter than a message)."""
-    limit = CAPTION_LIMIT if report.photo_file_id else TEXT_LIMIT
+    """The card's text, within Telegram's limit (a photo's caption is shorter than a message;
+    ``photo_card``: the card was sent with a photo that is no longer ours, after an erasure)."""
+    limit = CAPTION_LIMIT if report.photo_file_id or photo_card else TEXT_LIMIT
     catalogue, lang = deps.catalogue, deps.lang
     t = deps.texts.lang(lang)
     head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"
@@ -34,8 +37,8 @@ def card_text(
     if is_overdue(report):
         head = f"{t('card.overdue')} {head}"
     place = t("card.no_place")
-    if report.address:
-        place = escape(report.address)
+    if report.address:  # typed by the resident: a phone number there is masked like the text
+        place = escape(redact(report.address, lang))
     if report.map_url:
         label = place if report.address else f"{report.lat:.5f}, {report.lon:.5f}"
         place = f'<a href="{escape(report.map_url)}">{label}</a>'
@@ -82,6 +85,7 @@ def card_buttons(report: ReportView, texts: Texts, lang: str) -> Buttons:
         [b(AgentVerb.DUPLICATE), b(AgentVerb.REJECT)],
         [who, b(AgentVerb.HAND)],
         [b(AgentVerb.ANSWER)],
+        [b(AgentVerb.HIDE_TEXT), *([b(AgentVerb.HIDE_PHOTO)] if report.photo_file_id else [])],
     ]
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.callbacks import MeTooAction, is_id
@@ -29,6 +30,7 @@ from core.reports import submit as reports
 from core.residents.directory import ResidentRef
 from core.telegram_format import escape
 from core.views import ReportView
+from storage.models import Report
 
 START_PREFIX = "r"
 #: Longest masked text shown; the rest is cut (well within ``telegram_format.TEXT_LIMIT``).
@@ -95,6 +97,8 @@ async def show(s: AsyncSession, deps: Deps, who: ResidentRef, report_id: int) ->
         return Reply(t("metoo.unknown", ref=report_id))
     n = len(await duplicates.co_reporter_ids(s, rv.id))
     body = rv.redacted_text
+    if await s.scalar(select(Report.text_hidden).where(Report.id == rv.id)):  # moderation
+        body = t("metoo.text_hidden")
     if len(body) > TEXT_SHOWN:
         body = body[: TEXT_SHOWN - 1] + "…"
     lines = [
@@ -112,7 +116,7 @@ async def show(s: AsyncSession, deps: Deps, who: ResidentRef, report_id: int) ->
     refusal = await _refusal(s, rv, who.id, t)
     if refusal is not None:
         return Reply("\n".join([*lines, refusal]))
-    button = (t("button.me_too"), MeTooAction(rv.id).encode())
+    button = (t("button.me_too"), MeTooAction.signed(rv.id, deps.settings.link_secret).encode())
     return Reply("\n".join([*lines, t("metoo.prompt")]), buttons=[[button]])
 
 
@@ -127,6 +131,8 @@ async def join(
 ) -> Joined:
     """ "Me too" pressed: checked again here, whatever the button said when it was sent."""
     t = deps.texts.lang(who.language)
+    if not any(action.genuine(k) for k in deps.settings.link_keys):  # forged: not the bot's
+        return Joined(False, t("report.stale_button"))
     rv = await reports.get_view(s, action.report_id)
     if rv is None:
         return Joined(False, t("metoo.unknown", ref=action.report_id))

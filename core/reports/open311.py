@@ -237,6 +237,8 @@ def _public(deps: Deps, r: Report, changed: datetime | None, descriptions: bool)
     name = deps.catalogue.name(r.service_code, lang)
     erased = r.text == ERASED
     text = r.redacted_text if descriptions and r.redacted_text not in ("", ERASED) else None
+    if r.text_hidden:  # moderation: the words (and the typed address) withheld
+        text = None
     return PublicRequest(
         id=r.id,
         status=r.status.open311,
@@ -248,7 +250,7 @@ def _public(deps: Deps, r: Report, changed: datetime | None, descriptions: bool)
         requested_at=r.created_at,
         updated_at=max(changed or r.created_at, r.created_at),
         expected_at=resolve_by(view(r), deps.catalogue) if r.status.is_open else None,
-        address=redact(r.address, lang) if r.address else None,
+        address=redact(r.address, lang) if r.address and not r.text_hidden else None,
         # An erased resident's point stays for the agents who fix the problem, never in public.
         lat=None if erased else coarse(r.lat),
         lon=None if erased else coarse(r.lon),

@@ -13,7 +13,7 @@ from core import messages
 from core.deps import Deps
 from core.reports.submit import load, reporter
 from core.telegram_format import TEXT_LIMIT, escape, split, visible_length
-from nlp.redact import redact
+from nlp.redact import redact_off_loop
 from storage import outbox
 from storage.enums import ActorKind, EventKind, OutboxPurpose
 from storage.models import ReportEvent
@@ -55,7 +55,8 @@ async def resident_to_agents(
                 deps.lang, "card.resident_message", ref=report_id, name=name, text=words
             )
 
-        for piece in in_pieces(message, redact(text, who.language)):  # agents see it masked
+        masked = await redact_off_loop(text, who.language)
+        for piece in in_pieces(message, masked):  # agents see it masked
             messages.enqueue(
                 s,
                 chat_id=chat,

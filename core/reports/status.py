@@ -176,8 +176,11 @@ async def refresh_card(
     now: datetime,
     set_by: str | None = None,
     buttons: bool = True,
+    photo_card: bool = False,
 ) -> None:
-    """Edit the report's card in ``chat_id`` to show it as it is now (through the outbox)."""
+    """Edit the report's card in ``chat_id`` to show it as it is now (through the outbox).
+    ``photo_card``: the card was sent with a photo since removed (an erasure): its caption is
+    edited."""
     if set_by is None:
         set_by = await s.scalar(
             select(ReportEvent.actor_name)
@@ -192,6 +195,7 @@ async def refresh_card(
         deps,
         set_by=set_by or None,
         co_reporters=len(await co_reporter_ids(s, rv.id)),
+        photo_card=photo_card,
     )
     messages.enqueue(
         s,
@@ -204,6 +208,7 @@ async def refresh_card(
         report_id=rv.id,
         pin=False if rv.urgent and not (buttons and rv.status.is_open) else None,
         now=now,
+        caption_only=photo_card and not rv.photo_file_id,
     )
 
 

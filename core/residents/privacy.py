@@ -8,6 +8,13 @@ answers, their subscriptions, the updates they sent as the inbox stored them, an
 of the messages already delivered to them or about their reports and ideas. Their ideas
 keep only what was published (reviewed free of personal data: others support it and the town
 answers it); unpublished ones lose their words, and their supports are withdrawn.
+
+Nothing of her is left where the agents read either: the cards of her reports are edited
+(a photo card's caption, since Telegram refuses a text edit of a photo), the agents' notes
+on her reports are emptied (they answer her words, often quote them), and the messages about
+her reports and ideas still waiting in the outbox are dropped (a card not yet sent is then
+sent as it stands after the erasure). A photo file is deleted only when no other report
+keeps a copy of it (two residents may send the same file: Telegram gives it one name).
 """
 
 from __future__ import annotations
@@ -15,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +30,13 @@ from core.deps import Deps
 from core.ideas import proposals as ideas
 from core.reports import status
 from core.reports import submit as reports
+from core.residents.export import export
 from core.views import ERASED
 from storage.enums import ActorKind, IdeaState, OutboxState
 from storage.models import (
     CoReporter,
     Draft,
     Idea,
-    IdeaAnswer,
     IdeaSupport,
     InboxUpdate,
     LabelledExample,
@@ -41,163 +47,10 @@ from storage.models import (
     ReportEvent,
     Resident,
     Subscription,
-    Survey,
     SurveyAnswer,
 )
 
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at else None
-
-
-async def export(s: AsyncSession, resident_id: int) -> dict[str, Any]:
-    """Everything kept about a resident, as one JSON-ready document."""
-    who = await s.get_one(Resident, resident_id)
-    reports = (
-        await s.scalars(select(Report).where(Report.resident_id == resident_id).order_by(Report.id))
-    ).all()
-    out_reports = []
-    for r in reports:
-        events = (
-            await s.scalars(
-                select(ReportEvent).where(ReportEvent.report_id == r.id).order_by(ReportEvent.id)
-            )
-        ).all()
-        photos = (await s.scalars(select(Photo.file_id).where(Photo.report_id == r.id))).all()
-        out_reports.append(
-            {
-                "reference": r.id,
-                "service": r.service_code,
-                "status": r.status.value,
-                "text": r.text,
-                "address": r.address,
-                "latitude": r.lat,
-                "longitude": r.lon,
-                "created_at": _iso(r.created_at),
-                "photos": list(photos),
-                "history": [
-                    {
-                        "at": _iso(e.at),
-                        "by": e.actor_kind.value,
-                        "status": e.new_status.value if e.new_status else None,
-                        "service": e.new_service,
-                        "message": e.note,
-                    }
-                    for e in events
-                ],
-            }
-        )
-    joined = (
-        await s.execute(
-            select(CoReporter.created_at, Report)
-            .join(Report, Report.id == CoReporter.report_id)
-            .where(CoReporter.resident_id == resident_id)
-            .order_by(CoReporter.id)
-        )
-    ).all()
-    examples = (
-        await s.scalars(select(LabelledExample).where(LabelledExample.resident_id == resident_id))
-    ).all()
-    asked = (
-        await s.scalars(
-            select(Questionnaire)
-            .where(Questionnaire.resident_id == resident_id)
-            .order_by(Questionnaire.id)
-        )
-    ).all()
-    answers = (
-        await s.execute(
-            select(Survey.code, SurveyAnswer.value, SurveyAnswer.answered_at)
-            .join(Survey, Survey.id == SurveyAnswer.survey_id)
-            .where(SurveyAnswer.resident_id == resident_id)
-            .order_by(SurveyAnswer.id)
-        )
-    ).all()
-    topics = (
-        await s.scalars(select(Subscription.topic).where(Subscription.resident_id == resident_id))
-    ).all()
-    return {
-        "resident": {
-            "first_name": who.first_name,
-            "language": who.language,
-            "first_contact": _iso(who.created_at),
-            "last_contact": _iso(who.last_seen_at),
-            "training_consent": who.consent_training,
-            "surveys_consent": who.consent_surveys,
-            "last_surveyed": _iso(who.last_surveyed_at),
-        },
-        "subscriptions": sorted(topics),
-        "survey_answers": [
-            {"survey": code, "answer": value, "answered_at": _iso(at)}
-            for code, value, at in answers
-        ],
-        "reports": out_reports,
-        "co_reports": [  # reports of others they joined: "same problem", "me too"
-            {
-                "reference": r.id,
-                "service": r.service_code,
-                "status": r.status.value,
-                "joined_at": _iso(at),
-            }
-            for at, r in joined
-        ],
-        "training_examples": [{"text": e.text, "service": e.service} for e in examples],
-        "questionnaires": [
-            {
-                "report": q.report_id,
-                "question": q.kind.value,
-                "state": q.state.value,
-                "asked_at": _iso(q.sent_at),
-                "answered_at": _iso(q.answered_at),
-                "answer": q.answer,
-                "rating": q.rating,
-                "comment": q.comment or None,
-            }
-            for q in asked
-        ],
-        **(await _export_ideas(s, resident_id)),
-    }
-
-
-async def _export_ideas(s: AsyncSession, resident_id: int) -> dict[str, Any]:
-    mine = (
-        await s.scalars(select(Idea).where(Idea.resident_id == resident_id).order_by(Idea.id))
-    ).all()
-    answers = (
-        await s.scalars(
-            select(IdeaAnswer)
-            .where(IdeaAnswer.idea_id.in_([i.id for i in mine]))
-            .order_by(IdeaAnswer.id)
-        )
-    ).all()
-    supported = (
-        await s.scalars(
-            select(IdeaSupport.idea_id)
-            .where(IdeaSupport.resident_id == resident_id)
-            .order_by(IdeaSupport.idea_id)
-        )
-    ).all()
-    return {
-        "ideas": [
-            {
-                "reference": i.id,
-                "service": i.service_code,
-                "state": i.state.value,
-                "text": i.text,
-                "published_text": i.redacted_text if i.state is IdeaState.PUBLISHED else None,
-                "decline_reason": i.decline_reason,
-                "supports": i.supports,
-                "created_at": _iso(i.created_at),
-                "answers": [
-                    {"answer": a.kind.value, "text": a.text, "at": _iso(a.created_at)}
-                    for a in answers
-                    if a.idea_id == i.id
-                ],
-            }
-            for i in mine
-        ],
-        "ideas_supported": list(supported),
-    }
+__all__ = ["Erased", "erase", "export", "remove_files"]
 
 
 @dataclass(frozen=True)
@@ -221,15 +74,16 @@ async def erase(
         (await s.scalars(select(Report.id).where(Report.resident_id == resident_id))).all()
     )
     paths: list[str] = []
+    with_photo: set[int] = set()
     if report_ids:
-        paths = [
-            p
-            for p in (
-                await s.scalars(select(Photo.path).where(Photo.report_id.in_(report_ids)))
-            ).all()
-            if p
-        ]
+        photos = (
+            await s.execute(
+                select(Photo.report_id, Photo.path).where(Photo.report_id.in_(report_ids))
+            )
+        ).all()
+        with_photo = {rid for rid, _ in photos}
         await s.execute(delete(Photo).where(Photo.report_id.in_(report_ids)))
+        paths = await _unshared(s, {p for _, p in photos if p})
         await s.execute(
             update(Report)
             .where(Report.id.in_(report_ids))
@@ -241,7 +95,13 @@ async def erase(
                 ReportEvent.report_id.in_(report_ids),
                 ReportEvent.actor_kind == ActorKind.RESIDENT,
             )
-            .values(note=None, actor_telegram_id=None)
+            .values(note=None, actor_telegram_id=None, actor_name="")
+        )
+        # The agents' notes on her reports answer her words (and often quote them).
+        await s.execute(
+            update(ReportEvent)
+            .where(ReportEvent.report_id.in_(report_ids), ReportEvent.note.is_not(None))
+            .values(note=ERASED)
         )
     if who.telegram_user_id is not None:  # their words on reports of others (comments)
         await s.execute(
@@ -265,7 +125,8 @@ async def erase(
     await s.execute(delete(CoReporter).where(CoReporter.resident_id == resident_id))
     idea_ids = list((await s.scalars(select(Idea.id).where(Idea.resident_id == resident_id))).all())
     await _erase_outbox(s, chat, report_ids, idea_ids)
-    await _erase_ideas(s, resident_id)
+    await _drop_queued(s, chat, report_ids, idea_ids)
+    await _erase_ideas(s, deps, resident_id)
     await s.execute(delete(LabelledExample).where(LabelledExample.resident_id == resident_id))
     if who.telegram_user_id is not None:
         await s.execute(delete(Draft).where(Draft.user_id == who.telegram_user_id))
@@ -277,6 +138,7 @@ async def erase(
             .values(state=OutboxState.FAILED, last_error="resident erased", payload={})
         )
     who.telegram_user_id, who.chat_id, who.first_name = None, None, ""
+    who.phone_hash = None  # her number's fingerprint: the number may serve someone else
     who.consent_training, who.last_seen_at = None, now
     who.consent_surveys, who.last_surveyed_at = None, None
     await s.flush()
@@ -285,7 +147,9 @@ async def erase(
         rv = await reports.get_view(s, rid)
         chat_id = deps.catalogue.card_chat(rv.service) if rv else None
         if rv is not None and chat_id is not None:
-            await status.refresh_card(s, deps, rv, chat_id, now, buttons=rv.status.is_open)
+            await status.refresh_card(
+                s, deps, rv, chat_id, now, buttons=rv.status.is_open, photo_card=rid in with_photo
+            )
     return Erased(len(report_ids), paths)
 
 
@@ -314,6 +178,43 @@ async def _erase_outbox(
     )
 
 
+async def _drop_queued(
+    s: AsyncSession, chat: int | None, report_ids: list[int], idea_ids: list[int]
+) -> None:
+    """Messages about her reports and ideas still waiting for other chats (a card, her words
+    relayed, a notice naming her) are dropped, not sent: the cards are refreshed after this
+    (an edit of a card never sent sends it anew, as it stands). Those of her published ideas
+    stay (the town speaks of the reviewed text to its supporters)."""
+    about = []
+    if report_ids:
+        about.append(OutboxMessage.report_id.in_(report_ids))
+    unpublished = (
+        select(Idea.id).where(Idea.id.in_(idea_ids), Idea.state != IdeaState.PUBLISHED)
+        if idea_ids
+        else None
+    )
+    if unpublished is not None:
+        about.append(OutboxMessage.idea_id.in_(unpublished))
+    if not about:
+        return
+    others = [] if chat is None else [OutboxMessage.chat_id != chat]  # hers: below
+    await s.execute(
+        update(OutboxMessage)
+        .where(or_(*about), OutboxMessage.state == OutboxState.PENDING, *others)
+        .values(state=OutboxState.FAILED, last_error="resident erased", payload={})
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _unshared(s: AsyncSession, paths: set[str]) -> list[str]:
+    """The files no other report keeps a copy of (called once hers are deleted): the others
+    stay on disk."""
+    if not paths:
+        return []
+    kept = set((await s.scalars(select(Photo.path).where(Photo.path.in_(paths)))).all())
+    return sorted(paths - kept)
+
+
 async def _erase_inbox(s: AsyncSession, chat: int, through_update: int | None) -> None:
     """The inbox keeps each update as Telegram sent it (words, name, ids): the ones of the
     resident's chat already dealt with are emptied. Those still waiting (written after the
@@ -330,7 +231,7 @@ async def _erase_inbox(s: AsyncSession, chat: int, through_update: int | None) -
     )
 
 
-async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
+async def _erase_ideas(s: AsyncSession, deps: Deps, resident_id: int) -> None:
     """Published ideas keep their reviewed text only; the others lose their words and leave
     the review queue; supports given are withdrawn (and the counts follow)."""
     await s.execute(
@@ -357,7 +258,7 @@ async def _erase_ideas(s: AsyncSession, resident_id: int) -> None:
     for idea_id in supported:
         idea = await s.get(Idea, idea_id)
         if idea is not None:
-            idea.supports = await ideas.support_count(s, idea_id)
+            idea.supports = await ideas.support_count(s, idea_id, deps.settings.idea_require_phone)
 
 
 def remove_files(paths: list[str]) -> None:

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 models: one noun per table, named constraints for Alembic."""
 
 from storage.models.agent_login import AgentLogin, AgentSession
+from storage.models.audit import AuditLine
 from storage.models.base import NAMING, Base
 from storage.models.correction import LabelledExample
 from storage.models.draft import Draft
@@ -24,6 +25,7 @@ __all__ = [
     "AnswerTemplate",
     "ApiClient",
     "ApiRequest",
+    "AuditLine",
     "Base",
     "Campaign",
     "CoReporter",

@@ -21,7 +21,11 @@ class InboxUpdate(Base):
     """A Telegram update as received, stored before the webhook answers 200."""
 
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_pending", "processed_at", "chat_id", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_pending", "processed_at", "chat_id", "id"),
+        # a resident's messages of the last minute (``core.residents.limits``)
+        Index("ix_inbox_chat_received", "chat_id", "received_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)

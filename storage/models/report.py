@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from storage.enums import (
     ActorKind,
@@ -48,6 +49,10 @@ class Report(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    #: Moderation: agents hid the text or the photos from every public output (Open311,
+    #: shared links); agents still see them.
+    text_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    photo_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     #: The agent who took the report ("Take"), while someone has it.

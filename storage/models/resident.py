@@ -40,6 +40,13 @@ class Resident(Base):
     last_surveyed_at: Mapped[datetime | None]
     #: When Telegram said they blocked the bot (403): campaigns skip them until they write again.
     blocked_at: Mapped[datetime | None]
+    #: When an administrator barred them (abuse): their messages are kept, not processed.
+    barred_at: Mapped[datetime | None]
+    #: Whether they were told they are barred (told once).
+    barred_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A salted hash of the phone number they shared with Telegram's contact button (one
+    #: resident per number): their idea supports count as a person's (``ideas.require_phone``).
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.demo.simulate import Person
+from core.callbacks import MeTooAction
 from core.reports import metoo
 from storage.models import CoReporter
 from tests.conftest import WATER_CHAT, Clock
@@ -100,16 +101,27 @@ async def test_link_me_too_fix_thanks_and_questionnaire(env: Env, clock: Clock) 
     assert api.texts(LEA.user_id)[-1].startswith("Vous n'avez encore rien signalé")
 
 
+def _signature_of(env: Env, rid: int) -> str:
+    return MeTooAction.signed(rid, env.runtime.deps.settings.link_secret).signature
+
+
 async def test_forged_and_stale_me_too_presses_are_refused(env: Env) -> None:
     s, api = env.story, env.api
     rid = await _report(env, MARIE, "Grosse fuite d'eau sur le trottoir rue Victor Hugo")
     private = s.updates.private(JOHN)
     await s.post(s.updates.press(JOHN, private, 1, "m:999999"))
-    assert _alert(env) == ("I cannot find report #999999. The link may be incomplete.", True)
+    text, alert = _alert(env)
+    assert alert and "no longer valid" in text
+    # A forged press naming a real open report, unsigned or signed wrongly, joins nothing.
+    for forged in (f"m:{rid}", f"m:{rid}:AAAAAAAAAA", f"m:{rid + 1}:" + _signature_of(env, rid)):
+        await s.post(s.updates.press(JOHN, private, 1, forged))
+        text, alert = _alert(env)
+        assert alert and "no longer valid" in text
     await s.post(s.updates.press(JOHN, private, 1, "m:x"))
     text, alert = _alert(env)
     assert alert and "no longer valid" in text
-    await s.post(s.updates.press(MARIE, s.updates.private(MARIE), 1, f"m:{rid}"))
+    mine = MeTooAction.signed(rid, env.runtime.deps.settings.link_secret).encode()
+    await s.post(s.updates.press(MARIE, s.updates.private(MARIE), 1, mine))
     text, alert = _alert(env)
     assert alert and "C'est votre signalement" in text
     await s.say(JOHN, "/start rnope")  # not a report's link: a plain welcome

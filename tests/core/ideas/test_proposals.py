@@ -81,7 +81,8 @@ async def test_the_story_of_an_idea(svc: Deps, clock: Clock) -> None:
         OutboxKind.EDIT_CARD,
         idea_id,
     )
-    assert "Paul" in card.payload["text"] and "0612345678" in card.payload["text"]  # reviewers
+    assert "Paul" in card.payload["text"] and "[téléphone]" in card.payload["text"]
+    assert "0612345678" not in card.payload["text"]  # the whole group reads the card
 
     with pytest.raises(NotAllowed) as refused:
         await _toggle(svc, author, idea_id)

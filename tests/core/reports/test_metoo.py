@@ -17,13 +17,20 @@ from tests.core.engagement.test_questionnaire import new_report, resident, set_s
 BIG = 2**31 - 1  # the largest id the columns hold (int4 on PostgreSQL)
 
 
-def test_the_button_round_trips_within_64_bytes() -> None:
-    data = MeTooAction(BIG).encode()
-    assert data == f"m:{BIG}" and len(data.encode()) <= MAX_BYTES
-    assert MeTooAction.decode(data) == MeTooAction(BIG)
+KEY = b"k" * 32
 
 
-@pytest.mark.parametrize("data", ["", "m", "m:", "m:x", "m:-1", "m:1:2", "a:1", "m:" + "9" * 40])
+def test_the_button_round_trips_within_64_bytes_and_is_signed() -> None:
+    pressed = MeTooAction.signed(BIG, KEY)
+    data = pressed.encode()
+    assert data.startswith(f"m:{BIG}:") and len(data.encode()) <= MAX_BYTES
+    assert MeTooAction.decode(data) == pressed and pressed.genuine(KEY)
+    assert not pressed.genuine(b"other key")
+    assert not MeTooAction.decode(f"m:{BIG - 1}:{pressed.signature}").genuine(KEY)
+    assert not MeTooAction.decode(f"m:{BIG}").genuine(KEY)  # unsigned (older or forged)
+
+
+@pytest.mark.parametrize("data", ["", "m", "m:", "m:x", "m:-1", "m:1:2:3", "a:1", "m:" + "9" * 40])
 def test_forged_presses_do_not_decode(data: str) -> None:
     with pytest.raises(CallbackError):
         MeTooAction.decode(data)
@@ -75,7 +82,9 @@ async def test_the_public_view_and_its_button(svc: Deps) -> None:
     assert "<i>Fuite d'eau rue Pasteur</i>" in seen.text
     assert "Nobody else has reported it yet." in seen.text
     assert "R71" not in seen.text  # never the reporter's identity
-    assert seen.buttons == [[("🙋 Me too", f"m:{rid}")]]
+    assert seen.buttons == [
+        [("🙋 Me too", MeTooAction.signed(rid, svc.settings.link_secret).encode())]
+    ]
     assert own.buttons is None and "C'est votre signalement" in own.text
     assert missing.buttons is None and "I cannot find report #4242" in missing.text
 
@@ -102,10 +111,18 @@ async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Deps) -> N
     async with svc.sessions() as s:
         author = await resident(s, svc, 71)
         john = await resident(s, svc, 72, "en")
-        first = await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())
-        again = await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())
-        own = await metoo.join(s, svc, author, MeTooAction(rid), svc.clock())
-        forged = await metoo.join(s, svc, john, MeTooAction(4242), svc.clock())
+        first = await metoo.join(
+            s, svc, john, MeTooAction.signed(rid, svc.settings.link_secret), svc.clock()
+        )
+        again = await metoo.join(
+            s, svc, john, MeTooAction.signed(rid, svc.settings.link_secret), svc.clock()
+        )
+        own = await metoo.join(
+            s, svc, author, MeTooAction.signed(rid, svc.settings.link_secret), svc.clock()
+        )
+        unknown = MeTooAction.signed(4242, svc.settings.link_secret)
+        gone = await metoo.join(s, svc, john, unknown, svc.clock())
+        forged = await metoo.join(s, svc, john, MeTooAction(rid, "AAAAAAAAAA"), svc.clock())
         seen = await metoo.show(s, svc, john, rid)
         await s.commit()
         edits = (
@@ -114,7 +131,8 @@ async def test_join_once_refreshes_the_card_and_refuses_politely(svc: Deps) -> N
     assert first.ok and first.text.startswith(f"Thank you! You now follow report #{rid}")
     assert not again.ok and again.text == f"You already follow report #{rid}."
     assert not own.ok and "votre signalement" in own.text
-    assert not forged.ok and "#4242" in forged.text
+    assert not gone.ok and "#4242" in gone.text
+    assert not forged.ok and "no longer valid" in forged.text
     assert seen.buttons is None and "1 other resident(s) said “me too”" in seen.text
     (edit,) = edits  # one join, one refresh of the card
     assert edit.chat_id == WATER_CHAT and "👥 1 autre(s) habitant(s)" in edit.payload["text"]
@@ -127,7 +145,9 @@ async def test_a_closed_report_cannot_be_joined(svc: Deps) -> None:
     async with svc.sessions() as s:
         lea = await resident(s, svc, 73)
         seen = await metoo.show(s, svc, lea, rid)
-        pressed = await metoo.join(s, svc, lea, MeTooAction(rid), svc.clock())
+        pressed = await metoo.join(
+            s, svc, lea, MeTooAction.signed(rid, svc.settings.link_secret), svc.clock()
+        )
     assert seen.buttons is None and f"Le signalement #{rid} est clos (résolu)" in seen.text
     assert not pressed.ok and "est clos (résolu)" in pressed.text
 
@@ -136,7 +156,11 @@ async def test_a_resolution_thanks_the_reporter_and_co_reporters(svc: Deps) -> N
     rid = await new_report(svc, uid=71)
     async with svc.sessions() as s:
         john = await resident(s, svc, 72, "en")
-        assert (await metoo.join(s, svc, john, MeTooAction(rid), svc.clock())).ok
+        assert (
+            await metoo.join(
+                s, svc, john, MeTooAction.signed(rid, svc.settings.link_secret), svc.clock()
+            )
+        ).ok
         await s.commit()
 
     async def told() -> dict[int, str]:
