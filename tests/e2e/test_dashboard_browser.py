@@ -1,9 +1,9 @@
 """The dashboard in a real browser: Playwright driving Debian's Chromium headless against the
 running product (the fake Bot API hands out the login link). Log in through the button,
-filter the list, open a ticket, see its map drawn by the app's own Leaflet, resolve it.
+filter the list, open a ticket, see its map drawn by the app's own Leaflet, leave a note for the
+colleagues (the resident never sees it), resolve it with an answer template (shown, then sent).
 
-Each step is a small function, so that a new step (a note, "resolve with a template") is one
-more line in the story. Screenshots of every step are kept in ``test-artifacts/browser/``
+Each step is a small function, so that a new step is one more line in the story. Screenshots of every step are kept in ``test-artifacts/browser/``
 (ignored by git). Skipped, saying why, only where Chromium cannot be found or started; nothing
 is downloaded (never ``playwright install``). No sleeps: Playwright waits for what it expects.
 """
@@ -27,6 +27,7 @@ from tests.conftest import WATER_CHAT, Clock, make_config
 from tests.e2e.conftest import JOHN, MARIE, WATER_AGENT_P, Env
 from tests.e2e.test_dashboard import PUBLIC, dashboard_link, status_of
 from tests.e2e.test_story import _report
+from tests.e2e.test_workspace import TEMPLATES
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="Playwright for Python is not installed (pip install -e .[dev])"
@@ -43,7 +44,7 @@ async def site(api: FakeBotApi, db_url: str, tmp_path: Path, clock: Clock) -> As
     """The product as it runs, with the dashboard on and no tile server (nothing leaves the
     machine: the map draws its markers on a plain background)."""
     web = {"public_url": PUBLIC, "dashboard": {"tile_url": ""}}
-    cfg = make_config(db_url, tmp_path, api, web=web)
+    cfg = make_config(db_url, tmp_path, api, web=web, templates=TEMPLATES)
     async with Runtime(cfg, clock=clock) as rt, aiohttp.ClientSession() as http:
         url = f"http://127.0.0.1:{rt.port}{cfg.webhook.path}"
         yield Env(api, rt, Story(http, url, cfg.webhook.secret_token, api, rt.settle), cfg, url)
@@ -129,11 +130,22 @@ async def open_ticket(v: Visit, rid: int) -> None:
     await v.shot(f"ticket-{rid}")
 
 
-async def act(v: Visit, button: str) -> None:
-    """Press one of the ticket's action buttons; the page comes back saying it is done."""
-    await v.page.get_by_role("button", name=button).click()
-    await expect(v.page.get_by_role("status")).to_contain_text("C'est fait")
-    await v.shot("done")
+async def add_note(v: Visit, words: str) -> None:
+    await v.page.get_by_label("Pour les agents seulement").fill(words)
+    await v.page.get_by_role("button", name="Ajouter la note").click()
+    await expect(v.page.locator(".notes")).to_contain_text(words)
+    await v.shot("note")
+
+
+async def resolve_with_template(v: Visit, label: str) -> None:
+    """Pick the template, see the reply as the resident will read it, then send it."""
+    await v.page.get_by_label("Modèle (montré avant l'envoi)").select_option(label=label)
+    await v.page.get_by_role("button", name="Préparer").click()
+    await expect(v.page.locator(".draft blockquote")).to_be_visible()
+    await v.shot("template-shown")
+    await v.page.get_by_role("button", name="✅ Envoyer à l'habitant").click()
+    await expect(v.page.locator(".draft")).to_have_count(0)
+    await v.shot("template-sent")
 
 
 async def test_an_agent_logs_in_filters_opens_and_resolves_a_ticket(
@@ -161,16 +173,21 @@ async def test_an_agent_logs_in_filters_opens_and_resolves_a_ticket(
     await open_ticket(v, leak)
     await expect(page.locator("#map")).to_have_attribute("data-ready", "1")
     await expect(page.locator(".leaflet-interactive")).to_have_count(1)  # its marker
-    # The lead adds here, after w15a: a note, then "resolve with a template".
-    await act(v, "✅ Résolu")
+    told = len(env.api.texts(MARIE.user_id))
+    await add_note(v, "Vanne à couper avant, voir avec le fontainier")
+    await env.runtime.settle()
+    assert len(env.api.texts(MARIE.user_id)) == told  # a note never reaches the resident
+    await resolve_with_template(v, "Réparé → résolu")
     await expect(page.locator("dd").first).to_contain_text("résolu")
     await env.runtime.settle()
     assert (await status_of(env, leak))[0] is ReportStatus.RESOLVED
-    assert "résolu" in env.api.texts(MARIE.user_id)[-1]
+    said = env.api.texts(MARIE.user_id)[told:]
+    assert any(f"#{leak} est réparé" in t or f"{leak} est réparé" in t for t in said), said
+    assert not any("fontainier" in t for t in said)
 
     await page.goto(v.base + "/dashboard")
     await expect(rows).to_have_count(1)  # open ones only: the other report
     await expect(rows.first).to_contain_text(f"#{other}")
     await v.shot("after")
     assert v.errors == []
-    assert len(list(v.folder.glob("*.png"))) == v.shots >= 6
+    assert len(list(v.folder.glob("*.png"))) == v.shots >= 8

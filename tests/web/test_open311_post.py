@@ -150,7 +150,8 @@ async def test_a_wrong_or_revoked_key_is_refused(town: Deps, clock: Clock) -> No
         ({"service_code": "sewers"}, "unknown service_code: sewers"),
         ({"service_code": ""}, "service_code is required"),
         ({"description": "   "}, "description is required"),
-        ({"description": "x" * 4001}, "description is longer than 4000 characters"),
+        # bot.max_text_chars: the same limit as a resident's words (Telegram's own, 4,096)
+        ({"description": "x" * 4097}, "description is longer than 4096 characters"),
         ({"lat": "91"}, "lat must be between -90 and 90"),
         ({"long": "-180.5"}, "long must be between -180 and 180"),
         ({"lat": "nan"}, "lat must be between -90 and 90"),
