@@ -17,13 +17,14 @@ from core.actors import NotAllowed
 from core.agents import dashboard
 from core.agents.access import Agent
 from core.agents.ticket_filter import MAX_SEARCH, TicketFilter
+from core.callbacks.codec import CallbackError, parse_user_id
 from core.enums import OPEN_STATUSES, ReportStatus
 from core.reports.due import is_overdue
 from web.dashboard_common import csrf_of, ctx_of, logged_in, refused, short, when
 from web.pages import HEADERS, message, render, with_map
 
 #: The query keys the list understands (a page link keeps them).
-KEYS = ("status", "service", "q", "urgency", "from", "until", "mine", "overdue")
+KEYS = ("status", "service", "q", "urgency", "from", "until", "assignee", "mine", "overdue")
 DONE = {"ack", "prog", "res", "rej", "mv", "dupof", "take", "rel", "to", "note", "reply", "tpl"}
 DONE |= {"send", "drop", "reopen", "hidet", "hidep"}
 
@@ -66,6 +67,18 @@ def parse_filter(query: dict[str, str], tz: ZoneInfo, me: int | None = None) -> 
         raise BadQuery(urgency)
     if query.get("mine", "") not in ("", "1") or query.get("overdue", "") not in ("", "1"):
         raise BadQuery("mine/overdue")
+    who = query.get("assignee", "")
+    if query.get("mine") == "1":
+        who = "me"
+    if who == "me":
+        assignee: int | None = me
+    elif who in ("", "none"):
+        assignee = None
+    else:
+        try:
+            assignee = parse_user_id(who)
+        except CallbackError as exc:
+            raise BadQuery("assignee") from exc
     search = query.get("q", "")
     if len(search) > MAX_SEARCH:
         raise BadQuery("q")
@@ -76,7 +89,8 @@ def parse_filter(query: dict[str, str], tz: ZoneInfo, me: int | None = None) -> 
         urgent=None if not urgency else urgency == "urgent",
         received_from=_day(query.get("from", ""), tz, after=False),
         received_before=_day(query.get("until", ""), tz, after=True),
-        assignee=me if query.get("mine") == "1" else None,
+        assignee=assignee,
+        unassigned=who == "none",
         overdue=query.get("overdue") == "1",
     )
 
@@ -106,6 +120,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
     try:
         async with deps.sessions() as s:
             found = await dashboard.tickets(s, agent, f, page)
+            who_has = await dashboard.assignees(s, agent)
     except NotAllowed as exc:
         return refused(request, exc, agent)
     rows = [
@@ -161,6 +176,12 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         counts=[(t(f"status.{st.value}"), found.counts.get(st, 0)) for st in ReportStatus],
         status_choices=status_choices,
         service_choices=[(c, deps.catalogue.name(c, lang)) for c in agent.services],
+        assignee_choices=[
+            ("", t("dashboard.anyone")),
+            ("me", t("dashboard.mine")),
+            ("none", t("dashboard.nobody")),
+            *((str(uid), name) for uid, name in who_has if uid != agent.telegram_user_id),
+        ],
         urgency_choices=[
             ("", t("dashboard.any")),
             ("urgent", t("dashboard.urgent_only")),

@@ -63,6 +63,22 @@ class TicketList:
     pins: list[Pin]  # the open tickets among those the filter matches, with a place
 
 
+async def assignees(s: AsyncSession, agent: Agent) -> list[tuple[int, str]]:
+    """The agents who have open tickets of ``agent``'s services (the list's "who has it"
+    filter), by name."""
+    rows = await s.execute(
+        select(Report.assignee_telegram_id, func.max(Report.assignee_name))
+        .where(
+            Report.service_code.in_(list(agent.services)),
+            Report.status.in_(sorted(OPEN_STATUSES)),
+            Report.assignee_telegram_id.is_not(None),
+        )
+        .group_by(Report.assignee_telegram_id)
+    )
+    found = [(int(uid), name or str(uid)) for uid, name in rows.all() if uid is not None]
+    return sorted(found, key=lambda a: a[1].lower())
+
+
 async def tickets(
     s: AsyncSession, agent: Agent, f: TicketFilter | None = None, page: int = 1
 ) -> TicketList:

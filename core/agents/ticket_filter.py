@@ -37,6 +37,7 @@ class TicketFilter:
     received_from: datetime | None = None  # included (UTC)
     received_before: datetime | None = None  # excluded (UTC)
     assignee: int | None = None  # the Telegram id of the agent who has them ("mine")
+    unassigned: bool = False  # only those nobody has
     overdue: bool = False  # only those past their response time
 
     def services(self, agent: Agent) -> list[str]:
@@ -82,6 +83,8 @@ def conditions(f: TicketFilter, codes: Sequence[str]) -> list[ColumnElement[bool
         where.append(Report.created_at < f.received_before)
     if f.assignee is not None:
         where.append(Report.assignee_telegram_id == f.assignee)
+    if f.unassigned:
+        where.append(Report.assignee_telegram_id.is_(None))
     if f.overdue:
         where.append(overdue_clause())
     return where

@@ -8,6 +8,7 @@ import json
 import re
 
 from core.deps import Deps
+from core.reports.due import Stage
 from storage.enums import ReportStatus
 from storage.models import Report
 from tests.conftest import WATER_AGENT, Clock
@@ -124,3 +125,35 @@ async def test_a_tile_server_is_allowed_by_the_pages_policy(svc: Deps) -> None:
         "img-src 'self' data: https://*.tile.example.org;"
         in resp.headers["Content-Security-Policy"]
     )
+
+
+async def test_filters_by_who_has_it_and_overdue(svc: Deps) -> None:
+    marie = await resident(svc, 1001)
+    mine = await report(svc, marie, "Fuite prise par Paul")
+    hers = await report(svc, marie, "Fuite prise par Léa")
+    free = await report(svc, marie, "Fuite que personne n'a prise")
+    async with svc.sessions() as s:
+        for rid, uid, name in ((mine, WATER_AGENT, "Paul"), (hers, 777, "Léa")):
+            row = await s.get_one(Report, rid)
+            row.assignee_telegram_id, row.assignee_name = uid, name
+        late = await s.get_one(Report, free)
+        late.deadline_stage = int(Stage.ACK_LATE)  # still new past its time to acknowledge
+        await s.commit()
+    async with serve(svc, **SITE) as client:
+        await log_in(client, svc, WATER_AGENT)
+
+        async def found(**query: str) -> set[int]:
+            resp = await client.get("/dashboard", params=query)
+            assert resp.status == 200
+            return listed(await shown(resp))
+
+        assert await found() == {mine, hers, free}
+        assert await found(assignee="me") == {mine} == await found(mine="1")
+        assert await found(assignee="777") == {hers}
+        assert await found(assignee="none") == {free}
+        assert await found(overdue="1") == {free}
+        assert await found(assignee="none", overdue="1") == {free}
+        page = await shown(await client.get("/dashboard"))
+        assert '<option value="777">Léa</option>' in page  # a colleague who has tickets
+        for bad in ({"assignee": "-5"}, {"assignee": "x" * 30}, {"overdue": "yes"}):
+            assert (await client.get("/dashboard", params=bad)).status == 400
