@@ -112,7 +112,7 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         tile_url=options.tile_url,
         tile_attribution=options.tile_attribution,
         questionnaires=[_answered(q, t, deps) for q in shown.questionnaires],
-        done=t("dashboard.done") if done in DONE else "",
+        done=_done(t, done),
         **extras(deps, agent, shown, bench),
     )
 
@@ -190,3 +190,20 @@ def add_routes(app: web.Application) -> None:
     r.add_get(PATH + "/tickets/{rid:[0-9]{1,9}}", ticket)
     r.add_post(PATH + "/tickets/{rid:[0-9]{1,9}}", act)
     r.add_get(PATH + "/photos/{pid:[0-9]{1,9}}", photo)
+
+
+#: Forms whose effect waits for the agent's confirmation (a reply drafted, not sent yet), and
+#: those that tell nobody outside the agents (a note, an assignment): each says what it did.
+_DRAFTED = frozenset({"reply", "tpl"})
+_AGENTS_ONLY = frozenset({"note", "take", "rel", "to", "drop", "hidet", "hidep"})
+
+
+def _done(t: Translate, action: str) -> str:
+    """The notice after a form: what happened, so that a drafted reply is not taken for sent."""
+    if action not in DONE:
+        return ""
+    if action in _DRAFTED:
+        return t("dashboard.drafted")
+    if action in _AGENTS_ONLY:
+        return t("dashboard.done_agents")
+    return t("dashboard.done")

@@ -133,6 +133,7 @@ async def open_ticket(v: Visit, rid: int) -> None:
 async def add_note(v: Visit, words: str) -> None:
     await v.page.get_by_label("Pour les agents seulement").fill(words)
     await v.page.get_by_role("button", name="Ajouter la note").click()
+    await expect(v.page.get_by_role("status")).to_contain_text("seuls les agents le voient")
     await expect(v.page.locator(".notes")).to_contain_text(words)
     await v.shot("note")
 
@@ -141,6 +142,7 @@ async def resolve_with_template(v: Visit, label: str) -> None:
     """Pick the template, see the reply as the resident will read it, then send it."""
     await v.page.get_by_label("Modèle (montré avant l'envoi)").select_option(label=label)
     await v.page.get_by_role("button", name="Préparer").click()
+    await expect(v.page.get_by_role("status").first).to_contain_text("Rien n'est parti")
     await expect(v.page.locator(".draft blockquote")).to_be_visible()
     await v.shot("template-shown")
     await v.page.get_by_role("button", name="✅ Envoyer à l'habitant").click()
