@@ -155,6 +155,20 @@ async def worker(cfg: Path, priority: bool = False) -> asyncio.subprocess.Proces
     )
 
 
+async def send_broadcast(cfg: Path) -> str:
+    """``senscommun broadcast send`` to the topic's subscribers, as an operator would; returns
+    what it printed (raises if it failed)."""
+    send = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli.main", "--config", str(cfg), "broadcast", "send",
+        "--topic", TOPIC, "--fr", "Travaux rue Pasteur lundi", "--en", "Works on Pasteur St",
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await send.communicate()
+    if send.returncode != 0:
+        raise RuntimeError(f"broadcast send ended with {send.returncode}")
+    return out.decode().strip()
+
+
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -193,24 +207,8 @@ async def run(args: argparse.Namespace) -> None:
         proc = await worker(cfg, args.priority)
         standby = [await worker(cfg, args.priority) for _ in range(args.workers - 1)]
         t0 = time.perf_counter()
-        send = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli.main",
-            "--config",
-            str(cfg),
-            "broadcast",
-            "send",
-            "--topic",
-            TOPIC,
-            "--fr",
-            "Travaux rue Pasteur lundi",
-            "--en",
-            "Works on Pasteur St",
-            stdout=asyncio.subprocess.PIPE,
-        )
-        out, _ = await send.communicate()
-        print(f"campaign: {out.decode().strip()} ({time.perf_counter() - t0:.1f} s)")
+        out = await send_broadcast(cfg)
+        print(f"campaign: {out} ({time.perf_counter() - t0:.1f} s)")
 
         n = args.recipients
         stamps: list[float] = []

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.broadcast_load import TOPIC, populate
+from benchmarks.broadcast_load import populate, send_broadcast
 from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
 from bot.demo.simulate import Person, UpdateFactory, post_update, wait_healthy
 
@@ -186,13 +186,7 @@ async def run(args: argparse.Namespace) -> None:
         url = f"http://127.0.0.1:{port}/telegram"
         async with aiohttp.ClientSession() as http:
             await wait_healthy(http, f"http://127.0.0.1:{port}/health", proc)
-            send = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli.main", "--config", str(cfg), "broadcast", "send",
-                "--topic", TOPIC, "--fr", "Travaux rue Pasteur lundi",
-                stdout=asyncio.subprocess.PIPE,
-            )  # fmt: skip
-            out, _ = await send.communicate()
-            print(f"campaign: {out.decode().strip()}")
+            print(f"campaign: {await send_broadcast(cfg)}")
             await api.wait_for(lambda _: bool(pushed), within=120)
             start = time.monotonic()
             length = args.recipients / args.rate

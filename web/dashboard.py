@@ -36,9 +36,8 @@ from web.dashboard_common import (
     when,
 )
 from web.pages import HEADERS, TEMPLATES, environment, message, render, with_map
+from web.workspace import extras
 
-#: The longest reply an agent may send from the dashboard (Telegram's own limit is 4096).
-MAX_REPLY = 4_000
 DONE = dashboard_list.DONE
 
 
@@ -54,8 +53,6 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
             bench = await dashboard.workbench(s, deps, shown.report)
     except NotAllowed as exc:
         return refused(request, exc, agent)
-    from web.workspace import extras  # the workspace's routes sit on top of these helpers
-
     rv = shown.report
     history = []
     for h in shown.history:

@@ -4,29 +4,21 @@ given up, with their attempts and last error; an agent sees their own services' 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiohttp import web
 
-from core.agents import access as dashboard_access
 from core.agents.access import Agent
 from core.enums import ForwardChannel, ForwardState
 from core.integrations import forwarding
-from web.context import CONTEXT
-from web.dashboard_common import COOKIE, PATH, logged_in
+from web.dashboard_common import PATH, csrf_of, ctx_of, logged_in, when
 from web.pages import render
 
 
 @logged_in
 async def forwards(request: web.Request, agent: Agent) -> web.StreamResponse:
-    deps = request.app[CONTEXT].deps
-    cookie = request.cookies.get(COOKIE, "")
+    deps = ctx_of(request).deps
     async with deps.sessions() as s:
         waiting = await forwarding.not_delivered(s, agent.services)
     t = deps.texts.lang(agent.lang)
-
-    def when(at: datetime) -> str:
-        return deps.settings.local(at).strftime("%d/%m/%Y %H:%M")
 
     rows = [
         {
@@ -36,8 +28,8 @@ async def forwards(request: web.Request, agent: Agent) -> web.StreamResponse:
             "state": t(f"forward.state.{w.state.value}"),
             "failed": w.state is ForwardState.FAILED,
             "attempts": w.attempts,
-            "written": when(w.created_at),
-            "next": "" if w.state is ForwardState.FAILED else when(w.not_before),
+            "written": when(deps, w.created_at),
+            "next": "" if w.state is ForwardState.FAILED else when(deps, w.not_before),
             "error": w.last_error,
         }
         for w in waiting
@@ -47,7 +39,7 @@ async def forwards(request: web.Request, agent: Agent) -> web.StreamResponse:
         "forwards.html",
         agent,
         title=t("forward.title"),
-        csrf=dashboard_access.csrf_token(cookie),
+        csrf=csrf_of(request),
         rows=rows,
     )
 

@@ -17,8 +17,7 @@ from core.callbacks import AgentAction, AgentVerb, is_id
 from core.deps import Deps
 from core.enums import EventKind
 from core.reports import agent_actions, due, notes, reopen, templates
-from web.dashboard import MAX_REPLY
-from web.dashboard_common import PATH, cookie_of, ctx_of, field, logged_in, refused, when
+from web.dashboard_common import MAX_REPLY, PATH, cookie_of, ctx_of, field, logged_in, refused, when
 from web.pages import HEADERS, message, render
 
 #: The forms of this module, and the verbs they lead to.

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from benchmarks.broadcast_load import FIRST_CHAT, TOPIC, populate, worker, write_config
+from benchmarks.broadcast_load import FIRST_CHAT, populate, send_broadcast, worker, write_config
 from bot.demo.fake_telegram import Call, FakeBotApi, RateLimit
 from bot.outbox.batch import batch_for
 from storage.db import create_engine
@@ -79,21 +78,7 @@ async def test_a_worker_killed_mid_campaign(db_url: str, tmp_path: Path) -> None
     first = await worker(cfg)
     procs = [first]
     try:
-        send = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli.main",
-            "--config",
-            str(cfg),
-            "broadcast",
-            "send",
-            "--topic",
-            TOPIC,
-            "--fr",
-            "Travaux rue Pasteur lundi",
-            stdout=asyncio.subprocess.DEVNULL,
-        )
-        assert await send.wait() == 0
+        assert f"{RECIPIENTS} message(s) queued" in await send_broadcast(cfg)
 
         def delivered(n: int) -> Callable[[], Awaitable[bool]]:
             async def reached() -> bool:
