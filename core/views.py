@@ -33,6 +33,13 @@ class ReportView:
     #: Where the response times count from (its creation, or its reopening).
     due_from: datetime | None = None
     deadline_stage: int = 0
+    #: Why it may be urgent: set with ``urgent`` on a rule, alone on the learnt danger score.
+    danger: str | None = None
+
+    @property
+    def may_be_urgent(self) -> bool:
+        """Flagged by the learnt danger score only: agents should look soon, not marked urgent."""
+        return self.danger is not None and not self.urgent
 
     @property
     def map_url(self) -> str | None:
@@ -64,4 +71,5 @@ def view(r: Report, photo_file_id: str | None = None) -> ReportView:
         assignee_name=r.assignee_name,
         due_from=r.due_from or r.created_at,
         deadline_stage=r.deadline_stage or 0,
+        danger=r.danger,
     )

@@ -77,6 +77,15 @@ class Classification:
         the agents' card is marked urgent (and pinned) only on a rule."""
         return self.urgent and any(not r.startswith("danger:") for r in self.urgency_reasons)
 
+    @property
+    def danger(self) -> str | None:
+        """Why the message may be urgent, for agents: the first reason, a rule's code (``gas``,
+        ``injury``...) or the learnt danger category (``violence``, ``structure``...); ``None``
+        when it is not urgent."""
+        if not self.urgent or not self.urgency_reasons:
+            return None
+        return self.urgency_reasons[0].removeprefix("danger:")
+
     def top(self, n: int = 3) -> tuple[str, ...]:
         """The ``n`` most likely services, best first."""
         return (self.service, *(s for s, _ in self.alternatives))[:n]

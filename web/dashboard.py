@@ -23,6 +23,7 @@ from core.enums import EventKind
 from core.i18n import Translate
 from core.reports import agent_actions
 from core.reports.agent_actions import CHANGES, HIDES
+from core.reports.priority import urgency_mark
 from core.reports.status import VERB_STATUS
 from web import dashboard_list, dashboard_login, dashboard_stats, static
 from web.dashboard_common import (
@@ -91,6 +92,7 @@ async def ticket(request: web.Request, agent: Agent) -> web.StreamResponse:
         title=f"#{rv.id}",
         csrf=csrf_of(request),
         r=rv,
+        urgency=urgency_mark(rv, t),
         service=deps.catalogue.name(rv.service, lang),
         status=t(f"status.{rv.status.value}")
         + (f" (#{rv.duplicate_of})" if rv.duplicate_of else ""),

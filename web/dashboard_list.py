@@ -20,6 +20,7 @@ from core.agents.ticket_filter import MAX_SEARCH, TicketFilter
 from core.callbacks.codec import CallbackError, parse_user_id
 from core.enums import OPEN_STATUSES, ReportStatus
 from core.reports.due import is_overdue
+from core.reports.priority import urgency_mark
 from web.dashboard_common import csrf_of, ctx_of, logged_in, refused, short, when
 from web.pages import HEADERS, message, render, with_map
 
@@ -63,7 +64,7 @@ def parse_filter(query: dict[str, str], tz: ZoneInfo, me: int | None = None) -> 
     """The filter of a list's query string; :class:`BadQuery` if it makes no sense. ``me``:
     the agent's Telegram id, for "mine"."""
     urgency = query.get("urgency", "")
-    if urgency not in ("", "urgent", "normal"):
+    if urgency not in ("", "urgent", "maybe", "normal"):
         raise BadQuery(urgency)
     if query.get("mine", "") not in ("", "1") or query.get("overdue", "") not in ("", "1"):
         raise BadQuery("mine/overdue")
@@ -87,6 +88,7 @@ def parse_filter(query: dict[str, str], tz: ZoneInfo, me: int | None = None) -> 
         service=query.get("service") or None,
         search=search.strip(),
         urgent=None if not urgency else urgency == "urgent",
+        may_be_urgent=None if urgency in ("", "urgent") else urgency == "maybe",
         received_from=_day(query.get("from", ""), tz, after=False),
         received_before=_day(query.get("until", ""), tz, after=True),
         assignee=assignee,
@@ -127,6 +129,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         {
             "id": x.report.id,
             "urgent": x.report.urgent,
+            "urgency": urgency_mark(x.report, t),
             "service": deps.catalogue.name(x.report.service, lang),
             "status": t(f"status.{x.report.status.value}"),
             "date": when(deps, x.report.created_at),
@@ -185,6 +188,7 @@ async def tickets(request: web.Request, agent: Agent) -> web.StreamResponse:
         urgency_choices=[
             ("", t("dashboard.any")),
             ("urgent", t("dashboard.urgent_only")),
+            ("maybe", t("dashboard.may_be_urgent")),
             ("normal", t("dashboard.not_urgent")),
         ],
         picked=picked,
@@ -210,6 +214,7 @@ async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
             "status",
             "open311_status",
             "urgent",
+            "danger",
             "created_at",
             "updated_at",
             "co_reporters",
@@ -228,6 +233,7 @@ async def export(request: web.Request, agent: Agent) -> web.StreamResponse:
                 r.status.value,
                 r.status.open311,
                 "yes" if r.urgent else "no",
+                r.danger or "",
                 deps.settings.local(r.created_at).isoformat(timespec="seconds"),
                 deps.settings.local(x.updated_at).isoformat(timespec="seconds"),
                 x.co_reporters,

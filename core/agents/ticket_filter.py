@@ -34,6 +34,8 @@ class TicketFilter:
     #: A reference ("123" or "#123"), or words of the masked text or of the address.
     search: str = ""
     urgent: bool | None = None  # True: urgent only; False: not urgent only
+    #: True: only those the learnt danger score alone flagged; False: only those it did not.
+    may_be_urgent: bool | None = None
     received_from: datetime | None = None  # included (UTC)
     received_before: datetime | None = None  # excluded (UTC)
     assignee: int | None = None  # the Telegram id of the agent who has them ("mine")
@@ -77,6 +79,9 @@ def conditions(f: TicketFilter, codes: Sequence[str]) -> list[ColumnElement[bool
         where.append(or_(*matches))
     if f.urgent is not None:
         where.append(Report.urgent.is_(f.urgent))
+    if f.may_be_urgent is not None:
+        flagged = Report.danger.is_not(None) & Report.urgent.is_(False)
+        where.append(flagged if f.may_be_urgent else ~flagged)
     if f.received_from is not None:
         where.append(Report.created_at >= f.received_from)
     if f.received_before is not None:

@@ -46,6 +46,7 @@ class DraftData:
     top: list[str] = field(default_factory=list)  # the likeliest services, best first
     intent: ReportIntent = ReportIntent.REPORT
     urgent: bool = False
+    danger: str | None = None  # why it may be urgent (``Classification.danger``)
     faq: int | None = None  # the FAQ entry offered as an answer (its index in ``Deps.faq``)
     service: str | None = None  # the service the resident confirmed
     corrected: bool = False  # the resident confirmed another service than ``suggested``
@@ -107,6 +108,7 @@ class DraftData:
             top=[str(c) for c in d.get("top") or []],
             intent=ReportIntent(d.get("intent") or ReportIntent.REPORT),
             urgent=bool(d.get("urgent", False)),
+            danger=text("danger"),
             faq=None if d.get("faq") is None else int(d["faq"]),
             service=text("service"),
             corrected=bool(d.get("corrected", False)),

@@ -255,6 +255,7 @@ class Intake:
         data.top = [s for s in c.top(4) if s in self.svc.catalogue]
         data.intent, data.redacted = ReportIntent(c.intent.value), redacted
         data.urgent = c.strongly_urgent  # the numbers are shown on any danger; see nlp.types
+        data.danger = c.danger  # and agents see why, as "may be urgent" on the score alone
         if c.places and not data.address:
             data.address_hint = c.places[0].text  # as written; a shared location keeps it
 

@@ -10,6 +10,7 @@ from core.deps import Deps
 from core.i18n import Texts
 from core.messages import Buttons
 from core.reports.due import is_overdue
+from core.reports.priority import urgency_mark
 from core.telegram_format import CAPTION_LIMIT, TEXT_LIMIT, escape, visible_length
 from core.views import ReportView
 from nlp.redact import redact
@@ -32,8 +33,8 @@ def card_text(
     catalogue, lang = deps.catalogue, deps.lang
     t = deps.texts.lang(lang)
     head = f"<b>#{report.id}</b> · {escape(catalogue.name(report.service, lang))}"
-    if report.urgent:
-        head = f"{t('card.urgent')} {head}"
+    if mark := urgency_mark(report, t):
+        head = f"{mark} {head}"
     if is_overdue(report):
         head = f"{t('card.overdue')} {head}"
     place = t("card.no_place")

@@ -154,6 +154,7 @@ def check(deps: Deps, p: Posted) -> reports.NewReport:
         confidence=c.confidence,
         intent=ReportIntent.REPORT,
         urgent=c.strongly_urgent,
+        danger=c.danger,
         redacted_text=redact(text, lang),
         address=address,
         lat=lat,

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.deps import Deps
+from core.i18n import Translate
 from core.reports.due import is_overdue, overdue_clause
 from core.telegram_format import escape
 from core.views import ReportView, view
@@ -30,15 +31,26 @@ def co_reporter_count() -> ScalarSelect[int]:
 
 
 def order() -> tuple[ColumnElement[Any], ...]:
-    """``ORDER BY`` of a query over reports: urgent first, then overdue, then by co-reporters,
-    then oldest."""
+    """``ORDER BY`` of a query over reports: urgent first, then those that may be urgent (the
+    learnt danger score alone), then overdue, then by co-reporters, then oldest."""
     return (
         Report.urgent.desc(),
+        Report.danger.is_not(None).desc(),
         overdue_clause().desc(),
         co_reporter_count().desc(),
         Report.created_at.asc(),
         Report.id.asc(),
     )
+
+
+def urgency_mark(rv: ReportView, t: Translate) -> str:
+    """How a card or a queue line says a report is urgent, and why ("⚠️ URGENT (gas)"), or that
+    it may be ("❔ May be urgent (violence)": the learnt score alone, tuned for recall, so an
+    agent looks soon but the card is not marked urgent); empty otherwise."""
+    if not rv.urgent and rv.danger is None:
+        return ""
+    mark = t("card.urgent") if rv.urgent else t("card.may_be_urgent")
+    return f"{mark} ({t(f'danger.{rv.danger}')})" if rv.danger else mark
 
 
 @dataclass(frozen=True)
@@ -94,5 +106,6 @@ def queue_lines(
             line += " · " + t("card.assignee", name=escape(rv.assignee_name))
         if is_overdue(rv):
             line = f"{t('card.overdue')} {line}"
-        lines.append(f"{t('card.urgent')} {line}" if rv.urgent else line)
+        mark = urgency_mark(rv, t)
+        lines.append(f"{mark} {line}" if mark else line)
     return lines

@@ -33,6 +33,7 @@ class NewReport:
     confidence: float
     intent: ReportIntent = ReportIntent.REPORT
     urgent: bool = False
+    danger: str | None = None  # why it may be urgent (``Classification.danger``)
     redacted_text: str = ""
     address: str | None = None
     lat: float | None = None
@@ -52,6 +53,7 @@ class NewReport:
             confidence=data.confidence,
             intent=data.intent,
             urgent=data.urgent,
+            danger=data.danger,
             redacted_text=data.redacted or data.text,
             address=data.address,
             lat=data.lat,
@@ -85,6 +87,7 @@ async def submit(
         confidence=new.confidence,
         suggested_service=new.suggested_service,
         urgent=new.urgent,
+        danger=new.danger,
         address=new.address,
         lat=new.lat,
         lon=new.lon,

@@ -67,9 +67,11 @@ async def test_filters_by_status_service_urgency_and_dates(svc: Deps, clock: Clo
     clock.advance(days=10)
     done = await report(svc, marie, "Fuite réparée")
     await set_status(svc, done, ReportStatus.RESOLVED)
+    maybe = await report(svc, marie, "Un homme menace les passants près de la fontaine")
     async with svc.sessions() as s:
         urgent_row = await s.get_one(Report, old)
-        urgent_row.urgent = True
+        urgent_row.urgent, urgent_row.danger = True, "flooding"
+        (await s.get_one(Report, maybe)).danger = "violence"  # the learnt score alone
         await s.commit()
     today = svc.settings.local(clock()).date().isoformat()
     async with serve(svc, **SITE) as client:
@@ -80,15 +82,18 @@ async def test_filters_by_status_service_urgency_and_dates(svc: Deps, clock: Clo
             assert resp.status == 200, q
             return listed(await shown(resp))
 
-        assert await found() == {old}  # open by default
-        assert await found(status="all") == {old, done}
+        assert await found() == {old, maybe}  # open by default
+        assert await found(status="all") == {old, done, maybe}
         assert await found(status="resolved") == {done}
         assert await found(status="all", urgency="urgent") == {old}
+        assert await found(status="all", urgency="maybe") == {maybe}
         assert await found(status="all", urgency="normal") == {done}
-        assert await found(status="all", **{"from": today}) == {done}
-        assert await found(status="all", until=today) == {old, done}
-        assert await found(status="all", service="water") == {old, done}
-        for bad in ({"status": "nope"}, {"urgency": "maybe"}, {"from": "yesterday"}):
+        assert await found(status="all", **{"from": today}) == {done, maybe}
+        assert await found(status="all", until=today) == {old, done, maybe}
+        assert await found(status="all", service="water") == {old, done, maybe}
+        page = await shown(await client.get("/dashboard"))
+        assert "URGENT (inondation)" in page and "URGENT ? (violence, menace)" in page
+        for bad in ({"status": "nope"}, {"urgency": "someday"}, {"from": "yesterday"}):
             assert (await client.get("/dashboard", params=bad)).status == 400
         assert (await client.get("/dashboard", params={"service": "roads"})).status == 403
 

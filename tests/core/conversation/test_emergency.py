@@ -40,12 +40,14 @@ async def test_a_towns_own_numbers_in_the_residents_language(svc: Deps) -> None:
 
 
 @pytest.mark.parametrize(
-    ("reasons", "card_urgent"), [(("gas",), True), (("danger:gas_chemicals",), False)]
+    ("reasons", "card_urgent", "danger"),
+    [(("gas",), True, "gas"), (("danger:gas_chemicals",), False, "gas_chemicals")],
 )
 async def test_the_learnt_score_alone_shows_the_numbers_but_does_not_mark_the_card(
     svc: Deps,  # noqa: F811
     reasons: tuple[str, ...],
     card_urgent: bool,
+    danger: str,
 ) -> None:
     svc.nlp.answer = Classification(  # type: ignore[attr-defined]
         "other", 0.9, (), Intent.REPORT, "fr", urgent=True, urgency_reasons=reasons
@@ -57,3 +59,4 @@ async def test_the_learnt_score_alone_shows_the_numbers_but_does_not_mark_the_ca
         await s.commit()
     assert "112" in replies[0].text
     assert draft is not None and draft.data.urgent is card_urgent
+    assert draft.data.danger == danger  # agents see why, urgent or "may be urgent"

@@ -10,10 +10,14 @@ from tests.conftest import Clock
 from tests.core.engagement.test_questionnaire import resident, set_status
 
 
-async def _report(svc: Deps, uid: int, urgent: bool = False, service: str = "water") -> int:
+async def _report(
+    svc: Deps, uid: int, urgent: bool = False, service: str = "water", danger: str | None = None
+) -> int:
     async with svc.sessions() as s:
         who = await resident(s, svc, uid)
-        new = reports.NewReport(f"Problème {uid}", service, "fr", service, 0.9, urgent=urgent)
+        new = reports.NewReport(
+            f"Problème {uid}", service, "fr", service, 0.9, urgent=urgent, danger=danger
+        )
         rv = await reports.submit(s, svc, who, new, svc.clock())
         await s.commit()
     return rv.id
@@ -71,3 +75,36 @@ async def test_the_agents_queue_text(svc: Deps, clock: Clock) -> None:
         f"#{shared} · Eau · nouveau · 26/11/2026 · 👥 +2",
         f"#{first} · Eau · nouveau · 26/11/2026",
     ]
+
+
+async def test_a_report_that_may_be_urgent_comes_after_the_urgent_ones_and_says_why(
+    svc: Deps, clock: Clock
+) -> None:
+    """The learnt danger score alone marks no card urgent, but agents see it before ordinary
+    reports (co-reported or older), with the reason."""
+    shared = await _report(svc, 1)
+    await _join(svc, shared, 11, 12, 13)
+    clock.advance(hours=1)
+    maybe = await _report(svc, 2, danger="violence")
+    clock.advance(hours=1)
+    urgent = await _report(svc, 3, urgent=True, danger="gas")
+    async with svc.sessions() as s:
+        ranked = await priority.open_reports(s, ["water"])
+        text = await priority.queue_text(s, svc, ["water"])
+    assert [r.report.id for r in ranked] == [urgent, maybe, shared]
+    assert ranked[1].report.may_be_urgent and not ranked[0].report.may_be_urgent
+    assert text.splitlines()[1:] == [
+        f"⚠️ URGENT (gaz) #{urgent} · Eau · nouveau · 26/11/2026",
+        f"❔ URGENT ? (violence, menace) #{maybe} · Eau · nouveau · 26/11/2026",
+        f"#{shared} · Eau · nouveau · 26/11/2026 · 👥 +3",
+    ]
+
+
+def test_every_reason_the_nlp_can_give_has_a_label_in_every_language(svc: Deps) -> None:
+    from nlp.danger import CATEGORIES
+    from nlp.urgency import _RULES
+
+    for lang in svc.texts.languages:
+        t = svc.texts.lang(lang)
+        for code in (*_RULES, *CATEGORIES):
+            assert t(f"danger.{code}") != f"danger.{code}", (lang, code)
