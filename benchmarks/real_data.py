@@ -5,7 +5,8 @@ Reads JSONL lines with ``text``, ``lang``, ``service`` (null when the town's cat
 none of ours: those lines are skipped) and ``town``. Training learns only the towns of
 :data:`nlp.corpus.REAL_TRAIN_SOURCES`; the others are held out. Macro-F1 is the mean F1 over
 the services present in a town's gold labels (a Vision Zero town only has roads, transport
-and parking).
+and parking). For the model it also counts how often ``ask_service`` is set on its wrong
+and on its right answers.
 
 Run: ``.venv/bin/python -m benchmarks.real_data [FILE.jsonl ...] [--model DIR]``
 """
@@ -34,6 +35,15 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
+def asked_text(gold: list[str], pred: list[str], asked: list[bool]) -> str:
+    """How often the bot would ask the resident (``ask_service``, see ``nlp/WIRING.md`` §2)
+    when the model's service is wrong, and when it is right: a wrong guess that is asked
+    about costs a question, not a misrouted report."""
+    wrong = [a for g, p, a in zip(gold, pred, asked, strict=True) if g != p]
+    right = [a for g, p, a in zip(gold, pred, asked, strict=True) if g == p]
+    return f" asked when wrong {sum(wrong)}/{len(wrong)}, when right {sum(right)}/{len(right)};"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path, default=sorted(REAL_DIR.glob("*.jsonl")))
@@ -53,9 +63,12 @@ def main() -> None:
         texts, langs = [r["text"] for r in rows], [r["lang"] for r in rows]
         line = f"{town} ({role}), n={len(rows)}:"
         for name, c in (("model", clf), ("keywords", kw)):
-            pred = [x.service for x in c.classify_many(texts, langs)]
+            results = c.classify_many(texts, langs)
+            pred = [x.service for x in results]
             acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
             line += f" {name} accuracy {acc:.3f} macro-F1 {macro_f1(gold, pred):.3f};"
+            if c is clf:
+                line += asked_text(gold, pred, [x.ask_service for x in results])
         print(line)
 
 
