@@ -10,12 +10,16 @@ those that no rule flags and that name no danger word at all (:data:`DANGER_WORD
 negatives (a hydrant, a gas bill, "URGENT: bins", a barking dog, a dark street) come from the
 danger set.
 
-Threshold: the danger model is trained :data:`FOLDS` times, each time without one fold (a hash
-of the text, :func:`nlp.corpus.fold_of`), and scores the fold it left out. Per language, the
+Threshold: the danger model is trained :data:`FOLDS` times, each time without one fold, and
+scores the fold it left out. A fold holds **one blind writer whole** (:data:`BLIND_WRITERS`)
+and a fifth of the other lines (a hash of the text, :func:`nlp.corpus.fold_of`): the scores are
+then those of a writer the model never read, as the residents of a new town will be. Hash folds
+alone (until round 2) let the model score lines of a writer it had learnt, whose phrasing it
+knew, so the thresholds were set for the training writers' own style. Per language, the
 threshold is the highest score at which "a rule fires or the score reaches it" still catches
-:data:`TARGET_RECALL` of the urgent lines of the danger set, out of fold, the score counting
-only for lines the intent model reads as reports (the gate of :func:`nlp.analysis.model_may_flag`,
-:func:`gate`). The shipped model is then trained on everything. No probe is read here.
+:data:`TARGET_RECALL` of the urgent lines, out of fold, the score counting only for lines the
+intent model reads as reports (the gate of :func:`nlp.analysis.model_may_flag`, :func:`gate`).
+The shipped model is then trained on everything. No probe is read here.
 """
 
 from __future__ import annotations
@@ -37,10 +41,14 @@ from .types import LANGUAGES
 from .urgency import assess
 
 DANGER_DIR = Path(__file__).resolve().parent / "data" / "danger"
-FOLDS = 5
-#: Out-of-fold recall the thresholds are set for (rules or model). Above the 0.95 target, as a
-#: margin: new writers' dangers are harder than the training set's own.
-TARGET_RECALL = 0.97
+#: Writers who wrote from the taxonomy alone, blind to the model: each is held out whole by one
+#: fold (see ``nlp/data/SOURCES.md``; ``danger-b`` read the model's errors, so it is not here).
+BLIND_WRITERS = ("danger-a", "danger-c", "danger-d", "danger-e", "danger-f")
+FOLDS = len(BLIND_WRITERS)
+#: Recall the thresholds are set for (rules or model), on writers held out whole: the recall
+#: to expect from a new writer. A point above the 0.95 target as a margin (a miss can cost a
+#: life); it costs about a point of false alarms on everyday reports.
+TARGET_RECALL = 0.96
 #: Words that make a corpus line unfit as a "harmless" example (stems, on folded text).
 DANGER_WORDS = re.compile(
     r"\b(fire|flam|smok|burn|blaz|gas|fum|wire|cable|spark|electr|shock|flood|drown|water ris"
@@ -64,6 +72,9 @@ class DangerSample:
     lang: str
     label: str  # "none" or a danger category
     source: str  # the writer, or "corpus"
+    #: An everyday report (a writer's ``kind: "ordinary"``, or a corpus report), as opposed to a
+    #: hard negative written to look dangerous; only the false-alarm figures tell them apart.
+    ordinary: bool = False
 
 
 def load_danger_set(directory: Path = DANGER_DIR) -> list[DangerSample]:
@@ -85,14 +96,15 @@ def load_danger_set(directory: Path = DANGER_DIR) -> list[DangerSample]:
             if label not in CATEGORIES and label != NONE:
                 continue
             seen.add(key)
-            out.append(DangerSample(text, lang, label, str(row.get("writer", "?"))))
+            ordinary = row.get("kind") == "ordinary"
+            out.append(DangerSample(text, lang, label, str(row.get("writer", "?")), ordinary))
     return out
 
 
 def ordinary_reports() -> list[DangerSample]:
     """Corpus ``train`` + ``dev`` lines that no rule flags and that name no danger word."""
     return [
-        DangerSample(s.text, s.lang, NONE, "corpus")
+        DangerSample(s.text, s.lang, NONE, "corpus", ordinary=True)
         for s in load_corpus()
         if s.split != "test"
         and not assess(s.text)
@@ -101,9 +113,19 @@ def ordinary_reports() -> list[DangerSample]:
     ]
 
 
+def fold_ids(samples: Sequence[DangerSample], k: int = FOLDS) -> Any:
+    """The fold of each sample: its blind writer's (held out whole), else a hash of its text."""
+    return np.array(
+        [
+            BLIND_WRITERS.index(s.source) % k if s.source in BLIND_WRITERS else fold_of(s.text, k)
+            for s in samples
+        ]
+    )
+
+
 def out_of_fold_scores(samples: Sequence[DangerSample], k: int = FOLDS) -> Any:
     """Each sample's urgency score from the model trained without its fold."""
-    folds = np.array([fold_of(s.text, k) for s in samples])
+    folds = fold_ids(samples, k)
     scores = np.zeros(len(samples))
     for f in range(k):
         held = np.flatnonzero(folds == f)
@@ -169,37 +191,45 @@ def train_danger(out: Path, log: Callable[[str], None] = print) -> dict[str, Any
     scores = np.where(may_flag, out_of_fold_scores(samples), -1.0)
     rules = np.array([bool(assess(s.text)) for s in samples])
     urgent = np.array([s.label != NONE for s in samples])
-    ordinary = np.array([s.source == "corpus" for s in samples])
+    ordinary = np.array([s.ordinary for s in samples])
     langs = np.array([s.lang for s in samples])
-    #: Hard negatives read from the service corpus, apart from the blind writer's own.
+    held_whole = np.array([s.source in BLIND_WRITERS for s in samples])
+    #: Hard negatives read from the service corpus, apart from the blind writers' own.
     labelled = np.array([s.source.startswith("corpus-") for s in samples]) & ~urgent
-    figures: dict[str, Any] = {"lines": len(blind), "ordinary": int(ordinary.sum()),
-                               "target_recall": TARGET_RECALL, "langs": {},
+    corpus = np.array([s.source == "corpus" for s in samples])
+
+    def figures_of(flags: Any, mask: Any) -> dict[str, float]:
+        found = rates(flags[mask], urgent[mask], ordinary[mask])
+        return dict(zip(("recall", "false_alarm_hard", "false_alarm_ordinary"), found,
+                        strict=True))  # fmt: skip
+
+    figures: dict[str, Any] = {"lines": len(blind), "target_recall": TARGET_RECALL,
+                               "held_out_whole": list(BLIND_WRITERS), "langs": {},
                                "gated": int((~may_flag).sum())}  # fmt: skip
     thresholds: dict[str, float] = {}
     for lang in LANGUAGES:
-        m = langs == lang
-        t = pick_threshold(scores[m], urgent[m], rules[m])
+        m, b = langs == lang, (langs == lang) & held_whole
+        t = pick_threshold(scores[b], urgent[b], rules[b])
         thresholds[lang] = round(t, 6)
-        blended = rules[m] | (scores[m] >= t)
-        r_rules, r_blend = rates(rules[m], urgent[m], ordinary[m]), rates(blended, urgent[m],
-                                                                           ordinary[m])  # fmt: skip
+        blended = rules | (scores >= t)
         figures["langs"][lang] = {
-            "threshold": thresholds[lang], "urgent": int(urgent[m].sum()),
-            "hard_negatives": int((~urgent[m] & ~ordinary[m]).sum()),
-            "ordinary": int(ordinary[m].sum()),
-            "labelled_corpus_negatives": int(labelled[m].sum()),
-            "false_alarm_labelled_corpus": {"rules": share(rules[m], labelled[m]),
-                                            "blended": share(blended, labelled[m])},
-            "rules": dict(zip(("recall", "false_alarm_hard", "false_alarm_ordinary"), r_rules,
-                              strict=True)),
-            "blended": dict(zip(("recall", "false_alarm_hard", "false_alarm_ordinary"), r_blend,
-                                strict=True)),
+            "threshold": thresholds[lang], "urgent": int(urgent[b].sum()),
+            "hard_negatives": int((b & ~urgent & ~ordinary).sum()),
+            "ordinary": int((b & ordinary).sum()),
+            # the blind writers' lines, each scored by a model that never read its writer
+            "rules": figures_of(rules, b), "blended": figures_of(blended, b),
+            "false_alarm_labelled_corpus": {"rules": share(rules, m & labelled),
+                                            "blended": share(blended, m & labelled)},
+            "false_alarm_corpus_reports": {"rules": share(rules, m & corpus),
+                                           "blended": share(blended, m & corpus)},
         }  # fmt: skip
-        log(f"danger {lang}: threshold {t:.4f}, out of fold (recall, false alarms on hard "
-            f"negatives, on ordinary reports): rules {tuple(round(x, 3) for x in r_rules)}, "
-            f"blended {tuple(round(x, 3) for x in r_blend)}; of which the corpus's labelled "
-            f"negatives {share(blended, labelled[m]):.3f}")  # fmt: skip
+        f = figures["langs"][lang]
+        log(f"danger {lang}: threshold {t:.4f}; blind writers held out whole (recall, false "
+            f"alarms on hard negatives, on ordinary reports): rules "
+            f"{tuple(round(x, 3) for x in f['rules'].values())}, blended "
+            f"{tuple(round(x, 3) for x in f['blended'].values())}; corpus's labelled negatives "
+            f"{share(blended, m & labelled):.3f}, other corpus reports "
+            f"{share(blended, m & corpus):.3f}")  # fmt: skip
     model = DangerModel.fit([s.text for s in samples], [s.label for s in samples])
     model.thresholds = thresholds
     out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,15 @@ import pytest
 
 from nlp.analysis import Analyser, model_may_flag, should_ask
 from nlp.danger import DangerModel, _marks, feature_matrix
-from nlp.danger_train import DangerSample, gate, pick_threshold, rates
+from nlp.danger_train import (
+    BLIND_WRITERS,
+    DangerSample,
+    fold_ids,
+    gate,
+    load_danger_set,
+    pick_threshold,
+    rates,
+)
 from nlp.pipeline import SpacyClassifier
 from nlp.types import Intent
 from tests.nlp.shipped import shipped
@@ -83,6 +91,27 @@ def test_save_and_load(tiny: DangerModel, tmp_path: Path) -> None:
     assert back.thresholds == tiny.thresholds
     texts = ["un chien a mordu un enfant", "bus late"]
     assert np.allclose(back.probabilities(texts), tiny.probabilities(texts), atol=2e-3)
+
+
+def test_each_blind_writer_is_held_out_whole() -> None:
+    """The thresholds are set on scores of writers the model never read: every line of a blind
+    writer falls in its writer's fold, other lines spread over the folds by hash."""
+    samples = [DangerSample(f"line {i} by {w}", "en", "none", w) for w in BLIND_WRITERS
+               for i in range(20)]  # fmt: skip
+    others = [DangerSample(f"corpus line {i}", "en", "none", "corpus") for i in range(200)]
+    folds = fold_ids(samples + others)
+    by_writer = {w: set(folds[i * 20 : (i + 1) * 20].tolist()) for i, w in enumerate(BLIND_WRITERS)}
+    assert all(len(f) == 1 for f in by_writer.values())
+    assert len({next(iter(f)) for f in by_writer.values()}) == len(BLIND_WRITERS)
+    assert set(folds[len(samples) :].tolist()) == set(range(len(BLIND_WRITERS)))
+
+
+def test_the_danger_set_marks_everyday_reports_apart_from_hard_negatives() -> None:
+    lines = load_danger_set()
+    for writer in BLIND_WRITERS:
+        assert any(s.source == writer for s in lines), writer
+    ordinary = [s for s in lines if s.ordinary]
+    assert len(ordinary) > 900 and all(s.label == "none" for s in ordinary)
 
 
 def test_threshold_reaches_the_recall_target() -> None:
