@@ -13,7 +13,8 @@ on ordinary traffic, not a false-alarm rate.
 
 A blend is "a rule fires or the danger model's score reaches its language's threshold", as
 :meth:`nlp.analysis.Analyser.finish` decides it; the new blend lets the score flag only reports
-(not questions or ideas, :func:`nlp.analysis.model_may_flag`), the old one had no such gate.
+(not questions or ideas, :func:`nlp.analysis.model_may_flag`), and so does the old one unless
+``--compare-ungated`` (round 1's model had no such gate).
 The model in use is also run through the whole
 classifier (``SpacyClassifier.classify_many``) as a check that the two agree.
 
@@ -70,6 +71,9 @@ def main() -> None:
     parser.add_argument("probe", nargs="*", type=Path, default=list(PROBES))
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--compare", type=Path, help="an older danger.npz to show beside")
+    parser.add_argument(
+        "--compare-ungated", action="store_true", help="the older model had no intent gate"
+    )
     args = parser.parse_args()
     clf = SpacyClassifier.load(args.model)
     new = DangerModel.load(args.model / DANGER_FILE)
@@ -81,8 +85,10 @@ def main() -> None:
     print(f"new: {args.model / DANGER_FILE} (thresholds {new.thresholds})")
     if old:
         print(f"old: {args.compare} (thresholds {old.thresholds})")
-    # (name, model, whether the intent gate applies): the old blend had no gate.
-    columns = ([("keyword rules", None, False)] + ([("old blend", old, False)] if old else [])
+    # (name, model, whether the intent gate applies): models since round 2 were calibrated with
+    # it, so an old one is read through it too (round 1's had none: --compare-ungated).
+    old_gated = not args.compare_ungated
+    columns = ([("keyword rules", None, False)] + ([("old blend", old, old_gated)] if old else [])
                + [("new blend", new, True)])  # fmt: skip
     print("lang | " + " | ".join(name for name, _, _ in columns))
     for lang in LANGUAGES:
