@@ -123,8 +123,13 @@ def fold_ids(samples: Sequence[DangerSample], k: int = FOLDS) -> Any:
     )
 
 
-def out_of_fold_scores(samples: Sequence[DangerSample], k: int = FOLDS) -> Any:
-    """Each sample's urgency score from the model trained without its fold."""
+def out_of_fold_scores(
+    samples: Sequence[DangerSample],
+    k: int = FOLDS,
+    fit: Callable[[list[str], list[str]], DangerModel] = DangerModel.fit,
+) -> Any:
+    """Each sample's urgency score from the model trained without its fold (``fit``: how a
+    model is trained, for the benchmarks' variants)."""
     folds = fold_ids(samples, k)
     scores = np.zeros(len(samples))
     for f in range(k):
@@ -132,7 +137,7 @@ def out_of_fold_scores(samples: Sequence[DangerSample], k: int = FOLDS) -> Any:
         rest = [s for s, g in zip(samples, folds, strict=True) if g != f]
         if len(held) == 0 or not rest:
             continue
-        model = DangerModel.fit([s.text for s in rest], [s.label for s in rest])
+        model = fit([s.text for s in rest], [s.label for s in rest])
         scores[held] = [sc for sc, _ in model.scores([samples[int(i)].text for i in held])]
     return scores
 
