@@ -46,6 +46,14 @@ from nlp.urgency import assess
         "ambulance sirens all night on the ring road",
         "a cat with a hurt paw in the school yard",
         "that new mural is fire",
+        # Chronic complaints, as real residents write them (Vision Zero reports).
+        "cars will pass bikers in an extremely dangerous fashion",
+        "Everyone crosses in the middle it's a very dangerous intersection.",
+        "I've witnessed 2 car accidents due to people not understanding the lanes",
+        "Signal timing causes accidents",
+        "Street sign knocked over",
+        "Road separator has been knocked down.",
+        "il y a beaucoup d'accidents à ce carrefour, il faudrait un rond-point",
     ],
 )
 def test_other_senses_are_not_urgent(text: str) -> None:
@@ -63,6 +71,9 @@ def test_other_senses_are_not_urgent(text: str) -> None:
         ("a child is drowning in the pond, help", "injury"),
         ("un enfant est tombé dans l'eau du canal", "injury"),
         ("fire in the bin store, black smoke", "fire"),
+        ("a cyclist just got knocked down at the roundabout", "injury"),
+        ("accident on the bypass, a man is lying on the road", "injury"),
+        ("very dangerous: live wires hanging over the pavement", "electricity"),
     ],
 )
 def test_dangerous_sense_still_flags(text: str, reason: str) -> None:
