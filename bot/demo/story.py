@@ -3,7 +3,9 @@
 A resident reports a water leak in French, an agent takes it, answers and resolves it, and the
 resident hears back at each step, then says it is fixed and rates the service. Then she
 proposes an idea, the agent publishes it, a neighbour supports it, and the town's answer
-reaches them both. The conversation is printed as a transcript.
+reaches them both. Last, a neighbour smells gas: the emergency numbers come before any
+question, and the agents' card is marked urgent, with its reason, and pinned. The conversation
+is printed as a transcript.
 """
 
 from __future__ import annotations
@@ -170,6 +172,19 @@ async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
                 f"👷 Paul replies to the prompt: {words}",
                 story.agent_reply(AGENT, AGENTS_CHAT, prompt, words),
             )
+            out("\n=== someone may be in danger: the emergency numbers come first ===\n")
+            danger = (
+                "Strong smell of gas in the stairwell at 8 Pasteur Street, my neighbour feels dizzy"
+            )
+            john = NEIGHBOUR.user_id
+            await step(f"👤 John: {danger}", story.say(NEIGHBOUR, danger))
+            await step("👤 John presses ✅", story.press(NEIGHBOUR, john, "d:ok"))
+            await step(
+                "👤 John shares his location 📍",
+                story.post(story.updates.location(NEIGHBOUR, 48.8570, 2.3530)),
+            )
+            await step("👤 John presses Skip", story.press(NEIGHBOUR, john, "d:nophoto"))
+            await step("👤 John presses Send", story.press(NEIGHBOUR, john, "d:send"))
             out(
                 "\n=== end of the demo: every message above went through the real webhook, "
                 "inbox, outbox and a fake Telegram on loopback ==="

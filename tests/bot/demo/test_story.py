@@ -23,4 +23,10 @@ async def test_the_demo_tells_the_whole_story() -> None:
     assert "🤖 → John: 💡 The town's answer on idea #1" in transcript
     assert "🤖 → Marie: 💡 Réponse de la ville sur l'idée #1" in transcript
     assert "Inscrite au budget 2027" in transcript
+    # Someone may be in danger: the numbers first, then the usual questions; the card says why.
+    alert = transcript.index("🤖 → John: ⚠️")
+    assert "112 (emergency)" in transcript[alert : transcript.index("\n", alert)]
+    assert alert < transcript.index("🤖 → John: This looks like a report for")
+    assert "🤖 → agents group: ⚠️ URGENT (gaz) #2" in transcript[alert:]
+    assert api.of("pinChatMessage")
     assert not api.of("sendMessage", 0)  # nothing went astray
