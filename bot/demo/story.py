@@ -113,6 +113,18 @@ async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
                 await action
                 flush()
 
+            async def report(who: Person, text: str, lat: float, lon: float) -> None:
+                """Text, confirm the suggested service, share a location, no photo, send."""
+                name, chat = who.first_name, who.user_id
+                await step(f"👤 {name}: {text}", story.say(who, text))
+                await step(f"👤 {name} presses ✅", story.press(who, chat, "d:ok"))
+                await step(
+                    f"👤 {name} shares a location 📍",
+                    story.post(story.updates.location(who, lat, lon)),
+                )
+                await step(f"👤 {name} presses Skip", story.press(who, chat, "d:nophoto"))
+                await step(f"👤 {name} presses Send", story.press(who, chat, "d:send"))
+
             me = RESIDENT.user_id
             out("=== Sens Commun demo: a resident, a service, a fixed leak ===\n")
             await step("👤 Marie: /start", story.say(RESIDENT, "/start"))
@@ -120,14 +132,7 @@ async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
                 "Bonjour, il y a une grosse fuite d'eau sur le trottoir devant le 12 rue "
                 "Victor Hugo, ça coule depuis ce matin"
             )
-            await step(f"👤 Marie: {text}", story.say(RESIDENT, text))
-            await step("👤 Marie presses ✅", story.press(RESIDENT, me, "d:ok"))
-            await step(
-                "👤 Marie shares her location 📍",
-                story.post(story.updates.location(RESIDENT, 48.8566, 2.3522)),
-            )
-            await step("👤 Marie presses Skip", story.press(RESIDENT, me, "d:nophoto"))
-            await step("👤 Marie presses Send", story.press(RESIDENT, me, "d:send"))
+            await report(RESIDENT, text, 48.8566, 2.3522)
             card = api.last_message_id(AGENTS_CHAT)
             await step(
                 "👷 Paul (Water agent) presses 🛠 In progress",
@@ -176,15 +181,7 @@ async def run_demo(out: Any = print, nlp: str = "auto") -> FakeBotApi:
             danger = (
                 "Strong smell of gas in the stairwell at 8 Pasteur Street, my neighbour feels dizzy"
             )
-            john = NEIGHBOUR.user_id
-            await step(f"👤 John: {danger}", story.say(NEIGHBOUR, danger))
-            await step("👤 John presses ✅", story.press(NEIGHBOUR, john, "d:ok"))
-            await step(
-                "👤 John shares his location 📍",
-                story.post(story.updates.location(NEIGHBOUR, 48.8570, 2.3530)),
-            )
-            await step("👤 John presses Skip", story.press(NEIGHBOUR, john, "d:nophoto"))
-            await step("👤 John presses Send", story.press(NEIGHBOUR, john, "d:send"))
+            await report(NEIGHBOUR, danger, 48.8570, 2.3530)
             out(
                 "\n=== end of the demo: every message above went through the real webhook, "
                 "inbox, outbox and a fake Telegram on loopback ==="
