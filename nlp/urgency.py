@@ -66,7 +66,7 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"|s'est (fait mal|blesse|cogne|ouvert)|a chute|ambulance|pompiers|samu|(en train de|va) se noyer"
         r"|noyade|tombee? (dans|a) l'eau)",
         r"(injured|injury|bleeding|unconscious|collapsed on|accident(?!s)|(man|woman|child|kid|boy"
-        r"|girl|person|someone|cyclist|pedestrian|lady|guy|he|she|was|got)\b.{0,20}knocked (down|over)|"
+        r"|girl|person|someone|cyclist|pedestrian|lady|guy|he|she|i)\b.{0,20}knocked (down|over)|"
         r"fell (over|down|into)|ambulance|paramedic|hurt\b|broke (his|her|my) |drowning\b)",
     ),
     "danger": (
@@ -125,6 +125,8 @@ _RESOLVED = re.compile(
 #: residents write of a junction that has always been dangerous (about one real report in
 #: twenty in the Vision Zero towns), so alone they are left to the learnt score.
 _WEAK = frozenset({"danger", "chemicals"})
+#: Every reason code the rules give (the message catalogues have a label for each).
+REASONS: tuple[str, ...] = tuple(_RULES)
 _COMPILED = {
     reason: tuple(re.compile(r"(?<![a-z])" + p) for p in patterns)
     for reason, patterns in _RULES.items()

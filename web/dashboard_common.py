@@ -18,10 +18,9 @@ from web.pages import message
 
 COOKIE = "senscommun_dashboard"
 PATH = "/dashboard"
-#: Where a refusal's key leads: its HTTP status.
 #: The longest words an agent may send from the dashboard (Telegram's own limit is 4096).
 MAX_REPLY = 4_000
-
+#: Where a refusal's key leads: its HTTP status.
 REFUSALS = {
     "agent.unknown_report": 404,
     "agent.not_allowed": 403,

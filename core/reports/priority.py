@@ -1,4 +1,5 @@
-"""Which open reports agents see first: urgent ones, then overdue ones (past their response
+"""Which open reports agents see first: urgent ones, then those the learnt danger score alone
+flagged ("may be urgent"), then overdue ones (past their response
 time, ``core.reports.due``), then those the most residents share (each co-reporter raises a
 report's priority), then the oldest."""
 
@@ -47,9 +48,12 @@ def urgency_mark(rv: ReportView, t: Translate) -> str:
     """How a card or a queue line says a report is urgent, and why ("⚠️ URGENT (gas)"), or that
     it may be ("❔ May be urgent (violence)": the learnt score alone, tuned for recall, so an
     agent looks soon but the card is not marked urgent); empty otherwise."""
-    if not rv.urgent and rv.danger is None:
+    if rv.urgent:
+        mark = t("card.urgent")
+    elif rv.may_be_urgent:
+        mark = t("card.may_be_urgent")
+    else:
         return ""
-    mark = t("card.urgent") if rv.urgent else t("card.may_be_urgent")
     return f"{mark} ({t(f'danger.{rv.danger}')})" if rv.danger else mark
 
 

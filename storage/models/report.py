@@ -45,7 +45,7 @@ class Report(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     suggested_service: Mapped[str] = mapped_column(String(32))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Why it may be urgent (:func:`core.reports.danger.danger_of`): a rule's code or the learnt
+    #: Why it may be urgent (``nlp.types.Classification.danger``): a rule's code or the learnt
     #: danger category; set with ``urgent`` on a rule, alone on the learnt score ("may be urgent").
     danger: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(Text)

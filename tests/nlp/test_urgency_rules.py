@@ -53,6 +53,7 @@ from nlp.urgency import assess
         "Signal timing causes accidents",
         "Street sign knocked over",
         "Road separator has been knocked down.",
+        "the street sign on Elm St was knocked over again",
         "il y a beaucoup d'accidents à ce carrefour, il faudrait un rond-point",
     ],
 )
@@ -72,6 +73,7 @@ def test_other_senses_are_not_urgent(text: str) -> None:
         ("un enfant est tombé dans l'eau du canal", "injury"),
         ("fire in the bin store, black smoke", "fire"),
         ("a cyclist just got knocked down at the roundabout", "injury"),
+        ("I was knocked over by a car on the crossing", "injury"),
         ("accident on the bypass, a man is lying on the road", "injury"),
         ("very dangerous: live wires hanging over the pavement", "electricity"),
     ],

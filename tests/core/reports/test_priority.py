@@ -102,9 +102,9 @@ async def test_a_report_that_may_be_urgent_comes_after_the_urgent_ones_and_says_
 
 def test_every_reason_the_nlp_can_give_has_a_label_in_every_language(svc: Deps) -> None:
     from nlp.danger import CATEGORIES
-    from nlp.urgency import _RULES
+    from nlp.urgency import REASONS
 
     for lang in svc.texts.languages:
         t = svc.texts.lang(lang)
-        for code in (*_RULES, *CATEGORIES):
+        for code in (*REASONS, *CATEGORIES):
             assert t(f"danger.{code}") != f"danger.{code}", (lang, code)
